@@ -1,0 +1,58 @@
+"""The one settings object: where mmkg keeps its files and reads its data.
+
+Every path the pipeline touches is derived here, so a user can move the whole
+workspace with one environment variable (``MMKG_HOME``) and point at another copy of
+the shared data with ``MMKG_DATA``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths of one mmkg workspace; everything generated lives under ``home``."""
+
+    home: Path
+    data_dir: Path
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read ``MMKG_HOME`` / ``MMKG_DATA``, defaulting to ``.mmkg/`` and ``../shared/data``."""
+        home = Path(os.environ.get("MMKG_HOME", PROJECT_ROOT / ".mmkg"))
+        data = Path(os.environ.get("MMKG_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+        return cls(home=home.resolve(), data_dir=data.resolve())
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.home / "site"
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch space for stage subprocesses (crawl feeds, ffmpeg temp files)."""
+        return self.home / "work"
+
+    @property
+    def movies_dir(self) -> Path:
+        return self.data_dir / "movies"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"

@@ -1,0 +1,189 @@
+-- The one warehouse schema. Every stage reads and writes only these tables.
+-- Each table has a primary key on its natural id so writes are idempotent upserts,
+-- and each row carries the build_id that last wrote it.
+
+-- One row per pipeline run; a build is "published" only when status = 'succeeded'.
+CREATE TABLE IF NOT EXISTS builds (
+    build_id      VARCHAR PRIMARY KEY,   -- sortable: <UTC timestamp>-<random hex>
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP,
+    status        VARCHAR NOT NULL,      -- running | succeeded | failed
+    inputs_sha256 VARCHAR,               -- hash of the config and the input files
+    config_json   VARCHAR,
+    stats_json    VARCHAR,               -- Table-1 statistics, media counts, metrics
+    export_dir    VARCHAR
+);
+
+-- Wall time and summary of each stage of each build.
+CREATE TABLE IF NOT EXISTS stage_runs (
+    build_id     VARCHAR NOT NULL,
+    stage        VARCHAR NOT NULL,
+    started_at   TIMESTAMP NOT NULL,
+    seconds      DOUBLE NOT NULL,
+    summary_json VARCHAR,
+    PRIMARY KEY (build_id, stage)
+);
+
+-- Errors are data: one row per failed source per stage per build.
+CREATE TABLE IF NOT EXISTS errors (
+    build_id    VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,        -- crawl | extract | media | kg_build | warehouse | train
+    source      VARCHAR NOT NULL,        -- URL, file or id that failed
+    reason      VARCHAR NOT NULL,        -- specific, human-readable cause
+    recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (build_id, stage, source)
+);
+
+-- crawl: every fetched URL; raw bytes live in the blob store under content_sha256.
+CREATE TABLE IF NOT EXISTS pages (
+    url            VARCHAR PRIMARY KEY,
+    status         INTEGER NOT NULL,     -- HTTP status
+    kind           VARCHAR NOT NULL,     -- movie | article | listing | other
+    content_sha256 VARCHAR,
+    content_type   VARCHAR,
+    etag           VARCHAR,
+    last_modified  VARCHAR,
+    fetched_at     TIMESTAMP NOT NULL,
+    build_id       VARCHAR NOT NULL
+);
+
+-- crawl: one row per movie (item node), from schema.org Movie markup.
+CREATE TABLE IF NOT EXISTS movies (
+    movie_id     VARCHAR PRIMARY KEY,    -- the site's stable identifier
+    url          VARCHAR NOT NULL,       -- detail page
+    title        VARCHAR NOT NULL,
+    year         INTEGER,
+    description  VARCHAR,
+    movielens_id INTEGER,                -- links interactions to the item
+    imdb_id      VARCHAR,                -- tt…
+    tmdb_id      VARCHAR,
+    poster_url   VARCHAR,
+    trailer_url  VARCHAR,                -- page that embeds the trailer video
+    article_url  VARCHAR,                -- Wikipedia-style article, if any
+    page_sha256  VARCHAR,
+    build_id     VARCHAR NOT NULL
+);
+
+-- crawl: structured fields exactly as the page states them (JSON-LD, infobox).
+CREATE TABLE IF NOT EXISTS movie_attributes (
+    movie_id    VARCHAR NOT NULL,
+    attribute   VARCHAR NOT NULL,        -- genre | director | actor | author | producer | productionCompany | countryOfOrigin | inLanguage
+    value       VARCHAR NOT NULL,
+    external_id VARCHAR,                 -- e.g. nm… when the page gives one
+    source_url  VARCHAR NOT NULL,
+    build_id    VARCHAR NOT NULL,
+    PRIMARY KEY (movie_id, attribute, value)
+);
+
+-- crawl: plain text for extraction (detail page description, article lead and plot).
+CREATE TABLE IF NOT EXISTS documents (
+    url            VARCHAR PRIMARY KEY,
+    movie_id       VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,     -- description | article
+    text           VARCHAR NOT NULL,
+    content_sha256 VARCHAR NOT NULL,     -- sha256 of text: extraction is skipped when unchanged
+    build_id       VARCHAR NOT NULL
+);
+
+-- extract: one node per real-world thing.
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id   VARCHAR PRIMARY KEY,     -- <kind>/<normalised name>, e.g. person/stanley-kubrick
+    kind        VARCHAR NOT NULL,        -- Person | Genre | Company | Country | Language
+    name        VARCHAR NOT NULL,
+    imdb_id     VARCHAR,
+    wikidata_id VARCHAR,
+    build_id    VARCHAR NOT NULL
+);
+
+-- extract: every surface form that resolved to an entity.
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    alias     VARCHAR NOT NULL,          -- normalised surface form
+    kind      VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    PRIMARY KEY (alias, kind)
+);
+
+-- extract: entity mentions found by spaCy in documents.
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_url    VARCHAR NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char   INTEGER NOT NULL,
+    surface    VARCHAR NOT NULL,
+    label      VARCHAR NOT NULL,         -- spaCy label (PERSON, ORG, GPE, …)
+    entity_id  VARCHAR,                  -- null when unresolved
+    build_id   VARCHAR NOT NULL,
+    PRIMARY KEY (doc_url, start_char, end_char)
+);
+
+-- extract: movie --relation--> entity, with provenance.
+CREATE TABLE IF NOT EXISTS relations (
+    movie_id   VARCHAR NOT NULL,
+    relation   VARCHAR NOT NULL,         -- directed_by | starring | written_by | produced_by | has_genre | produced_in | in_language | made_by
+    entity_id  VARCHAR NOT NULL,
+    extractor  VARCHAR NOT NULL,         -- structured | spacy-rules-v1 | …
+    source_url VARCHAR NOT NULL,
+    confidence DOUBLE NOT NULL,
+    evidence   VARCHAR,                  -- sentence or field the relation came from
+    build_id   VARCHAR NOT NULL,
+    PRIMARY KEY (movie_id, relation, entity_id, extractor)
+);
+
+-- media: fetched and normalised assets; bytes in the blob store.
+CREATE TABLE IF NOT EXISTS media_assets (
+    movie_id       VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,     -- trailer | poster | audio
+    source_url     VARCHAR NOT NULL,
+    content_sha256 VARCHAR,              -- normalised bytes; null when status = 'failed'
+    status         VARCHAR NOT NULL,     -- ok | failed
+    mime           VARCHAR,
+    width          INTEGER,
+    height         INTEGER,
+    duration_s     DOUBLE,
+    build_id       VARCHAR NOT NULL,
+    PRIMARY KEY (movie_id, kind)
+);
+
+-- media: features computed once per asset content hash (.npy blobs).
+CREATE TABLE IF NOT EXISTS media_features (
+    content_sha256 VARCHAR NOT NULL,     -- the asset the feature was computed from
+    feature        VARCHAR NOT NULL,     -- keyframes | logmel | poster
+    extractor      VARCHAR NOT NULL,     -- versioned name, e.g. ffmpeg-keyframes-v1
+    blob_sha256    VARCHAR NOT NULL,     -- the .npy array in the blob store
+    shape          VARCHAR NOT NULL,     -- e.g. 8x64x64x3
+    dtype          VARCHAR NOT NULL,
+    build_id       VARCHAR NOT NULL,
+    PRIMARY KEY (content_sha256, feature, extractor)
+);
+
+-- kg_build: the RDF graph of each build (IRIs / literals in N-Triples lexical form).
+CREATE TABLE IF NOT EXISTS triples (
+    build_id          VARCHAR NOT NULL,
+    subject           VARCHAR NOT NULL,
+    predicate         VARCHAR NOT NULL,
+    object            VARCHAR NOT NULL,
+    object_is_literal BOOLEAN NOT NULL,
+    extractor         VARCHAR,
+    source_url        VARCHAR,
+    confidence        DOUBLE,
+    PRIMARY KEY (build_id, subject, predicate, object)
+);
+
+-- warehouse: user-item interactions linked to crawled movies.
+CREATE TABLE IF NOT EXISTS interactions (
+    user_id   INTEGER NOT NULL,
+    movie_id  VARCHAR NOT NULL,
+    rating    DOUBLE NOT NULL,
+    rated_at  TIMESTAMP NOT NULL,
+    build_id  VARCHAR NOT NULL,
+    PRIMARY KEY (user_id, movie_id)
+);
+
+-- train: evaluation results of each model of each build.
+CREATE TABLE IF NOT EXISTS metrics (
+    build_id VARCHAR NOT NULL,
+    model    VARCHAR NOT NULL,           -- mgnn | bpr_mf | …
+    split    VARCHAR NOT NULL,           -- val | test
+    metric   VARCHAR NOT NULL,           -- recall@10 | ndcg@10
+    value    DOUBLE NOT NULL,
+    PRIMARY KEY (build_id, model, split, metric)
+);

@@ -56,3 +56,26 @@ class Settings:
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+    @property
+    def numba_cache_dir(self) -> Path:
+        return self.home / "cache" / "numba"
+
+    def apply_environment(self) -> None:
+        """Set the variables the libraries read at import time; values already set win.
+
+        Prefect keeps its state inside the workspace with analytics off, and numba caches
+        librosa's JIT-compiled kernels so only the first run pays for compilation.
+        """
+        defaults = {
+            "PREFECT_HOME": str(self.prefect_home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+            "NUMBA_CACHE_DIR": str(self.numba_cache_dir),
+        }
+        for key, value in defaults.items():
+            os.environ.setdefault(key, value)

@@ -1,0 +1,36 @@
+# Two commands: `make run` (install, then build an MMKG from the embedded site) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export MMKG_HOME ?= $(CURDIR)/.mmkg
+export PREFECT_HOME ?= $(MMKG_HOME)/prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export NUMBA_CACHE_DIR ?= $(MMKG_HOME)/cache/numba
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh
+	@echo "==> system packages"
+	bash scripts/install-system-deps.sh
+	@echo "==> virtual environment in $(VENV) (pinned packages, CPU torch, spaCy model)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --progress-bar on -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: install
+	$(BIN)/mmkg build
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(MMKG_HOME)

@@ -1,0 +1,71 @@
+"""Run the ``movie_site`` spider once, in this process: ``python -m crawl.run_spider --help``.
+
+The Twisted reactor cannot be restarted, so callers start this module as a subprocess
+for every crawl. Exit status 0 means the crawl finished (errors are items in the feed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawl.spiders.movie_site import MovieSiteSpider
+
+# Reasons a crawl ends normally: done, or a configured limit was reached.
+NORMAL_FINISH = {"finished", "closespider_pagecount", "closespider_timeout"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m crawl.run_spider", description=__doc__)
+    parser.add_argument("--start-url", required=True, help="root URL of the site, e.g. http://127.0.0.1:8000/")
+    parser.add_argument("--feed", required=True, type=Path, help="JSON-lines file the items are appended to")
+    parser.add_argument("--blobs", required=True, type=Path, help="content-addressed blob store for raw page bytes")
+    parser.add_argument("--http-cache-dir", type=Path, help="HTTP cache folder; omit to crawl without the cache")
+    parser.add_argument("--max-pages", type=int, default=10_000, help="stop after this many responses")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight to the site")
+    parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
+    parser.add_argument("--timeout-s", type=float, default=600, help="close the spider after this many seconds")
+    return parser.parse_args(argv)
+
+
+def crawl_settings(args: argparse.Namespace) -> Settings:
+    """The project settings (``crawl.settings``) with this run's paths and limits on top."""
+    settings = Settings()
+    settings.setmodule("crawl.settings", priority="project")
+    settings.setdict(
+        {
+            "MMKG_FEED_PATH": str(args.feed),
+            "MMKG_BLOBS_DIR": str(args.blobs),
+            "HTTPCACHE_ENABLED": args.http_cache_dir is not None,
+            "HTTPCACHE_DIR": str(args.http_cache_dir.resolve()) if args.http_cache_dir else "httpcache",
+            "CLOSESPIDER_PAGECOUNT": args.max_pages,
+            "CLOSESPIDER_TIMEOUT": args.timeout_s,
+            "CONCURRENT_REQUESTS": args.concurrency,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": float(args.concurrency),
+            "ROBOTSTXT_OBEY": not args.ignore_robots,
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    process = CrawlerProcess(crawl_settings(args), install_root_handler=True)
+    crawler = process.create_crawler(MovieSiteSpider)
+    process.crawl(crawler, start_url=args.start_url)
+    process.start()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if reason not in NORMAL_FINISH:
+        print(f"crawl did not finish normally: finish_reason={reason!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

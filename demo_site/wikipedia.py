@@ -1,0 +1,288 @@
+"""Read the Wikipedia film articles (MediaWiki XML) into plain, typed records.
+
+The site shows these as Wikipedia-style pages and uses their infobox people as the JSON-LD
+of the matching movies, so the names must come out clean: labels of wikilinks, items of
+Plainlist / ubl / ``<br />`` lists, without refs, comments or formatting templates.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
+from mwparserfromhell.wikicode import Wikicode
+
+# Templates whose positional parameters are the items of a list.
+_LIST_TEMPLATES = {
+    "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "hlist", "bulleted list", "nowrap",
+}
+_PLACEHOLDERS = {"see below", "uncredited", "unknown", "dialogues", "various", "n/a"}
+_NAME_SUFFIX = re.compile(r"\s*(jr|sr|inc|ltd|llc|s\.a|s\.r\.l|co|pvt)\b\.?", re.IGNORECASE)
+_PLOT_HEADINGS = {"plot", "plot summary", "plot overview", "synopsis", "premise"}
+_NON_TEXT_LINK_PREFIXES = ("file:", "image:", "category:")
+_BR = re.compile(r"<br\s*/?\s*>", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
+_PARENTHESISED = re.compile(r"\([^()]*\)")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_REF_PAIR = re.compile(r"<ref(?:\s[^>]*)?(?<!/)>.*?</ref\s*>", re.DOTALL | re.IGNORECASE)
+_REF_SINGLE = re.compile(r"<ref(?:\s[^>]*)?/>", re.IGNORECASE)
+_INFOBOX_START = re.compile(r"\{\{\s*infobox film", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FilmArticle:
+    """One film article: its title, infobox fields and the text the site shows."""
+
+    title: str
+    file_name: str
+    year: int | None
+    directors: tuple[str, ...]
+    starring: tuple[str, ...]
+    writers: tuple[str, ...]
+    producers: tuple[str, ...]
+    studios: tuple[str, ...]
+    countries: tuple[str, ...]
+    languages: tuple[str, ...]
+    lead: tuple[str, ...]
+    plot: tuple[str, ...]
+    cast: tuple[str, ...]
+
+    @property
+    def display_title(self) -> str:
+        """The title without its disambiguation, e.g. ``Batman (1989 film)`` -> ``Batman``."""
+        return _QUALIFIER.sub("", self.title) or self.title
+
+    @property
+    def slug(self) -> str:
+        """A file-system and URL safe name for ``/wiki/<slug>.html``."""
+        return re.sub(r"[^A-Za-z0-9_.()-]", "", self.title.replace(" ", "_"))
+
+
+def read_film_articles(folder: Path) -> list[FilmArticle]:
+    """Every article of ``folder`` that has an ``{{Infobox film}}``, ordered by file name."""
+    articles = []
+    for path in sorted(folder.glob("*.xml")):
+        article = read_film_article(path)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def read_film_article(path: Path) -> FilmArticle | None:
+    """The film article of one XML file, or None for redirects and non-film pages."""
+    title, text = _select_page(path)
+    if text is None:
+        return None
+    code = mwparserfromhell.parse(_strip_refs_and_comments(text))
+    infobox = _film_infobox(code)
+    if infobox is None:
+        return None
+    fields = {str(p.name).strip().lower(): str(p.value) for p in infobox.params}
+
+    def names(*keys: str, split_and: bool = False) -> tuple[str, ...]:
+        for key in keys:
+            if fields.get(key, "").strip():
+                return tuple(list_items(fields[key], split_and))
+        return ()
+
+    released = _YEAR.search(fields.get("released", ""))
+    lead, plot, cast = _sections(code)
+    return FilmArticle(
+        title=title,
+        file_name=path.name,
+        year=int(released.group(1)) if released else None,
+        directors=names("director", "directed by"),
+        starring=names("starring"),
+        writers=names("writer", "screenplay", "written by"),
+        producers=names("producer", "producers"),
+        studios=names("studio", "production companies", "production company", "production_companies"),
+        countries=names("country", split_and=True),
+        languages=names("language", split_and=True),
+        lead=lead,
+        plot=plot,
+        cast=cast,
+    )
+
+
+def list_items(wikitext: str, split_and: bool = False) -> list[str]:
+    """The plain-text items of an infobox value (one name per item, duplicates removed).
+
+    ``split_and`` also splits "English, Hindi and Italian"; it is off for people and
+    companies, whose names may contain "and".
+    """
+    code = mwparserfromhell.parse(wikitext)
+    _drop_noise(code)
+    _expand_list_templates(code)
+    _unwrap_links(code)
+    for template in code.filter_templates(recursive=False):
+        code.remove(template)
+    items: list[str] = []
+    for line in _BR.sub("\n", str(code)).splitlines():
+        plain = _PARENTHESISED.sub("", mwparserfromhell.parse(line.lstrip("*# ")).strip_code())
+        for part in _split_inline(plain, split_and):
+            name = _clean_name(part)
+            if name and name not in items:
+                items.append(name)
+    return items
+
+
+def _unwrap_links(code: Wikicode) -> None:
+    """Replace wikilinks by their label, so a label holding ``<br />`` still splits."""
+    for link in code.filter_wikilinks(recursive=False):
+        code.replace(link, str(link.text if link.text is not None else link.title))
+
+
+def _split_inline(text: str, split_and: bool) -> list[str]:
+    parts: list[str] = []
+    for part in text.split(","):
+        if parts and _NAME_SUFFIX.match(part):
+            parts[-1] += "," + part
+        else:
+            parts.append(part)
+    if split_and:
+        parts = [p for part in parts for p in re.split(r"\s+and\s+", part)]
+    return parts
+
+
+def _clean_name(text: str) -> str:
+    """Trim list glue ("and ...") and drop placeholders like "see below"."""
+    text = re.sub(r"^and\s+", "", _clean(text))
+    return "" if text.lower() in _PLACEHOLDERS else text
+
+
+def _select_page(path: Path) -> tuple[str, str | None]:
+    """Title and wikitext of the file's article; multi-page dumps are matched by file name."""
+    root = ET.parse(path).getroot()
+    pages = [el for el in root.iter() if _local(el.tag) == "page"]
+    wanted = path.stem
+    chosen = next((p for p in pages if _child_text(p, "title") == wanted), pages[0] if len(pages) == 1 else None)
+    if chosen is None:
+        return wanted, None
+    title = _child_text(chosen, "title") or wanted
+    if any(_local(el.tag) == "redirect" for el in chosen):
+        return title, None
+    text = next((el.text for el in chosen.iter() if _local(el.tag) == "text"), None)
+    return title, text
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child_text(element: ET.Element, name: str) -> str | None:
+    return next((child.text for child in element if _local(child.tag) == name), None)
+
+
+def _strip_refs_and_comments(text: str) -> str:
+    """Drop refs and comments first: their unbalanced braces can hide the whole infobox."""
+    text = _COMMENT.sub("", text)
+    text = _REF_PAIR.sub("", text)
+    return _REF_SINGLE.sub("", text)
+
+
+def _film_infobox(code: Wikicode) -> Template | None:
+    """The ``{{Infobox film}}``; if a stray brace upsets the parse, re-parse its own span."""
+    for template in code.filter_templates(recursive=True):
+        if str(template.name).strip().lower().startswith("infobox film"):
+            return template
+    text = str(code)
+    start = _INFOBOX_START.search(text)
+    if start is None:
+        return None
+    span = mwparserfromhell.parse(text[start.start() : _template_end(text, start.start())])
+    templates = span.filter_templates(recursive=False)
+    return templates[0] if templates and str(templates[0].name).strip().lower().startswith("infobox film") else None
+
+
+def _template_end(text: str, start: int) -> int:
+    depth, i = 0, start
+    while i < len(text):
+        if text.startswith("{{", i):
+            depth, i = depth + 1, i + 2
+        elif text.startswith("}}", i):
+            depth, i = depth - 1, i + 2
+            if depth == 0:
+                return i
+        else:
+            i += 1
+    return len(text)
+
+
+def _drop_noise(code: Wikicode) -> None:
+    """Remove refs, comments and links to files/categories, which are never visible text."""
+    for node in code.filter(recursive=True, forcetype=(Comment, Tag, Wikilink)):
+        if isinstance(node, Tag) and str(node.tag).lower() != "ref":
+            continue
+        if isinstance(node, Wikilink) and not str(node.title).strip().lower().startswith(_NON_TEXT_LINK_PREFIXES):
+            continue
+        try:
+            code.remove(node)
+        except ValueError:  # already gone with its parent
+            pass
+
+
+def _expand_list_templates(code: Wikicode) -> None:
+    """Replace list templates by their items, one per line (nested lists included)."""
+    while True:
+        templates = [t for t in code.filter_templates(recursive=True) if str(t.name).strip().lower() in _LIST_TEMPLATES]
+        if not templates:
+            return
+        template = templates[0]
+        items = [str(p.value) for p in template.params if not p.showkey]
+        code.replace(template, "\n" + "\n".join(items) + "\n")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:")
+
+
+def _sections(code: Wikicode) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Lead paragraphs, plot paragraphs and cast list items as plain text."""
+    sections = code.get_sections(levels=[2], include_lead=True, include_headings=True)
+    lead_code = sections[0] if sections and not sections[0].filter_headings() else mwparserfromhell.parse("")
+    plot: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    for section in sections:
+        headings = section.filter_headings(recursive=False)
+        if not headings:
+            continue
+        heading = _clean(headings[0].title.strip_code()).lower()
+        if heading in _PLOT_HEADINGS and not plot:
+            plot = _paragraphs(section)
+        elif heading.startswith("cast") and not cast:
+            cast = _cast_items(section)
+    return _paragraphs(lead_code), plot, cast
+
+
+def _paragraphs(section: Wikicode) -> tuple[str, ...]:
+    code = mwparserfromhell.parse(str(section))
+    for heading in code.filter_headings(recursive=False):
+        code.remove(heading)
+    _drop_noise(code)
+    for template in code.filter_templates(recursive=False):
+        code.remove(template)
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", code.strip_code()):
+        lines = [ln for ln in block.splitlines() if ln.strip() and not ln.lstrip().startswith(("*", "#", "|", "{", "!"))]
+        text = _clean(" ".join(lines))
+        if len(text) > 20:
+            paragraphs.append(text)
+    return tuple(paragraphs)
+
+
+def _cast_items(section: Wikicode) -> tuple[str, ...]:
+    code = mwparserfromhell.parse(str(section))
+    _drop_noise(code)
+    _expand_list_templates(code)
+    items = []
+    for line in str(code).splitlines():
+        if line.lstrip().startswith("*"):
+            text = _clean(mwparserfromhell.parse(line.lstrip("*# ")).strip_code())
+            if text:
+                items.append(text)
+    return tuple(items)

@@ -1,0 +1,176 @@
+"""Gold data for extraction quality: real Wikipedia film articles loaded like crawled pages.
+
+Each ``{{Infobox film}}`` becomes structured ``movie_attributes`` (the gold labels) and the
+article's lead plus Plot section becomes a ``documents`` row (the text to extract from), so
+``evaluate.score_relations`` can compare what the rules read with what the infobox states.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mwparserfromhell
+from mwparserfromhell.wikicode import Wikicode
+
+from warehouse import Warehouse, upsert
+
+WIKI_BASE_URL = "https://en.wikipedia.org/wiki/"
+
+INFOBOX_ATTRIBUTES = {
+    "director": "director", "directors": "director",
+    "starring": "actor",
+    "writer": "author", "writers": "author", "screenplay": "author", "story": "author",
+    "producer": "producer", "producers": "producer",
+    "studio": "productionCompany", "production_companies": "productionCompany",
+    "production_company": "productionCompany",
+    "country": "countryOfOrigin", "language": "inLanguage",
+}
+_LIST_TEMPLATES = {
+    "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "flat list", "hlist",
+    "bulleted list", "nowrap", "ill", "interlanguage link",
+}
+_CREDIT_WORDS = re.compile(
+    r"^(?:screenplay|story|teleplay|written|writers?|novel|based on|dialogues?|uncredited)"
+    r"(?:\s+by)?\s*:?\s*", re.I)
+_PAGE = re.compile(r"<page>.*?</page>", re.S)
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_YEAR = re.compile(r"\b(18[89]\d|19\d\d|20[0-2]\d)\b")
+_SPLIT = re.compile(r"[\n*•;]|,\s+(?!(?:Jr|Sr)\b)")
+_INFOBOX_START = re.compile(r"\{\{\s*infobox film\b", re.I)
+_INFOBOX_END = re.compile(r"^\}\}[ \t]*$", re.M)
+_HIDDEN_LINK = re.compile(r"^\s*(?:file|image|category)\s*:", re.I)
+
+
+@dataclass(frozen=True)
+class FilmArticle:
+    """One infobox film: its structured fields and its prose."""
+
+    movie_id: str
+    title: str
+    url: str
+    year: int | None
+    attributes: tuple[tuple[str, str], ...]   # (attribute, value)
+    text: str
+
+
+def read_page(path: Path) -> tuple[str, str] | None:
+    """(title, wikitext) of the page titled like the file (dumps may hold several pages)."""
+    pages = [ET.fromstring(p) for p in _PAGE.findall(path.read_text(encoding="utf-8"))]
+    if not pages:
+        return None
+    wanted = next((p for p in pages if p.findtext("title") == path.stem), pages[0])
+    text = wanted.find("revision/text")
+    return wanted.findtext("title") or path.stem, (text.text or "") if text is not None else ""
+
+
+def field_values(raw: str) -> list[str]:
+    """Names in one infobox field: list templates, <br> and bullets split, markup stripped."""
+    code = mwparserfromhell.parse(_BREAK.sub("\n", raw))
+    for _ in range(3):  # list templates nest (ubl inside plainlist)
+        changed = False
+        for template in code.filter_templates(recursive=False):
+            name = str(template.name).strip().lower()
+            if name in _LIST_TEMPLATES:
+                params = [str(p.value) for p in template.params if not p.showkey]
+                code.replace(template, "\n".join(params[:1] if name.startswith(("ill", "inter")) else params))
+            else:
+                code.remove(template)
+            changed = True
+        if not changed:
+            break
+        code = mwparserfromhell.parse(str(code))
+    values = []
+    for part in _SPLIT.split(code.strip_code(normalize=True, collapse=True)):
+        value = _CREDIT_WORDS.sub("", part.strip(" \t'\"")).strip(" ,:")
+        if len(value) > 1 and not any(ch.isdigit() for ch in value) and value.lower() != "see below":
+            values.append(value)
+    return list(dict.fromkeys(values))
+
+
+def infobox_span(wikitext: str) -> tuple[int, int] | None:
+    """Where ``{{Infobox film ...}}`` starts and ends; a closing ``}}`` line ends it even when
+    a stray unbalanced brace inside (common in citations) would fool a brace counter."""
+    start = _INFOBOX_START.search(wikitext)
+    if start is None:
+        return None
+    end = _INFOBOX_END.search(wikitext, start.end())
+    return start.start(), end.end() if end else len(wikitext)
+
+
+def infobox_fields(source: str) -> dict[str, str]:
+    """Top-level ``| name = value`` parameters of one infobox's source."""
+    code = mwparserfromhell.parse(source)
+    templates = code.filter_templates(recursive=False)
+    if templates and str(templates[0].name).strip().lower() == "infobox film":
+        return {str(p.name).strip().lower(): str(p.value) for p in templates[0].params}
+    return {}
+
+
+def prose(code: Wikicode) -> str:
+    """Lead and Plot section as plain text (no templates, refs, files)."""
+    parts = code.get_sections(include_lead=True, flat=True)[:1]
+    parts += code.get_sections(levels=[2], matches=r"^\s*plot\b", flat=True)
+    paragraphs = []
+    for section in parts:
+        section = mwparserfromhell.parse(str(section))
+        for link in section.filter_wikilinks():
+            if _HIDDEN_LINK.match(str(link.title)):
+                try:
+                    section.remove(link)
+                except ValueError:
+                    pass
+        for heading in section.filter_headings():
+            section.remove(heading)
+        paragraphs.append(section.strip_code(normalize=True, collapse=True).strip())
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def parse_film(path: Path) -> FilmArticle | None:
+    """The film article in ``path``, or None when it has no ``{{Infobox film}}``."""
+    page = read_page(path)
+    if page is None:
+        return None
+    title, wikitext = page
+    span = infobox_span(wikitext)
+    if span is None:
+        return None
+    fields = infobox_fields(wikitext[span[0]:span[1]])
+    code = mwparserfromhell.parse(wikitext[:span[0]] + wikitext[span[1]:])
+    attributes = []
+    for field, attribute in INFOBOX_ATTRIBUTES.items():
+        attributes += [(attribute, value) for value in field_values(fields.get(field, ""))]
+    year = _YEAR.search(str(mwparserfromhell.parse(fields.get("released", ""))))
+    slug = re.sub(r"[^0-9a-z]+", "-", title.casefold()).strip("-")
+    return FilmArticle(
+        movie_id=f"wp-{slug}", title=re.sub(r"\s*\([^)]*\)$", "", title), url=WIKI_BASE_URL + title.replace(" ", "_"),
+        year=int(year.group(1)) if year else None,
+        attributes=tuple(dict.fromkeys(attributes)), text=prose(code),
+    )
+
+
+def load_film_articles(warehouse: Warehouse, films_dir: Path, build_id: str, limit: int | None = None) -> list[FilmArticle]:
+    """Write the infobox films of ``films_dir`` as movies, movie_attributes and documents."""
+    films = [f for f in (parse_film(p) for p in sorted(films_dir.glob("*.xml"))) if f is not None]
+    films = films[:limit] if limit is not None else films
+    movies: list[dict[str, Any]] = []
+    attributes: list[dict[str, Any]] = []
+    documents: list[dict[str, Any]] = []
+    for film in films:
+        movies.append({"movie_id": film.movie_id, "url": film.url, "title": film.title, "year": film.year,
+                       "article_url": film.url, "build_id": build_id})
+        attributes += [{"movie_id": film.movie_id, "attribute": a, "value": v, "source_url": film.url,
+                        "build_id": build_id} for a, v in film.attributes]
+        if film.text:
+            documents.append({"url": film.url, "movie_id": film.movie_id, "kind": "article", "text": film.text,
+                              "content_sha256": hashlib.sha256(film.text.encode()).hexdigest(),
+                              "build_id": build_id})
+    with warehouse.transaction() as con:
+        upsert(con, "movies", movies)
+        upsert(con, "movie_attributes", attributes)
+        upsert(con, "documents", documents)
+    return films

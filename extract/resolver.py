@@ -1,0 +1,129 @@
+"""Entity resolution: every spelling of a real-world thing maps to one node."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from extract.names import alias_form, display_name, entity_id, name_key
+
+_IMDB_PERSON = re.compile(r"^nm\d+$")
+_WIKIDATA = re.compile(r"^Q\d+$")
+
+
+class EntityResolver:
+    """Knows the entities met so far and decides which one a surface form means.
+
+    A full name resolves by its key anywhere; a bare surname (or other trailing part of a
+    name) resolves only inside a context (the people of one movie) where exactly one
+    known person ends that way, so "Hill" in one film never swallows every other Hill.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], str] = {}
+        self._kind: dict[str, str] = {}
+        self._tokens: dict[str, tuple[str, ...]] = {}
+        self._spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        self._stored_name: dict[str, str] = {}
+        self._external: dict[str, dict[str, str]] = defaultdict(dict)
+        self._aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._context: dict[str, set[str]] = defaultdict(set)
+
+    def register(
+        self, kind: str, surface: str, movie_id: str | None = None, external_id: str | None = None
+    ) -> str | None:
+        """Add one sighting of a named thing; returns its entity_id (None for an empty name)."""
+        key = name_key(surface)
+        if not key:
+            return None
+        eid = self._by_key.get((kind, key))
+        if eid is None:
+            eid = entity_id(kind, key)
+            self._by_key[(kind, key)] = eid
+            self._kind[eid] = kind
+            self._tokens[eid] = tuple(key.split())
+            self._aliases[(key, kind)].add(eid)
+        self._spellings[eid][display_name(surface)] += 1
+        self.add_alias(eid, surface)
+        if external_id:
+            self._set_external(eid, external_id.strip())
+        if movie_id is not None:
+            self._context[movie_id].add(eid)
+        return eid
+
+    def load(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Know entities stored by earlier builds (entity_id, kind, name, imdb_id, wikidata_id)."""
+        for row in rows:
+            eid, kind = row["entity_id"], row["kind"]
+            key = name_key(row["name"])
+            if not key or (kind, key) in self._by_key:
+                continue
+            self._by_key[(kind, key)] = eid
+            self._kind[eid] = kind
+            self._tokens[eid] = tuple(key.split())
+            self._stored_name[eid] = row["name"]
+            self._aliases[(key, kind)].add(eid)
+            for field in ("imdb_id", "wikidata_id"):
+                if row.get(field):
+                    self._external[eid][field] = row[field]
+
+    def add_alias(self, eid: str, surface: str) -> None:
+        """Remember that ``surface`` was seen meaning ``eid``."""
+        alias = alias_form(surface)
+        if alias:
+            self._aliases[(alias, self._kind[eid])].add(eid)
+
+    def resolve(self, kind: str, surface: str, context: Collection[str] = ()) -> str | None:
+        """The entity ``surface`` means: exact key first, then a unique trailing-name match in ``context``."""
+        key = name_key(surface)
+        if not key:
+            return None
+        eid = self._by_key.get((kind, key))
+        if eid is not None:
+            return eid
+        tokens = tuple(key.split())
+        matches = {
+            candidate for candidate in context
+            if self._kind.get(candidate) == kind
+            and len(self._tokens[candidate]) > len(tokens)
+            and self._tokens[candidate][-len(tokens):] == tokens
+        }
+        return matches.pop() if len(matches) == 1 else None
+
+    def people_of(self, movie_id: str) -> set[str]:
+        """Entities registered for one movie: the context for surname resolution."""
+        return set(self._context.get(movie_id, ()))
+
+    def names(self, kind: str) -> dict[str, str]:
+        """entity_id -> display name of every known entity of one kind."""
+        return {eid: self.name_of(eid) for eid, k in self._kind.items() if k == kind}
+
+    def name_of(self, eid: str) -> str:
+        """The most frequent spelling seen (first seen wins ties), else the stored name."""
+        spellings = self._spellings.get(eid)
+        if spellings:
+            return spellings.most_common(1)[0][0]
+        return self._stored_name[eid]
+
+    def entity_rows(self, build_id: str) -> list[dict[str, Any]]:
+        return [
+            {"entity_id": eid, "kind": kind, "name": self.name_of(eid),
+             "imdb_id": self._external[eid].get("imdb_id"),
+             "wikidata_id": self._external[eid].get("wikidata_id"), "build_id": build_id}
+            for eid, kind in sorted(self._kind.items())
+        ]
+
+    def alias_rows(self) -> list[dict[str, str]]:
+        """Unambiguous aliases only: an alias claimed by two entities of one kind names neither."""
+        return [
+            {"alias": alias, "kind": kind, "entity_id": next(iter(eids))}
+            for (alias, kind), eids in sorted(self._aliases.items()) if len(eids) == 1
+        ]
+
+    def _set_external(self, eid: str, external_id: str) -> None:
+        if _IMDB_PERSON.match(external_id):
+            self._external[eid]["imdb_id"] = external_id
+        elif _WIKIDATA.match(external_id):
+            self._external[eid]["wikidata_id"] = external_id

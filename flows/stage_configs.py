@@ -1,0 +1,45 @@
+"""Turn one build's options and the workspace settings into each stage's typed config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawl import CrawlConfig
+from demo_site import SiteConfig
+from extract import ExtractConfig
+from kg_build import KGConfig
+from media import MediaConfig
+from mmkg.settings import Settings
+from train import TrainConfig
+from warehouse.export import ExportConfig
+from warehouse.interactions import InteractionsConfig
+
+from flows.options import BuildOptions
+
+
+@dataclass(frozen=True)
+class StageConfigs:
+    site: SiteConfig
+    extract: ExtractConfig
+    media: MediaConfig
+    interactions: InteractionsConfig
+    kg: KGConfig
+    export: ExportConfig
+    train: TrainConfig
+
+    def crawl(self, start_url: str, settings: Settings, options: BuildOptions) -> CrawlConfig:
+        return CrawlConfig(start_url=start_url, work_dir=settings.work_dir / "crawl", max_pages=options.max_pages)
+
+
+def stage_configs(options: BuildOptions, settings: Settings) -> StageConfigs:
+    return StageConfigs(
+        site=SiteConfig(data_dir=settings.data_dir, out_dir=settings.site_dir,
+                        n_movies=options.n_movies, seed=options.seed, faults=options.faults),
+        extract=ExtractConfig(),
+        media=MediaConfig(work_dir=settings.work_dir / "media"),
+        interactions=InteractionsConfig(ratings_csv=settings.movies_dir / "ml-latest-small" / "ratings.csv"),
+        kg=KGConfig(style=options.kg_style),
+        export=ExportConfig(exports_dir=settings.exports_dir),
+        train=TrainConfig(models=tuple(options.models), epochs=options.epochs, hidden=options.hidden,
+                          seed=options.seed),
+    )

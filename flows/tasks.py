@@ -1,0 +1,71 @@
+"""Prefect tasks: each calls one stage's entry point and records its timing; no logic here.
+
+Stage tasks do not use Prefect's result cache: stages write to the warehouse, and they skip
+unchanged inputs themselves by content hash (documents, media), which survives across runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from crawl import CrawlConfig, CrawlSummary, crawl_movie_site
+from demo_site import SiteConfig, SiteManifest, generate_site
+from extract import ExtractConfig, ExtractSummary, extract_entities
+from kg_build import KGConfig, KGSummary, build_triples
+from media import MediaConfig, MediaSummary, fetch_media
+from train import TrainConfig, TrainSummary, train_models
+from warehouse import Warehouse
+from warehouse.builds import run_stage
+from warehouse.export import ExportConfig, ExportSummary, export_build
+from warehouse.interactions import InteractionsConfig, InteractionsSummary, load_interactions
+
+
+@task(name="site", cache_policy=NO_CACHE)
+def embedded_site(config: SiteConfig) -> SiteManifest:
+    """Generate (or reuse, by fingerprint) the embedded default site."""
+    return generate_site(config)
+
+
+@task(name="movie_pages", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def movie_pages(config: CrawlConfig, warehouse: Warehouse, build_id: str) -> CrawlSummary:
+    """Crawl the site into pages, movies, attributes and documents."""
+    return run_stage(warehouse, build_id, "crawl", crawl_movie_site, config, warehouse, build_id)
+
+
+@task(name="entities", cache_policy=NO_CACHE)
+def entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
+    """Find and resolve entities and relations."""
+    return run_stage(warehouse, build_id, "extract", extract_entities, config, warehouse, build_id)
+
+
+@task(name="media_features", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def media_features(config: MediaConfig, warehouse: Warehouse, build_id: str) -> MediaSummary:
+    """Fetch trailers and posters and compute their features."""
+    return run_stage(warehouse, build_id, "media", fetch_media, config, warehouse, build_id)
+
+
+@task(name="interactions", cache_policy=NO_CACHE)
+def interactions(config: InteractionsConfig, warehouse: Warehouse, build_id: str) -> InteractionsSummary:
+    """Link user ratings to the crawled movies."""
+    return run_stage(warehouse, build_id, "interactions", load_interactions, config, warehouse, build_id)
+
+
+@task(name="triples", cache_policy=NO_CACHE)
+def triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSummary:
+    """Assemble the build's RDF triples."""
+    return run_stage(warehouse, build_id, "kg_build", build_triples, config, warehouse, build_id)
+
+
+@task(name="training_shards", cache_policy=NO_CACHE)
+def training_shards(config: ExportConfig, warehouse: Warehouse, build_id: str) -> ExportSummary:
+    """Export the build for training (Parquet, safetensors, RecBole, MMRec, N-Triples)."""
+    return run_stage(warehouse, build_id, "export", export_build, config, warehouse, build_id)
+
+
+@task(name="model_metrics", cache_policy=NO_CACHE)
+def model_metrics(config: TrainConfig, export_dir: Path, warehouse: Warehouse, build_id: str) -> TrainSummary:
+    """Train MGNN and baselines on the export and evaluate them."""
+    return run_stage(warehouse, build_id, "train", train_models, config, export_dir, warehouse, build_id)

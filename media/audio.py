@@ -1,0 +1,47 @@
+"""Log-mel spectrograms of audio clips, fixed-size so clips of any length stack into a batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import librosa
+import numpy as np
+import soundfile
+
+from media.errors import MediaError
+
+N_FFT = 1024
+HOP_LENGTH = 256
+TOP_DB = 80.0
+
+
+def load_mono(wav_path: Path) -> tuple[np.ndarray, int]:
+    """Read a WAV as float32 mono samples; raise ``MediaError`` when it holds no audio."""
+    try:
+        samples, sample_rate = soundfile.read(str(wav_path), dtype="float32", always_2d=True)
+    except (soundfile.LibsndfileError, RuntimeError) as exc:
+        raise MediaError(f"soundfile: {exc}") from exc
+    if samples.shape[0] == 0:
+        raise MediaError("audio track is empty")
+    return samples.mean(axis=1), int(sample_rate)
+
+
+def logmel(samples: np.ndarray, sample_rate: int, n_mels: int, mel_frames: int) -> np.ndarray:
+    """float32 ``[n_mels, mel_frames]`` in dB relative to the clip's peak (range ``[-80, 0]``).
+
+    Longer clips keep their centre frames; shorter ones are padded at the end with the
+    ``-80 dB`` floor (silence), so the result is deterministic and always the same shape.
+    """
+    power = librosa.feature.melspectrogram(
+        y=samples, sr=sample_rate, n_fft=N_FFT, hop_length=HOP_LENGTH, n_mels=n_mels
+    )
+    db = librosa.power_to_db(power, ref=np.max, top_db=TOP_DB)
+    frames = db.shape[1]
+    if frames >= mel_frames:
+        start = (frames - mel_frames) // 2
+        db = db[:, start : start + mel_frames]
+    else:
+        db = np.pad(db, ((0, 0), (0, mel_frames - frames)), constant_values=-TOP_DB)
+    if not np.isfinite(db).all():
+        raise MediaError("log-mel has non-finite values")
+    return db.astype(np.float32)

@@ -1,0 +1,159 @@
+"""The ``mmkg`` command: the whole build, or one stage at a time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from mmkg.settings import Settings
+
+STAGES = ("crawl", "extract", "media", "interactions", "kg", "export", "train")
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings.from_env()
+    settings.apply_environment()
+    args = _parser().parse_args(argv)
+    return args.handler(args, settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from flows.options import BuildOptions
+
+    parser = argparse.ArgumentParser(
+        prog="mmkg",
+        description="Build multi-modal movie knowledge graphs and train MGNN on them. "
+        "Files go under $MMKG_HOME (default .mmkg/); data is read from $MMKG_DATA (default ../shared/data).",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="run the build-mmkg flow: every stage, one versioned build")
+    for name, field in BuildOptions.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        if field.annotation is bool:
+            build.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default,
+                               help=f"{field.description} (default: {field.default})")
+        elif name == "models":
+            build.add_argument(flag, nargs="+", default=field.default, help=f"{field.description} (default: %(default)s)")
+        else:
+            kind = int if field.annotation is int else str
+            build.add_argument(flag, type=kind, default=field.default, help=f"{field.description} (default: %(default)s)")
+    build.set_defaults(handler=_build)
+
+    site = commands.add_parser("site", help="generate the embedded default site and serve it on 127.0.0.1 until Ctrl-C")
+    site.add_argument("--n-movies", type=int, default=200, help="movies on the site (default: %(default)s)")
+    site.add_argument("--seed", type=int, default=7, help="generation seed (default: %(default)s)")
+    site.set_defaults(handler=_site)
+
+    for stage in STAGES:
+        sub = commands.add_parser(stage, help=f"run only the {stage} stage against the warehouse")
+        sub.add_argument("--build-id", default="manual", help="build id to tag rows with (default: %(default)s)")
+        if stage == "crawl":
+            sub.add_argument("--start-url", required=True, help="site to crawl, e.g. http://127.0.0.1:8000/")
+        if stage == "train":
+            sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
+            sub.add_argument("--epochs", type=int, default=5, help="training epochs (default: %(default)s)")
+            sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
+        sub.set_defaults(handler=_stage, stage=stage)
+
+    report = commands.add_parser("report", help="print the summary of a build")
+    report.add_argument("--build-id", help="build to report (default: the latest succeeded build)")
+    report.set_defaults(handler=_report)
+
+    serve = commands.add_parser("serve", help="serve the build-mmkg deployment with its nightly schedule")
+    serve.add_argument("--cron", default="0 3 * * *", help="schedule (default: %(default)s)")
+    serve.set_defaults(handler=_serve)
+    return parser
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.build_mmkg import build_mmkg
+    from flows.options import BuildOptions
+
+    options = BuildOptions(**{k: getattr(args, k) for k in BuildOptions.model_fields})
+    build_mmkg(options)
+    return 0
+
+
+def _site(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from demo_site import SiteConfig, generate_site, serve_site
+
+    generate_site(SiteConfig(data_dir=settings.data_dir, out_dir=settings.site_dir,
+                             n_movies=args.n_movies, seed=args.seed))
+    with serve_site(settings.site_dir) as server:
+        print(f"serving {settings.site_dir} at {server.base_url}/ (Ctrl-C to stop)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+
+
+def _stage(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
+    from flows.options import BuildOptions
+    from flows.stage_configs import stage_configs
+    from warehouse import Warehouse
+
+    warehouse = Warehouse.from_settings(settings)
+    configs = stage_configs(BuildOptions(), settings)
+    if args.stage == "crawl":
+        from crawl import crawl_movie_site
+        result = crawl_movie_site(configs.crawl(args.start_url, settings, BuildOptions()), warehouse, args.build_id)
+    elif args.stage == "extract":
+        from extract import extract_entities
+        result = extract_entities(configs.extract, warehouse, args.build_id)
+    elif args.stage == "media":
+        from media import fetch_media
+        result = fetch_media(configs.media, warehouse, args.build_id)
+    elif args.stage == "interactions":
+        from warehouse.interactions import load_interactions
+        result = load_interactions(configs.interactions, warehouse, args.build_id)
+    elif args.stage == "kg":
+        from kg_build import build_triples
+        result = build_triples(configs.kg, warehouse, args.build_id)
+    elif args.stage == "export":
+        from warehouse.export import export_build
+        result = export_build(configs.export, warehouse, args.build_id)
+    else:
+        from train import train_models
+        train = replace(configs.train, epochs=args.epochs, hidden=args.hidden)
+        result = train_models(train, args.export_dir, warehouse, args.build_id)
+    print(json.dumps(_plain(result), indent=2, default=str))
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from warehouse import Warehouse
+    from warehouse.builds import latest_build
+    from warehouse.report import build_report, format_report
+
+    warehouse = Warehouse.from_settings(settings)
+    build_id = args.build_id or (latest_build(warehouse) or {}).get("build_id")
+    if not build_id:
+        print("no succeeded build yet: run `mmkg build`", file=sys.stderr)
+        return 1
+    print(format_report(build_report(warehouse, build_id), str(settings.warehouse_path)))
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.build_mmkg import build_mmkg
+
+    build_mmkg.serve(name="build-mmkg", cron=args.cron, pause_on_shutdown=False)
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    return asdict(value) if is_dataclass(value) else value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

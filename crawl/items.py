@@ -20,7 +20,7 @@ class PageItem:
     content_type: str | None
     etag: str | None
     last_modified: str | None
-    fetched_at: str  # ISO 8601, UTC
+    fetched_at: str  # ISO 8601 in UTC, without offset (the warehouse stores naive UTC)
     body: bytes = field(default=b"", repr=False, metadata={"feed": False})
 
 

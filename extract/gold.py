@@ -42,7 +42,8 @@ _BREAK = re.compile(r"<br\s*/?>", re.I)
 _YEAR = re.compile(r"\b(18[89]\d|19\d\d|20[0-2]\d)\b")
 _SPLIT = re.compile(r"[\n*•;]|,\s+(?!(?:Jr|Sr)\b)")
 _INFOBOX_START = re.compile(r"\{\{\s*infobox film\b", re.I)
-_INFOBOX_END = re.compile(r"^\}\}[ \t]*$", re.M)
+_BRACES = re.compile(r"\{\{|\}\}")
+_REFS_AND_COMMENTS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<!--.*?-->", re.S | re.I)
 _HIDDEN_LINK = re.compile(r"^\s*(?:file|image|category)\s*:", re.I)
 
 
@@ -93,13 +94,18 @@ def field_values(raw: str) -> list[str]:
 
 
 def infobox_span(wikitext: str) -> tuple[int, int] | None:
-    """Where ``{{Infobox film ...}}`` starts and ends; a closing ``}}`` line ends it even when
-    a stray unbalanced brace inside (common in citations) would fool a brace counter."""
+    """Where ``{{Infobox film ...}}`` starts and ends, by counting braces outside refs and
+    comments (citations there often hold a stray unbalanced brace that fools the parser)."""
     start = _INFOBOX_START.search(wikitext)
     if start is None:
         return None
-    end = _INFOBOX_END.search(wikitext, start.end())
-    return start.start(), end.end() if end else len(wikitext)
+    masked = _REFS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), wikitext)
+    depth = 0
+    for match in _BRACES.finditer(masked, start.start()):
+        depth += 1 if match.group(0) == "{{" else -1
+        if depth == 0:
+            return start.start(), match.end()
+    return start.start(), len(wikitext)
 
 
 def infobox_fields(source: str) -> dict[str, str]:

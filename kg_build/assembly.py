@@ -231,6 +231,13 @@ def _term_tables(vocab: Vocabulary) -> dict[str, pa.Table]:
     }
 
 
+def _run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict[str, object]) -> None:
+    """Run statements one by one: DuckDB binds parameters only in a single statement."""
+    for statement in filter(str.strip, script.split(";\n")):
+        used = {name: value for name, value in params.items() if f"${name}" in statement}
+        con.execute(statement, used)
+
+
 def assemble(
     con: duckdb.DuckDBPyConnection,
     vocab: Vocabulary,
@@ -239,16 +246,15 @@ def assemble(
     min_confidence: float,
 ) -> None:
     """Replace the build's triples and its kg_build error rows, inside the caller's transaction."""
-    for name, table in _term_tables(vocab).items():
+    tables = _term_tables(vocab)
+    for name, table in tables.items():
         con.register(name, table)
+    media_triples = _MEDIA_NODE_TRIPLES if style == "entity" else _MEDIA_FEATURE_TRIPLES
+    params = {"build_id": build_id, "min_confidence": min_confidence}
     try:
-        con.execute(_MACROS)
-        con.execute(_STAGING_TABLES)
-        con.execute(_MOVIE_TRIPLES)
-        con.execute(_RELATION_TRIPLES, {"min_confidence": min_confidence})
-        con.execute(_MEDIA_ROWS)
-        con.execute(_MEDIA_NODE_TRIPLES if style == "entity" else _MEDIA_FEATURE_TRIPLES)
-        con.execute(_REPLACE_BUILD, {"build_id": build_id})
+        for script in (_MACROS, _STAGING_TABLES, _MOVIE_TRIPLES, _RELATION_TRIPLES, _MEDIA_ROWS,
+                       media_triples, _REPLACE_BUILD):
+            _run_script(con, script, params)
     finally:
-        for name in _term_tables(vocab):
+        for name in tables:
             con.unregister(name)

@@ -17,6 +17,12 @@ class KGConfig:
     min_confidence: float = 0.5
     validate: bool = True
 
+    def __post_init__(self) -> None:
+        if self.style not in ("entity", "attribute"):
+            raise ValueError(f"style must be 'entity' or 'attribute', not {self.style!r}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be within [0, 1], not {self.min_confidence}")
+
 
 @dataclass(frozen=True)
 class KGSummary:

@@ -71,17 +71,24 @@ def keyframe_times(duration_s: float, frames: int) -> list[float]:
 def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int) -> np.ndarray:
     """Uniformly sampled frames as uint8 ``[frames, size, size, 3]`` RGB, in ONE ffmpeg call.
 
-    Seeking to the first slice centre and then resampling to ``frames / duration`` fps yields
-    exactly the ``keyframe_times``; scale-to-cover plus centre crop keeps the aspect ratio.
+    The ``select`` filter keeps the first frame at or after each of the ``keyframe_times``
+    (what a seek to that time returns); scale-to-cover plus centre crop keeps the aspect ratio.
     """
-    first = keyframe_times(info.duration_s, frames)[0]
+    times = keyframe_times(info.duration_s, frames)
+    first, step = times[0], info.duration_s / frames
+    rel = "(t-start_t)"
+    prev = "(prev_selected_t-start_t)"
+    keep = (
+        f"gte({rel},{first:.6f})*(isnan(prev_selected_t)"
+        f"+gte(floor(({rel}-{first:.6f})/{step:.6f})-floor(({prev}-{first:.6f})/{step:.6f}),1))"
+    )
     try:
         raw, _ = (
-            ffmpeg.input(str(path), ss=f"{first:.6f}")
-            .filter("fps", fps=f"{frames / info.duration_s:.9f}")
+            ffmpeg.input(str(path))
+            .filter("select", keep)
             .filter("scale", size, size, force_original_aspect_ratio="increase")
             .filter("crop", size, size)
-            .output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=frames)
+            .output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=frames, fps_mode="passthrough")
             .global_args(*QUIET)
             .run(capture_stdout=True, capture_stderr=True)
         )

@@ -19,7 +19,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from safetensors.numpy import save_file
 
 from warehouse.blobs import sha256_file

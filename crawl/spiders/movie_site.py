@@ -152,7 +152,7 @@ class MovieSiteSpider(scrapy.Spider):
             content_type=_header(response, b"Content-Type"),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            fetched_at=datetime.now(UTC).isoformat(),
+            fetched_at=datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds"),
             body=response.body,
         )
 

@@ -51,7 +51,7 @@ def media_files(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> 
     (root / "media").mkdir()
     good = make_trailer(
         shared_data / "media/images/skimage_astronaut.png",
-        shared_data / "media/audio/sonicpi_loop_amen.flac",
+        shared_data / "media/audio/librosa_brahms_hungarian_dance_5.ogg",
         root / "media/good.mp4",
     )
     data = good.read_bytes()

@@ -60,7 +60,7 @@ def test_logmel_of_the_trailer_audio(media_files: Path, tmp_path: Path) -> None:
     assert rate == 16000 and 2.3 < len(samples) / rate < 2.8
     mel = logmel(samples, rate, n_mels=64, mel_frames=128)
     assert mel.shape == (64, 128) and mel.dtype == np.float32
-    assert np.isfinite(mel).all() and mel.max() == 0.0 and mel.min() >= -80.0
+    assert np.isfinite(mel).all() and -20.0 < mel.max() <= 0.0 and mel.min() >= -80.0
     # 2.5 s at hop 256 is ~157 frames: the centre 128 are real sound, not padding.
     assert mel.std() > 5.0 and (mel[:, -1] > -80.0).any()
     short = logmel(samples[:8000], rate, n_mels=64, mel_frames=128)

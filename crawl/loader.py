@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.store import upsert
 
@@ -59,7 +60,7 @@ SELECT f.url, coalesce(f.movie_id, m.movie_id) AS movie_id, f.kind, f.text,
        sha256(f.text) AS content_sha256, $build_id AS build_id
 FROM crawl_feed f LEFT JOIN movies m ON f.movie_id IS NULL AND m.article_url = f.url
 WHERE f.item_type = 'document' AND coalesce(f.movie_id, m.movie_id) IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY f.url ORDER BY movie_id) = 1
+QUALIFY row_number() OVER (PARTITION BY f.url ORDER BY m.movie_id) = 1
 """
 ERRORS_SQL = """
 WITH found AS (
@@ -97,15 +98,16 @@ def load_feed(con: duckdb.DuckDBPyConnection, feed_path: Path, build_id: str) ->
         f"read_json(?, format = 'newline_delimited', columns = {columns})",
         [str(feed_path)],
     )
-    try:
-        params = {"build_id": build_id}
-        pages = upsert(con, "pages", con.execute(PAGES_SQL, params).fetch_arrow_table())
-        movies = upsert(con, "movies", con.execute(MOVIES_SQL, params).fetch_arrow_table())
-        attributes = upsert(con, "movie_attributes", con.execute(ATTRIBUTES_SQL, params).fetch_arrow_table())
-        documents = upsert(con, "documents", con.execute(DOCUMENTS_SQL, params).fetch_arrow_table())
-        error_params = {**params, "stage": STAGE, "unlinked": UNLINKED_ARTICLE}
-        errors = upsert(con, "errors", con.execute(ERRORS_SQL, error_params).fetch_arrow_table())
-        by_status = {int(status): int(n) for status, n in con.execute(STATUS_SQL).fetchall()}
-    finally:
-        con.execute("DROP TABLE IF EXISTS crawl_feed")
+    params = {"build_id": build_id}
+    pages = upsert(con, "pages", _arrow(con, PAGES_SQL, params))
+    movies = upsert(con, "movies", _arrow(con, MOVIES_SQL, params))
+    attributes = upsert(con, "movie_attributes", _arrow(con, ATTRIBUTES_SQL, params))
+    documents = upsert(con, "documents", _arrow(con, DOCUMENTS_SQL, params))
+    errors = upsert(con, "errors", _arrow(con, ERRORS_SQL, {**params, "stage": STAGE, "unlinked": UNLINKED_ARTICLE}))
+    by_status = {int(status): int(n) for status, n in con.execute(STATUS_SQL).fetchall()}
+    con.execute("DROP TABLE crawl_feed")
     return LoadCounts(by_status, pages, movies, attributes, documents, errors)
+
+
+def _arrow(con: duckdb.DuckDBPyConnection, query: str, params: dict[str, str]) -> pa.Table:
+    return con.sql(query, params=params).to_arrow_table()

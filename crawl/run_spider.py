@@ -56,7 +56,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    process = CrawlerProcess(crawl_settings(args), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(args))
     crawler = process.create_crawler(MovieSiteSpider)
     process.crawl(crawler, start_url=args.start_url)
     process.start()

@@ -32,6 +32,11 @@ AUTOTHROTTLE_START_DELAY = 0.0
 AUTOTHROTTLE_MAX_DELAY = 10.0
 # Average number of requests in flight to the site.
 AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
+# Stock AutoThrottle never speeds up on 304s; this one does, so revalidation runs stay fast.
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawl.extensions.RevalidatingAutoThrottle": 0,
+}
 
 # Refuse bodies above this size (pages, not media: media has its own stage).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
@@ -61,6 +66,8 @@ HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 COOKIES_ENABLED = False
 # No remote console on a batch job.
 TELNETCONSOLE_ENABLED = False
+# No remote-control HTTP port either: nothing outside the process should steer a crawl.
+REMOTE_CONTROL_ENABLED = False
 
 # Only pipelines write: raw bytes to the blob store first, then every item to the feed.
 ITEM_PIPELINES = {

@@ -75,7 +75,7 @@ def _article_text(page: Selector) -> str:
             continue
         if section == "cast" and tag == "li":
             cast.append(text)
-        elif tag == "p" and not node.xpath("ancestor::li"):
+        elif section != "cast" and tag == "p" and not node.xpath("ancestor::li"):
             blocks.append(text)
     if cast:
         blocks.append("\n".join(cast))

@@ -28,6 +28,7 @@ _BR = re.compile(r"<br\s*/?\s*>", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
+_LEVEL2_HEADING = re.compile(r"^==(?!=)\s*(.+?)\s*(?<!=)==\s*$", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _REF_PAIR = re.compile(r"<ref(?:\s[^>]*)?(?<!/)>.*?</ref\s*>", re.DOTALL | re.IGNORECASE)
 _REF_SINGLE = re.compile(r"<ref(?:\s[^>]*)?/>", re.IGNORECASE)
@@ -78,8 +79,10 @@ def read_film_article(path: Path) -> FilmArticle | None:
     title, text = _select_page(path)
     if text is None:
         return None
-    code = mwparserfromhell.parse(_strip_refs_and_comments(text))
-    infobox = _film_infobox(code)
+    text = _strip_refs_and_comments(text)
+    lead_text, sections = _split_sections(text)
+    lead_code = mwparserfromhell.parse(lead_text)
+    infobox = _film_infobox(lead_code, text)
     if infobox is None:
         return None
     fields = {str(p.name).strip().lower(): str(p.value) for p in infobox.params}
@@ -91,7 +94,8 @@ def read_film_article(path: Path) -> FilmArticle | None:
         return ()
 
     released = _YEAR.search(fields.get("released", ""))
-    lead, plot, cast = _sections(code)
+    plot_text = next((body for heading, body in sections if heading in _PLOT_HEADINGS), "")
+    cast_text = next((body for heading, body in sections if heading.startswith("cast")), "")
     return FilmArticle(
         title=title,
         file_name=path.name,
@@ -103,9 +107,9 @@ def read_film_article(path: Path) -> FilmArticle | None:
         studios=names("studio", "production companies", "production company", "production_companies"),
         countries=names("country", split_and=True),
         languages=names("language", split_and=True),
-        lead=lead,
-        plot=plot,
-        cast=cast,
+        lead=_paragraphs(lead_code),
+        plot=_paragraphs(mwparserfromhell.parse(plot_text)),
+        cast=_cast_items(mwparserfromhell.parse(cast_text)),
     )
 
 
@@ -156,8 +160,13 @@ def _clean_name(text: str) -> str:
 
 
 def _select_page(path: Path) -> tuple[str, str | None]:
-    """Title and wikitext of the file's article; multi-page dumps are matched by file name."""
-    root = ET.parse(path).getroot()
+    """Title and wikitext of the file's article; multi-page dumps are matched by file name.
+
+    A file that is not well-formed XML has no readable article (text None)."""
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return path.stem, None
     pages = [el for el in root.iter() if _local(el.tag) == "page"]
     wanted = path.stem
     chosen = next((p for p in pages if _child_text(p, "title") == wanted), pages[0] if len(pages) == 1 else None)
@@ -185,12 +194,12 @@ def _strip_refs_and_comments(text: str) -> str:
     return _REF_SINGLE.sub("", text)
 
 
-def _film_infobox(code: Wikicode) -> Template | None:
-    """The ``{{Infobox film}}``; if a stray brace upsets the parse, re-parse its own span."""
-    for template in code.filter_templates(recursive=True):
+def _film_infobox(lead: Wikicode, text: str) -> Template | None:
+    """The ``{{Infobox film}}`` of the lead; else (a stray brace upset the parse, or a series
+    page keeps it in a section) the first one in ``text``, parsed on its own."""
+    for template in lead.filter_templates(recursive=True):
         if str(template.name).strip().lower().startswith("infobox film"):
             return template
-    text = str(code)
     start = _INFOBOX_START.search(text)
     if start is None:
         return None
@@ -241,28 +250,20 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" ,;:")
 
 
-def _sections(code: Wikicode) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Lead paragraphs, plot paragraphs and cast list items as plain text."""
-    sections = code.get_sections(levels=[2], include_lead=True, include_headings=True)
-    lead_code = sections[0] if sections and not sections[0].filter_headings() else mwparserfromhell.parse("")
-    plot: tuple[str, ...] = ()
-    cast: tuple[str, ...] = ()
-    for section in sections:
-        headings = section.filter_headings(recursive=False)
-        if not headings:
-            continue
-        heading = _clean(headings[0].title.strip_code()).lower()
-        if heading in _PLOT_HEADINGS and not plot:
-            plot = _paragraphs(section)
-        elif heading.startswith("cast") and not cast:
-            cast = _cast_items(section)
-    return _paragraphs(lead_code), plot, cast
+def _split_sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The lead and the level-2 sections as (lower-case heading, body) pairs.
+
+    Only the lead, plot and cast are parsed afterwards; references and external links,
+    the bulk of an article, never reach the (slow) wikitext parser.
+    """
+    parts = _LEVEL2_HEADING.split(text)
+    sections = [(_clean(parts[i].replace("[", "").replace("]", "").replace("'", "")).lower(), parts[i + 1])
+                for i in range(1, len(parts) - 1, 2)]  # fmt: skip
+    return parts[0], sections
 
 
-def _paragraphs(section: Wikicode) -> tuple[str, ...]:
-    code = mwparserfromhell.parse(str(section))
-    for heading in code.filter_headings(recursive=False):
-        code.remove(heading)
+def _paragraphs(code: Wikicode) -> tuple[str, ...]:
+    """Plain-text paragraphs of a section; templates (infobox, hatnotes) are not text."""
     _drop_noise(code)
     for template in code.filter_templates(recursive=False):
         code.remove(template)
@@ -275,8 +276,7 @@ def _paragraphs(section: Wikicode) -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
-def _cast_items(section: Wikicode) -> tuple[str, ...]:
-    code = mwparserfromhell.parse(str(section))
+def _cast_items(code: Wikicode) -> tuple[str, ...]:
     _drop_noise(code)
     _expand_list_templates(code)
     items = []

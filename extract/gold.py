@@ -88,7 +88,7 @@ def field_values(raw: str) -> list[str]:
     values = []
     for part in _SPLIT.split(code.strip_code(normalize=True, collapse=True)):
         value = _CREDIT_WORDS.sub("", part.strip(" \t'\"")).strip(" ,:")
-        if len(value) > 1 and not any(ch.isdigit() for ch in value) and value.lower() != "see below":
+        if len(value) > 1 and value[0].isupper() and not any(ch.isdigit() for ch in value):
             values.append(value)
     return list(dict.fromkeys(values))
 
@@ -99,7 +99,7 @@ def infobox_span(wikitext: str) -> tuple[int, int] | None:
     start = _INFOBOX_START.search(wikitext)
     if start is None:
         return None
-    masked = _REFS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), wikitext)
+    masked = _without_refs(wikitext)
     depth = 0
     for match in _BRACES.finditer(masked, start.start()):
         depth += 1 if match.group(0) == "{{" else -1
@@ -108,9 +108,14 @@ def infobox_span(wikitext: str) -> tuple[int, int] | None:
     return start.start(), len(wikitext)
 
 
+def _without_refs(wikitext: str) -> str:
+    """Refs and comments blanked out (same length, so offsets still hold)."""
+    return _REFS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), wikitext)
+
+
 def infobox_fields(source: str) -> dict[str, str]:
-    """Top-level ``| name = value`` parameters of one infobox's source."""
-    code = mwparserfromhell.parse(source)
+    """Top-level ``| name = value`` parameters of one infobox's source (refs ignored)."""
+    code = mwparserfromhell.parse(_without_refs(source))
     templates = code.filter_templates(recursive=False)
     if templates and str(templates[0].name).strip().lower() == "infobox film":
         return {str(p.name).strip().lower(): str(p.value) for p in templates[0].params}
@@ -161,8 +166,13 @@ def parse_film(path: Path) -> FilmArticle | None:
 
 def load_film_articles(warehouse: Warehouse, films_dir: Path, build_id: str, limit: int | None = None) -> list[FilmArticle]:
     """Write the infobox films of ``films_dir`` as movies, movie_attributes and documents."""
-    films = [f for f in (parse_film(p) for p in sorted(films_dir.glob("*.xml"))) if f is not None]
-    films = films[:limit] if limit is not None else films
+    films: list[FilmArticle] = []
+    for path in sorted(films_dir.glob("*.xml")):
+        if limit is not None and len(films) >= limit:
+            break
+        film = parse_film(path)
+        if film is not None:
+            films.append(film)
     movies: list[dict[str, Any]] = []
     attributes: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 RULES_NAME = "mmkg_relation_rules_v1"
+TRIM_NAME = "mmkg_trim_person_titles_v1"
 EXTRACTOR = "spacy-rules-v1"
 CONFIG_PATH = Path(__file__).with_name("extract.cfg")
 
@@ -24,10 +25,15 @@ ROLE_NOUNS = {
     "writer": "written_by", "screenwriter": "written_by", "scriptwriter": "written_by",
     "co-writer": "written_by",
 }
-WRITING_NOUNS = {"screenplay", "script", "teleplay"}
+WRITING_NOUNS = {"screenplay", "script", "teleplay", "story"}
+# Words a person name should not start with: "Screenwriter Alex Tse" is Alex Tse.
+TITLE_WORDS = set(ROLE_NOUNS) | {
+    "directors", "writers", "screenwriters", "filmmakers", "actor", "actress", "producer", "composer",
+    "cinematographer", "editor", "star", "co-star",
+}
 WORK_NOUNS = {"film", "movie", "picture", "documentary", "feature", "drama", "comedy", "thriller"}
 # Objects that make "X directed/wrote <object>" a credit for this film, not a plot event.
-CREDIT_OBJECTS = WORK_NOUNS | WRITING_NOUNS | {"it", "story", "dialogue", "dialogues", "lyrics"}
+CREDIT_OBJECTS = WORK_NOUNS | WRITING_NOUNS | {"it", "dialogue", "dialogues", "lyrics"}
 # Tokens that may sit between coordinated credit verbs: "written, directed and co-produced by".
 _VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well"}
 
@@ -54,17 +60,25 @@ def load_confidences(path: Path = CONFIG_PATH) -> dict[str, float]:
 
 
 def _first_conjunct(token: Token) -> Token:
-    """Climb ``conj`` links: in "X, Y and Z" every name takes the role of X."""
-    while token.dep_ == "conj" and token.head is not token:
+    """Climb list links: in "X, Y and Z" every name takes the role of X (the parser sometimes
+    attaches a listed name as an apposition of the previous one)."""
+    while token.head is not token and (
+        token.dep_ == "conj" or (token.dep_ == "appos" and token.pos_ == token.head.pos_ == "PROPN")
+    ):
         token = token.head
     return token
 
 
+def _has_own_agent(verb: Token) -> bool:
+    return any(child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by") for child in verb.children)
+
+
 def _credit_relations(verb: Token) -> set[str]:
-    """Relations of a credit verb and the verbs listed with it ("written, directed and produced")."""
-    verbs = {verb}
+    """Relations of a credit verb and the verbs listed with it ("written, directed and produced
+    by X"); a listed verb with its own "by" ("directed by X and written by Y") is not X's."""
     top = _first_conjunct(verb)
-    verbs |= {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) is top and t.pos_ == "VERB"}
+    group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) is top and t.pos_ == "VERB"}
+    verbs = {verb} | {v for v in group if not _has_own_agent(v)}
     left = verb.i - 1
     while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or verb.doc[left].lemma_ in CREDIT_VERBS):
         verbs.add(verb.doc[left])
@@ -89,19 +103,40 @@ def _subject_relations(verb: Token) -> set[str]:
     return found
 
 
+def _plain_role(token: Token) -> str | None:
+    """The relation of an unqualified job title: "director X" yes; "Pixar director X",
+    "assistant director", "as director", and the capitalised plot title "Director X" no."""
+    relation = ROLE_NOUNS.get(token.lemma_.lower())
+    if relation is None or (token.is_title and not token.is_sent_start):
+        return None
+    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in token.children):
+        return None
+    if token.dep_ == "pobj" and token.head.lower_ == "as":
+        return None
+    return relation
+
+
 def relations_of(person: Span, confidences: dict[str, float]) -> list[FoundRelation]:
     """Every rule that credits ``person``; a name in a list inherits the list head's role."""
     found: list[tuple[str, str]] = []
     root = person.root
-    head_of_list = _first_conjunct(root)
+    doc = person.doc
+    if person.start > 0 and doc[person.start - 1].text in STAR_WORDS:
+        # "... and stars X": the star word starts a new list, whatever the parser attached X to.
+        found.append(("starring", "star_object"))
+        head_of_list = root
+    else:
+        head_of_list = _first_conjunct(root)
     parent = head_of_list.head
-    for modifier in list(root.children) + list(head_of_list.children) + [head_of_list]:
-        if modifier.dep_ in ("compound", "amod", "nmod") or modifier is head_of_list:
-            relation = ROLE_NOUNS.get(modifier.lower_)
+    own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
+    role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
+    for word in role_words:
+        if word.dep_ in ("compound", "amod", "nmod") or word is head_of_list:
+            relation = _plain_role(word)
             if relation:
                 found.append((relation, "role_title"))
-    if head_of_list.dep_ == "appos" and parent.lower_ in ROLE_NOUNS:
-        found.append((ROLE_NOUNS[parent.lower_], "role_title"))
+    if head_of_list.dep_ == "appos" and _plain_role(parent):
+        found.append((_plain_role(parent), "role_title"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         if parent.dep_ == "agent" or by_head.pos_ == "VERB":
@@ -126,6 +161,27 @@ def relations_of(person: Span, confidences: dict[str, float]) -> list[FoundRelat
     return list(best.values())
 
 
+def found_relations(doc: Doc) -> list[FoundRelation]:
+    """The relations the component stored on ``doc`` (kept as plain tuples so docs cross processes)."""
+    return [
+        FoundRelation(relation, doc[start:end], confidence, rule)
+        for relation, start, end, confidence, rule in doc._.mmkg_relations or ()
+    ]
+
+
+@Language.component(TRIM_NAME, requires=["doc.ents"], assigns=["doc.ents"])
+def trim_person_titles(doc: Doc) -> Doc:
+    """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe")."""
+    entities = []
+    for ent in doc.ents:
+        start = ent.start
+        while ent.label_ == "PERSON" and start < ent.end - 1 and doc[start].lower_ in TITLE_WORDS:
+            start += 1
+        entities.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, span_id=ent.id))
+    doc.ents = entities
+    return doc
+
+
 class RelationRules:
     """Pipeline component: finds credited people among the PERSON entities of each doc."""
 
@@ -134,7 +190,8 @@ class RelationRules:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.mmkg_relations = [
-            found for ent in doc.ents if ent.label_ == "PERSON" for found in relations_of(ent, self.confidences)
+            (found.relation, found.person.start, found.person.end, found.confidence, found.rule)
+            for ent in doc.ents if ent.label_ == "PERSON" for found in relations_of(ent, self.confidences)
         ]
         return doc
 

@@ -96,9 +96,12 @@ class EntityResolver:
         """Entities registered for one movie: the context for surname resolution."""
         return set(self._context.get(movie_id, ()))
 
-    def names(self, kind: str) -> dict[str, str]:
-        """entity_id -> display name of every known entity of one kind."""
-        return {eid: self.name_of(eid) for eid, k in self._kind.items() if k == kind}
+    def spellings(self, kind: str) -> dict[str, list[str]]:
+        """entity_id -> every display spelling seen (or the stored name) of one kind."""
+        return {
+            eid: list(self._spellings[eid]) if self._spellings.get(eid) else [self._stored_name[eid]]
+            for eid, k in sorted(self._kind.items()) if k == kind
+        }
 
     def name_of(self, eid: str) -> str:
         """The most frequent spelling seen (first seen wins ties), else the stored name."""

@@ -19,7 +19,7 @@ from flows.options import BuildOptions
 from flows.stage_configs import StageConfigs, stage_configs
 
 
-@flow(name="build-mmkg", log_prints=True)
+@flow(name="build-mmkg")
 def build_mmkg(options: BuildOptions = BuildOptions()) -> dict:
     """Build one versioned MMKG with training shards and metrics; returns the build report."""
     settings = Settings.from_env()
@@ -40,7 +40,6 @@ def build_mmkg(options: BuildOptions = BuildOptions()) -> dict:
     report = build_report(warehouse, build_id)
     text = format_report(report, str(settings.warehouse_path))
     create_markdown_artifact(markdown=text, key="build-mmkg-summary", description=f"mmkg build {build_id}")
-    print(text)
     return _stats(report) | {"build_id": build_id, "export_dir": str(export_dir)}
 
 

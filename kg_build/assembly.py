@@ -64,16 +64,16 @@ SELECT url, 'movie ' || movie_id || ': imdb_id ' || imdb_id || ' is not a tt… 
 WHERE imdb_id IS NOT NULL AND imdb IS NULL;
 
 INSERT INTO kg_staged (subject, predicate, object, object_is_literal, source_url)
-SELECT node, t.rdf_type, t.movie_class, false, url FROM kg_movies, kg_terms t
-UNION ALL SELECT node, t.title, nt_string(title), true, url FROM kg_movies, kg_terms t
-UNION ALL SELECT node, t.label, nt_string(title), true, url FROM kg_movies, kg_terms t
-UNION ALL SELECT node, t.year, nt_typed(lpad(year::VARCHAR, 4, '0'), t.xsd_gyear), true, url
+SELECT node, t.p_type, t.c_movie, false, url FROM kg_movies, kg_terms t
+UNION ALL SELECT node, t.p_title, nt_string(title), true, url FROM kg_movies, kg_terms t
+UNION ALL SELECT node, t.p_label, nt_string(title), true, url FROM kg_movies, kg_terms t
+UNION ALL SELECT node, t.p_year, nt_typed(lpad(year::VARCHAR, 4, '0'), t.xsd_gyear), true, url
     FROM kg_movies, kg_terms t WHERE year BETWEEN 1 AND 9999
-UNION ALL SELECT node, t.movielens_id, nt_typed(movielens_id::VARCHAR, t.xsd_integer), true, url
+UNION ALL SELECT node, t.p_movielens_id, nt_typed(movielens_id::VARCHAR, t.xsd_integer), true, url
     FROM kg_movies, kg_terms t WHERE movielens_id IS NOT NULL
-UNION ALL SELECT node, t.imdb_id, nt_string(imdb), true, url
+UNION ALL SELECT node, t.p_imdb_id, nt_string(imdb), true, url
     FROM kg_movies, kg_terms t WHERE imdb IS NOT NULL
-UNION ALL SELECT node, t.same_as, '<' || t.imdb_title_base || imdb || '/>', false, url
+UNION ALL SELECT node, t.p_same_as, '<' || t.imdb_title_base || imdb || '/>', false, url
     FROM kg_movies, kg_terms t WHERE imdb IS NOT NULL;
 """
 
@@ -119,11 +119,11 @@ SELECT kg_entity_node(e.entity_id) AS node, e.name, k.class_term,
 FROM entities e JOIN (SELECT DISTINCT entity_id, class_term FROM kg_kept_relations) k USING (entity_id);
 
 INSERT INTO kg_staged (subject, predicate, object, object_is_literal)
-SELECT node, t.rdf_type, class_term, false FROM kg_entities, kg_terms t
-UNION ALL SELECT node, t.label, nt_string(name), true FROM kg_entities, kg_terms t
-UNION ALL SELECT node, t.same_as, '<' || t.imdb_name_base || imdb || '/>', false
+SELECT node, t.p_type, class_term, false FROM kg_entities, kg_terms t
+UNION ALL SELECT node, t.p_label, nt_string(name), true FROM kg_entities, kg_terms t
+UNION ALL SELECT node, t.p_same_as, '<' || t.imdb_name_base || imdb || '/>', false
     FROM kg_entities, kg_terms t WHERE imdb IS NOT NULL
-UNION ALL SELECT node, t.same_as, '<' || t.wikidata_base || wikidata || '>', false
+UNION ALL SELECT node, t.p_same_as, '<' || t.wikidata_base || wikidata || '>', false
     FROM kg_entities, kg_terms t WHERE wikidata IS NOT NULL;
 """
 
@@ -149,15 +149,15 @@ _MEDIA_NODE_TRIPLES = """
 INSERT INTO kg_staged (subject, predicate, object, object_is_literal, source_url)
 WITH ok AS (SELECT * FROM kg_media WHERE problem IS NULL)
 SELECT movie_node, link_term, node, false, source_url FROM ok
-UNION ALL SELECT node, t.rdf_type, class_term, false, source_url FROM ok, kg_terms t
-UNION ALL SELECT node, t.content_sha256, nt_string(content_sha256), true, source_url FROM ok, kg_terms t
-UNION ALL SELECT node, t.mime_type, nt_string(mime), true, source_url
+UNION ALL SELECT node, t.p_type, class_term, false, source_url FROM ok, kg_terms t
+UNION ALL SELECT node, t.p_content_sha256, nt_string(content_sha256), true, source_url FROM ok, kg_terms t
+UNION ALL SELECT node, t.p_mime_type, nt_string(mime), true, source_url
     FROM ok, kg_terms t WHERE mime IS NOT NULL
-UNION ALL SELECT node, t.width, nt_typed(width::VARCHAR, t.xsd_integer), true, source_url
+UNION ALL SELECT node, t.p_width, nt_typed(width::VARCHAR, t.xsd_integer), true, source_url
     FROM ok, kg_terms t WHERE width > 0
-UNION ALL SELECT node, t.height, nt_typed(height::VARCHAR, t.xsd_integer), true, source_url
+UNION ALL SELECT node, t.p_height, nt_typed(height::VARCHAR, t.xsd_integer), true, source_url
     FROM ok, kg_terms t WHERE height > 0
-UNION ALL SELECT node, t.duration_seconds, nt_typed(duration_s::VARCHAR, t.xsd_double), true, source_url
+UNION ALL SELECT node, t.p_duration_seconds, nt_typed(duration_s::VARCHAR, t.xsd_double), true, source_url
     FROM ok, kg_terms t WHERE isfinite(duration_s) AND duration_s >= 0;
 """
 
@@ -170,16 +170,35 @@ WHERE a.problem IS NULL AND is_sha256(f.blob_sha256);
 """
 
 # The same triple staged twice (a poster shared by two movies) is stored once, with the
-# most confident provenance.
+# most confident provenance. The build's old triples are merged, not deleted and re-inserted:
+# a re-run then touches only what changed instead of rebuilding the primary-key index.
 _REPLACE_BUILD = """
-DELETE FROM triples WHERE build_id = $build_id;
-DELETE FROM errors WHERE build_id = $build_id AND stage = 'kg_build';
+CREATE OR REPLACE TEMP TABLE kg_final AS
+SELECT subject, predicate, object, provenance.*
+FROM (
+    SELECT subject, predicate, object,
+           arg_min(struct_pack(object_is_literal, extractor, source_url, confidence),
+                   (confidence IS NULL, -coalesce(confidence, 0), extractor IS NULL, coalesce(extractor, ''),
+                    source_url IS NULL, coalesce(source_url, ''))) AS provenance
+    FROM kg_staged GROUP BY subject, predicate, object
+);
+DELETE FROM triples t WHERE t.build_id = $build_id AND NOT EXISTS (
+    SELECT 1 FROM kg_final f
+    WHERE f.subject = t.subject AND f.predicate = t.predicate AND f.object = t.object);
+UPDATE triples t
+SET object_is_literal = f.object_is_literal, extractor = f.extractor,
+    source_url = f.source_url, confidence = f.confidence
+FROM kg_final f
+WHERE t.build_id = $build_id
+  AND t.subject = f.subject AND t.predicate = f.predicate AND t.object = f.object
+  AND (t.extractor IS DISTINCT FROM f.extractor OR t.source_url IS DISTINCT FROM f.source_url
+       OR t.confidence IS DISTINCT FROM f.confidence);
 INSERT INTO triples
-SELECT $build_id, subject, predicate, object, object_is_literal, extractor, source_url, confidence
-FROM kg_staged
-QUALIFY row_number() OVER (
-    PARTITION BY subject, predicate, object
-    ORDER BY confidence DESC NULLS LAST, extractor NULLS LAST, source_url NULLS LAST) = 1;
+SELECT $build_id, f.subject, f.predicate, f.object, f.object_is_literal, f.extractor, f.source_url, f.confidence
+FROM kg_final f
+ANTI JOIN (SELECT subject, predicate, object FROM triples WHERE build_id = $build_id) t
+    USING (subject, predicate, object);
+DELETE FROM errors WHERE build_id = $build_id AND stage = 'kg_build';
 INSERT INTO errors (build_id, stage, source, reason)
 SELECT $build_id, 'kg_build', source, string_agg(DISTINCT reason, '; ' ORDER BY reason)
 FROM kg_rejects GROUP BY source;
@@ -189,19 +208,19 @@ FROM kg_rejects GROUP BY source;
 def _term_tables(vocab: Vocabulary) -> dict[str, pa.Table]:
     """The ontology's terms as small tables the SQL joins against."""
     constants = {
-        "rdf_type": RDF.type,
-        "label": RDFS.label,
-        "same_as": OWL.sameAs,
-        "movie_class": MMKG.Movie,
-        "title": MMKG.title,
-        "year": MMKG.year,
-        "movielens_id": MMKG.movielensId,
-        "imdb_id": MMKG.imdbId,
-        "content_sha256": MMKG.contentSha256,
-        "mime_type": MMKG.mimeType,
-        "width": MMKG.width,
-        "height": MMKG.height,
-        "duration_seconds": MMKG.durationSeconds,
+        "p_type": RDF.type,
+        "p_label": RDFS.label,
+        "p_same_as": OWL.sameAs,
+        "c_movie": MMKG.Movie,
+        "p_title": MMKG.title,
+        "p_year": MMKG.year,
+        "p_movielens_id": MMKG.movielensId,
+        "p_imdb_id": MMKG.imdbId,
+        "p_content_sha256": MMKG.contentSha256,
+        "p_mime_type": MMKG.mimeType,
+        "p_width": MMKG.width,
+        "p_height": MMKG.height,
+        "p_duration_seconds": MMKG.durationSeconds,
         "xsd_gyear": XSD.gYear,
         "xsd_integer": XSD.integer,
         "xsd_double": XSD.double,
@@ -245,16 +264,13 @@ def assemble(
     style: Style,
     min_confidence: float,
 ) -> None:
-    """Replace the build's triples and its kg_build error rows, inside the caller's transaction."""
-    tables = _term_tables(vocab)
-    for name, table in tables.items():
+    """Replace the build's triples and its kg_build error rows, inside the caller's transaction.
+
+    The term tables and temp tables live as long as the caller's (short-lived) connection."""
+    for name, table in _term_tables(vocab).items():
         con.register(name, table)
     media_triples = _MEDIA_NODE_TRIPLES if style == "entity" else _MEDIA_FEATURE_TRIPLES
     params = {"build_id": build_id, "min_confidence": min_confidence}
-    try:
-        for script in (_MACROS, _STAGING_TABLES, _MOVIE_TRIPLES, _RELATION_TRIPLES, _MEDIA_ROWS,
-                       media_triples, _REPLACE_BUILD):
-            _run_script(con, script, params)
-    finally:
-        for name in tables:
-            con.unregister(name)
+    for script in (_MACROS, _STAGING_TABLES, _MOVIE_TRIPLES, _RELATION_TRIPLES, _MEDIA_ROWS,
+                   media_triples, _REPLACE_BUILD):
+        _run_script(con, script, params)

@@ -38,7 +38,7 @@ def build_triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSu
             with warehouse.transaction() as con:
                 record_errors(con, build_id, STAGE, report.failures)
 
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         errors = con.execute(
             "SELECT count(*) FROM errors WHERE build_id = $build_id AND stage = $stage",
             {"build_id": build_id, "stage": STAGE},

@@ -24,7 +24,7 @@ def write_ntriples(warehouse: Warehouse, build_id: str, path: Path | str) -> int
     quoted_path = "'" + str(partial).replace("'", "''") + "'"
     # A one-column CSV without quoting or escaping writes each line exactly as stored.
     copy = f"COPY ({_LINES}) TO {quoted_path} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER chr(1))"
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         count = con.execute(copy, {"build_id": build_id}).fetchall()[0][0]
     os.replace(partial, target)
     return int(count)
@@ -32,7 +32,7 @@ def write_ntriples(warehouse: Warehouse, build_id: str, path: Path | str) -> int
 
 def load_graph(warehouse: Warehouse, build_id: str) -> Graph:
     """The build's triples as an rdflib Graph (for validation, tests and small exports)."""
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         lines = [row[0] for row in con.execute(_LINES, {"build_id": build_id}).fetchall()]
     graph = Graph()
     if lines:

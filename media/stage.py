@@ -6,6 +6,7 @@ or poster is never featurised twice; ``refresh=True`` recomputes everything.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import shutil
 import threading
@@ -27,7 +28,7 @@ from media.download import download_trailer, fetch_bytes
 from media.errors import MediaError
 from media.poster import normalise_poster, poster_array
 from media.video import extract_audio, extract_keyframes, probe_video
-from warehouse import Warehouse, record_errors, upsert
+from warehouse import Warehouse, record_errors, sha256_file, upsert
 
 STAGE = "media"
 EXTRACTORS = {
@@ -76,7 +77,7 @@ class _MovieMedia:
             self._load_known(warehouse)
 
     def _load_known(self, warehouse: Warehouse) -> None:
-        with warehouse.connect(read_only=True) as con:
+        with warehouse.connect() as con:
             features = con.execute(
                 "SELECT content_sha256, feature, blob_sha256, shape FROM media_features"
                 " WHERE (feature, extractor) IN (SELECT * FROM (VALUES "
@@ -117,12 +118,14 @@ class _MovieMedia:
         url = movie.trailer_url or ""
         path = download_trailer(url, work, self.config.max_download_bytes)
         info = probe_video(path)
-        sha = self.blobs.put_file(path)
-        self._asset(movie, "trailer", url, sha, mime="video/mp4" if path.suffix == ".mp4" else f"video/{path.suffix[1:]}",
-                    width=info.width, height=info.height, duration_s=info.duration_s)
+        sha = sha256_file(path)
         expected = (self.config.frames, self.config.frame_size, self.config.frame_size, 3)
+        # Decoding the keyframes is what exposes a truncated file, so it comes before "ok".
         self._feature(sha, "keyframes", expected,
                       lambda: extract_keyframes(path, info, self.config.frames, self.config.frame_size))
+        self.blobs.put_file(path)
+        self._asset(movie, "trailer", url, sha, mime=mimetypes.guess_type(path.name)[0],
+                    width=info.width, height=info.height, duration_s=info.duration_s)
         if self._reuse_audio(movie, url, sha):
             return
         if not info.has_audio:
@@ -210,7 +213,7 @@ class _MovieMedia:
 
 
 def _read_movies(warehouse: Warehouse) -> list[_Movie]:
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         rows = con.execute(
             "SELECT movie_id, trailer_url, poster_url FROM movies ORDER BY movie_id"
         ).fetchall()

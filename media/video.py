@@ -34,7 +34,9 @@ def ffmpeg_reason(tool: str, exc: ffmpeg.Error) -> str:
     """Turn ffmpeg's stderr into one specific line, e.g. ``ffprobe: moov atom not found``."""
     lines = [_LOG_PREFIX.sub("", line).strip() for line in (exc.stderr or b"").decode(errors="replace").splitlines()]
     lines = [line for line in lines if line]
-    return f"{tool}: {lines[0] if lines else 'failed without a message'}"
+    # Decoder noise often comes first; the demuxer's "partial file" names the real cause.
+    truncated = [line for line in lines if "partial file" in line]
+    return f"{tool}: {(truncated or lines or ['failed without a message'])[0]}"
 
 
 def probe_video(path: Path) -> VideoInfo:
@@ -82,35 +84,42 @@ def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int) -> np
         f"gte({rel},{first:.6f})*(isnan(prev_selected_t)"
         f"+gte(floor(({rel}-{first:.6f})/{step:.6f})-floor(({prev}-{first:.6f})/{step:.6f}),1))"
     )
-    try:
-        raw, _ = (
-            ffmpeg.input(str(path))
-            .filter("select", keep)
-            .filter("scale", size, size, force_original_aspect_ratio="increase")
-            .filter("crop", size, size)
-            .output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=frames, fps_mode="passthrough")
-            .global_args(*QUIET)
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise MediaError(ffmpeg_reason("ffmpeg keyframes", exc)) from exc
+    raw = _run(
+        "ffmpeg keyframes",
+        ffmpeg.input(str(path))
+        .filter("select", keep)
+        .filter("scale", size, size, force_original_aspect_ratio="increase")
+        .filter("crop", size, size)
+        .output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=frames, fps_mode="passthrough"),
+    )
     return _frames_from_raw(raw, frames, size)
 
 
 def extract_keyframe_at(path: Path, time_s: float, size: int) -> np.ndarray:
     """One frame at ``time_s`` (one ffmpeg call per frame): the slow reference the benchmark uses."""
-    try:
-        raw, _ = (
-            ffmpeg.input(str(path), ss=f"{time_s:.6f}")
-            .filter("scale", size, size, force_original_aspect_ratio="increase")
-            .filter("crop", size, size)
-            .output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=1)
-            .global_args(*QUIET)
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise MediaError(ffmpeg_reason("ffmpeg keyframe", exc)) from exc
+    raw = _run(
+        "ffmpeg keyframe",
+        ffmpeg.input(str(path), ss=f"{time_s:.6f}")
+        .filter("scale", size, size, force_original_aspect_ratio="increase")
+        .filter("crop", size, size)
+        .output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=1),
+    )
     return _frames_from_raw(raw, 1, size)[0]
+
+
+def _run(tool: str, stream: ffmpeg.nodes.OutputStream) -> bytes:
+    """Run quietly and return stdout; any error ffmpeg logs fails the asset.
+
+    A truncated file whose index sits at the front (``+faststart``) probes fine and ffmpeg
+    exits 0 on it, only logging ``partial file``; stopping here keeps such files out.
+    """
+    try:
+        out, err = stream.global_args(*QUIET).run(capture_stdout=True, capture_stderr=True)
+    except ffmpeg.Error as exc:
+        raise MediaError(ffmpeg_reason(tool, exc)) from exc
+    if err.strip():
+        raise MediaError(ffmpeg_reason(tool, ffmpeg.Error(tool, out, err)))
+    return out
 
 
 def _frames_from_raw(raw: bytes, frames: int, size: int) -> np.ndarray:
@@ -127,24 +136,20 @@ def _frames_from_raw(raw: bytes, frames: int, size: int) -> np.ndarray:
 
 def extract_audio(path: Path, wav_path: Path, sample_rate: int) -> Path:
     """Write the first audio track as mono 16-bit WAV; ``-bitexact`` keeps its bytes reproducible."""
-    try:
-        (
-            ffmpeg.input(str(path))
-            .output(
-                str(wav_path),
-                map="0:a:0",
-                ac=1,
-                ar=sample_rate,
-                acodec="pcm_s16le",
-                map_metadata=-1,
-                fflags="+bitexact",
-                flags="+bitexact",
-                format="wav",
-            )
-            .global_args(*QUIET)
-            .overwrite_output()
-            .run(capture_stdout=True, capture_stderr=True)
+    _run(
+        "ffmpeg audio",
+        ffmpeg.input(str(path))
+        .output(
+            str(wav_path),
+            map="0:a:0",
+            ac=1,
+            ar=sample_rate,
+            acodec="pcm_s16le",
+            map_metadata=-1,
+            fflags="+bitexact",
+            flags="+bitexact",
+            format="wav",
         )
-    except ffmpeg.Error as exc:
-        raise MediaError(ffmpeg_reason("ffmpeg audio", exc)) from exc
+        .overwrite_output(),
+    )
     return wav_path

@@ -74,8 +74,13 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     from flows.build_mmkg import build_mmkg
     from flows.options import BuildOptions
 
+    from warehouse import Warehouse
+    from warehouse.report import build_report, format_report
+
     options = BuildOptions(**{k: getattr(args, k) for k in BuildOptions.model_fields})
-    build_mmkg(options)
+    result = build_mmkg(options)
+    report = build_report(Warehouse.from_settings(settings), result["build_id"])
+    print(format_report(report, str(settings.warehouse_path)), flush=True)
     return 0
 
 

@@ -74,8 +74,8 @@ class Settings:
         defaults = {
             "PREFECT_HOME": str(self.prefect_home),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "PREFECT_LOGGING_LEVEL": "WARNING",
             "NUMBA_CACHE_DIR": str(self.numba_cache_dir),
         }
         for key, value in defaults.items():
             os.environ.setdefault(key, value)
+        Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)

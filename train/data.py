@@ -44,7 +44,8 @@ class ExportData:
 
 
 def _pool_chunks(x: np.ndarray, to_float, pool, chunk: int = 256) -> torch.Tensor:
-    return torch.cat([pool(to_float(torch.from_numpy(x[i : i + chunk]))) for i in range(0, len(x), chunk)] or [torch.zeros(0)])
+    """Convert and pool in chunks so full-resolution float copies never exist for all items at once."""
+    return torch.cat([pool(to_float(torch.from_numpy(x[i : i + chunk]))) for i in range(0, max(len(x), 1), chunk)])
 
 
 def _keyframes_input(x: np.ndarray) -> torch.Tensor:

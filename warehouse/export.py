@@ -176,7 +176,7 @@ def export_build(config: ExportConfig, warehouse: Warehouse, build_id: str) -> E
     target = exports_dir / build_id
     tmp = Path(tempfile.mkdtemp(dir=exports_dir, prefix=f".tmp-{build_id}-"))
     try:
-        with warehouse.connect(read_only=True) as con:
+        with warehouse.connect() as con:
             snap = _read_snapshot(con, config, build_id, tmp / "graph.nt")
 
         user_idx = snap.interactions.column("user_idx").to_numpy()

@@ -30,7 +30,7 @@ class BuildReport:
 
 def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) -> BuildReport:
     """Collect Table-1 counts, media, errors, metrics and timings of one build."""
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         status, export_dir, stats_json = con.execute(
             "SELECT status, export_dir, stats_json FROM builds WHERE build_id = ?", [build_id]
         ).fetchall()[0]

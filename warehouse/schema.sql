@@ -128,6 +128,15 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (movie_id, relation, entity_id, extractor)
 );
 
+-- extract: which text each document had when an extractor version last read it (skip if unchanged).
+CREATE TABLE IF NOT EXISTS extracted_documents (
+    url            VARCHAR NOT NULL,
+    content_sha256 VARCHAR NOT NULL,
+    extractor      VARCHAR NOT NULL,     -- e.g. spacy-rules-v1
+    build_id       VARCHAR NOT NULL,
+    PRIMARY KEY (url, extractor)
+);
+
 -- media: fetched and normalised assets; bytes in the blob store.
 CREATE TABLE IF NOT EXISTS media_assets (
     movie_id       VARCHAR NOT NULL,

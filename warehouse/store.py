@@ -28,14 +28,16 @@ class Warehouse:
         return cls(settings.warehouse_path, settings.blobs_dir)
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Yield a connection with the schema in place; closed on exit."""
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a connection with the schema in place; closed on exit.
+
+        Always read-write: DuckDB refuses a read-only and a read-write connection to the
+        same file inside one process, and stages run concurrently in one process.
+        """
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        if read_only and not self.db_path.exists():
-            read_only = False
-        con = duckdb.connect(str(self.db_path), read_only=read_only)
+        con = duckdb.connect(str(self.db_path))
         try:
-            if not read_only and not self._schema_applied:
+            if not self._schema_applied:
                 con.execute(SCHEMA_PATH.read_text())
                 self._schema_applied = True
             yield con

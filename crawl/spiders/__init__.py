@@ -1,0 +1,1 @@
+"""Spiders of the mmkg Scrapy project (``movie_site``)."""

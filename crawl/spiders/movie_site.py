@@ -50,7 +50,7 @@ class MovieSiteSpider(scrapy.Spider):
         yield self._page_item(response)
         sitemaps: list[str] = []
         if response.status == 200 and isinstance(response, TextResponse):
-            sitemaps = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+            sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         for url in sitemaps or [urljoin(self.start_url, "/sitemap.xml")]:
             yield scrapy.Request(canonical_url(url), callback=self.parse_sitemap, errback=self.on_error)
 
@@ -102,7 +102,7 @@ class MovieSiteSpider(scrapy.Spider):
     def _parse_movie(self, response: TextResponse) -> Iterator[Any]:
         url = canonical_url(response.url)
         try:
-            markup = read_movie_markup(response.text, url)
+            markup = read_movie_markup(response.body, url, response.encoding)
         except MarkupError as exc:
             yield CrawlErrorItem(url, str(exc))
             return

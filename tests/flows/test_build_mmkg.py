@@ -13,7 +13,7 @@ ONTOLOGY = "https://w3id.org/mmkg/ontology#"
 
 
 def _scalar(build, sql: str, params: list | None = None):
-    with build.warehouse.connect(read_only=True) as con:
+    with build.warehouse.connect() as con:
         return con.execute(sql, params or []).fetchall()[0][0]
 
 
@@ -27,7 +27,7 @@ def test_build_succeeds_and_prints_its_summary(small_build) -> None:
 def test_every_served_movie_with_valid_markup_is_crawled(small_build) -> None:
     manifest = SiteManifest.load(small_build.settings.site_dir)
     served = {m["movie_id"] for m in manifest.movies if m["jsonld_ok"]}
-    with small_build.warehouse.connect(read_only=True) as con:
+    with small_build.warehouse.connect() as con:
         crawled = {row[0] for row in con.execute("SELECT movie_id FROM movies").fetchall()}
     assert crawled == served
 
@@ -52,7 +52,7 @@ def test_graph_has_a_media_node_of_each_kind(small_build) -> None:
 def test_interactions_are_linked_and_training_gave_finite_metrics(small_build) -> None:
     build_id = latest_build(small_build.warehouse)["build_id"]
     assert _scalar(small_build, "SELECT count(*) FROM interactions i JOIN movies m USING (movie_id)") > 100
-    with small_build.warehouse.connect(read_only=True) as con:
+    with small_build.warehouse.connect() as con:
         metrics = con.execute(
             "SELECT model, metric, value FROM metrics WHERE build_id = ? AND split = 'test'", [build_id]
         ).fetchall()
@@ -72,7 +72,7 @@ def test_bad_page_and_corrupt_trailer_are_recorded_and_the_rest_is_stored(small_
     malformed = next(f for f in manifest.faults if f["kind"] == "malformed_jsonld")
     truncated = next(f for f in manifest.faults if f["kind"] == "truncated_trailer")
     build_id = latest_build(small_build.warehouse)["build_id"]
-    with small_build.warehouse.connect(read_only=True) as con:
+    with small_build.warehouse.connect() as con:
         errors = con.execute("SELECT stage, source, reason FROM errors WHERE build_id = ?", [build_id]).fetchall()
         trailers_ok = con.execute(
             "SELECT count(*) FROM media_assets WHERE kind = 'trailer' AND status = 'ok'").fetchall()[0][0]

@@ -16,7 +16,7 @@ from tests.flows.conftest import SMALL_SITE, mmkg_env
 
 
 def _triple_count(build, build_id: str) -> int:
-    with build.warehouse.connect(read_only=True) as con:
+    with build.warehouse.connect() as con:
         return con.execute("SELECT count(*) FROM triples WHERE build_id = ?", [build_id]).fetchall()[0][0]
 
 
@@ -36,7 +36,7 @@ def test_killed_build_does_not_replace_the_last_good_one(small_build) -> None:
 
     assert latest_build(small_build.warehouse)["build_id"] == good["build_id"]
     assert _triple_count(small_build, good["build_id"]) == good_triples
-    with small_build.warehouse.connect(read_only=True) as con:
+    with small_build.warehouse.connect() as con:
         statuses = dict(con.execute("SELECT build_id, status FROM builds").fetchall())
     assert statuses[good["build_id"]] == "succeeded"
     assert [s for b, s in statuses.items() if b != good["build_id"]] in ([], ["running"])

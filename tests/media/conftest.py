@@ -23,14 +23,14 @@ class MediaSite:
         return f"{self.base_url}/{path}"
 
 
-def make_trailer(image: Path, audio: Path, out: Path, seconds: float = 2.5) -> Path:
+def make_trailer(image: Path, audio: Path, out: Path, seconds: float = 2.5, *extra: str) -> Path:
     """A 160x120 H.264 + AAC clip: a camera pan over ``image`` (so frames differ) with ``audio``."""
     subprocess.run(
         ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
          "-loop", "1", "-framerate", "10", "-i", str(image), "-i", str(audio),
          "-t", str(seconds), "-vf", "scale=320:240,crop=160:120:x='t*60':y=0",
          "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-ar", "22050", "-ac", "1", str(out)],
+         "-c:a", "aac", "-ar", "22050", "-ac", "1", *extra, str(out)],
         check=True,
     )
     return out
@@ -46,7 +46,7 @@ def trailer_page(video_path: str) -> str:
 
 @pytest.fixture(scope="session")
 def media_files(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    """good.mp4, truncated.mp4 (a third of good), poster.jpg, not_an_image.jpg, and trailer pages."""
+    """good.mp4, truncated copies (index at the end / at the front), posters, and trailer pages."""
     root = tmp_path_factory.mktemp("media-site")
     (root / "media").mkdir()
     good = make_trailer(
@@ -56,11 +56,18 @@ def media_files(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> 
     )
     data = good.read_bytes()
     (root / "media/truncated.mp4").write_bytes(data[: len(data) // 3])
+    faststart = make_trailer(
+        shared_data / "media/images/skimage_coffee.png",
+        shared_data / "media/audio/librosa_brahms_hungarian_dance_5.ogg",
+        root / "media/faststart.mp4", 2.5, "-movflags", "+faststart",
+    )
+    data = faststart.read_bytes()
+    (root / "media/truncated_faststart.mp4").write_bytes(data[: len(data) // 3])
     with Image.open(shared_data / "media/images/skimage_chelsea.png") as image:
         image.convert("RGB").resize((90, 120)).save(root / "media/poster.jpg", quality=90)
     (root / "media/not_an_image.jpg").write_bytes(b"<html>this is not a JPEG</html>\n" * 20)
     (root / "trailers").mkdir()
-    for name in ("good", "truncated"):
+    for name in ("good", "truncated", "truncated_faststart"):
         (root / f"trailers/{name}.html").write_text(trailer_page(f"media/{name}.mp4"))
     return root
 

@@ -32,6 +32,13 @@ def test_probe_names_the_truncation(media_files: Path) -> None:
         probe_video(media_files / "media/truncated.mp4")
 
 
+def test_keyframes_refuse_a_truncated_faststart_clip(media_files: Path) -> None:
+    path = media_files / "media/truncated_faststart.mp4"
+    info = probe_video(path)  # the index is intact, so probing alone cannot tell
+    with pytest.raises(MediaError, match="^ffmpeg keyframes: .*partial file"):
+        extract_keyframes(path, info, frames=4, size=16)
+
+
 def test_keyframes_are_uniform_samples_in_one_call(media_files: Path) -> None:
     path = media_files / "media/good.mp4"
     info = probe_video(path)
@@ -86,6 +93,6 @@ def test_poster_rejects_non_images_and_bombs() -> None:
     with pytest.raises(MediaError, match="cannot identify image file"):
         normalise_poster(b"<html>not an image</html>")
     buffer = io.BytesIO()
-    Image.new("1", (10_000, 10_000)).save(buffer, format="PNG")
+    Image.new("1", (8_000, 6_000)).save(buffer, format="PNG")
     with pytest.raises(MediaError, match="decompression bomb guard"):
         normalise_poster(buffer.getvalue())

@@ -21,11 +21,12 @@ def _movies(site) -> list[dict]:
         row("good", "trailers/good.html", "media/poster.jpg"),
         row("broken", "trailers/truncated.html", "media/not_an_image.jpg"),
         row("missing", "trailers/missing.html", None),
+        row("cut", "trailers/truncated_faststart.html", None),
     ]
 
 
 def _table(warehouse: Warehouse, sql: str) -> list[tuple]:
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect() as con:
         return con.execute(sql).fetchall()
 
 
@@ -37,16 +38,18 @@ def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Wa
     summary = fetch_media(config, warehouse, "b1")
 
     assert summary.assets == {
-        "audio": {"failed": 2, "ok": 1},
+        "audio": {"failed": 3, "ok": 1},
         "poster": {"failed": 1, "ok": 1},
-        "trailer": {"failed": 2, "ok": 1},
+        "trailer": {"failed": 3, "ok": 1},
     }
-    assert (summary.features_computed, summary.features_reused, summary.errors) == (3, 0, 3)
+    assert (summary.features_computed, summary.features_reused, summary.errors) == (3, 0, 4)
     assets = {(m, k): (status, sha, w, h, d) for m, k, status, sha, w, h, d in _table(
         warehouse, "SELECT movie_id, kind, status, content_sha256, width, height, duration_s FROM media_assets")}
     status, trailer_sha, width, height, duration = assets[("good", "trailer")]
     assert (status, width, height) == ("ok", 160, 120) and 2.3 < duration < 2.8
     assert warehouse.blobs.get(trailer_sha)[4:8] == b"ftyp"
+    assert sorted(_table(warehouse, "SELECT kind, mime FROM media_assets WHERE movie_id = 'good'")) == [
+        ("audio", "audio/wav"), ("poster", "image/jpeg"), ("trailer", "video/mp4")]
     assert assets[("good", "audio")][0] == "ok" and assets[("good", "poster")][0] == "ok"
     assert assets[("broken", "trailer")][:2] == ("failed", None)
     assert assets[("broken", "poster")][:2] == ("failed", None)
@@ -67,14 +70,16 @@ def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Wa
     assert errors[media_site.url("trailers/truncated.html")].startswith("ffprobe: moov atom not found")
     assert errors[media_site.url("media/not_an_image.jpg")] == "pillow: cannot identify image file"
     assert "404" in errors[media_site.url("trailers/missing.html")]
+    assert "partial file" in errors[media_site.url("trailers/truncated_faststart.html")]
+    assert assets[("cut", "trailer")][:2] == ("failed", None)
 
     # A second build reuses every feature (same content hashes) and duplicates nothing.
     again = fetch_media(config, warehouse, "b2")
     assert (again.features_computed, again.features_reused, again.assets) == (0, 3, summary.assets)
     assert _table(warehouse, "SELECT count(*), count(DISTINCT (content_sha256, feature)) FROM media_features") == [(3, 3)]
-    assert _table(warehouse, "SELECT count(*) FROM media_assets") == [(8,)]
+    assert _table(warehouse, "SELECT count(*) FROM media_assets") == [(10,)]
     assert _table(warehouse, "SELECT DISTINCT build_id FROM media_features") == [("b1",)]
-    assert sorted(_table(warehouse, "SELECT build_id, count(*) FROM errors GROUP BY 1")) == [("b1", 3), ("b2", 3)]
+    assert sorted(_table(warehouse, "SELECT build_id, count(*) FROM errors GROUP BY 1")) == [("b1", 4), ("b2", 4)]
     assert not any((tmp_path / "work").rglob("*.mp4")), "scratch files are removed"
 
     # refresh=True recomputes, with the same content hashes and therefore the same blobs.

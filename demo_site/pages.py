@@ -1,0 +1,250 @@
+"""HTML of every page: detail pages with schema.org JSON-LD, listings, articles, trailers.
+
+Pages are plain HTML5 with root-relative links, shaped like real movie sites so the crawler
+and extractors meet the same markup they would in the wild.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from urllib.parse import quote
+
+from demo_site import paths
+from demo_site.catalog import SiteMovie
+from demo_site.faults import ERROR_PATH, MISSING_PATH, FaultPlan
+from demo_site.wikipedia import FilmArticle
+
+SITE_NAME = "MMKG demo movies"
+_MOVIELENS_CREDIT = (
+    'Movie titles, genres and ratings from <a href="https://grouplens.org/datasets/movielens/">MovieLens</a> '
+    "(GroupLens Research, ml-latest-small): F. Maxwell Harper and Joseph A. Konstan. 2015. "
+    "The MovieLens Datasets: History and Context. ACM Transactions on Interactive Intelligent Systems "
+    '(TiiS) 5, 4: 19:1&#8211;19:19. <a href="https://doi.org/10.1145/2827872">doi:10.1145/2827872</a>. '
+    'Posters, trailers and sounds: see <a href="/credits.html">media credits</a>.'
+)
+_INFOBOX_ROWS = (
+    ("Directed by", "directors"),
+    ("Written by", "writers"),
+    ("Produced by", "producers"),
+    ("Starring", "starring"),
+    ("Production companies", "studios"),
+    ("Country", "countries"),
+    ("Language", "languages"),
+)
+
+
+def wikipedia_url(article: FilmArticle) -> str:
+    return "https://en.wikipedia.org/wiki/" + quote(article.title.replace(" ", "_"), safe="()_,!'.:-")
+
+
+def description(movie: SiteMovie) -> str:
+    """The article's first lead paragraph, or a sentence made only from MovieLens facts."""
+    if movie.article is not None and movie.article.lead:
+        return movie.article.lead[0]
+    genres = [g.lower() for g in movie.movielens.genres] if movie.movielens else []
+    kind = " ".join(x for x in (str(movie.year) if movie.year else "", _join_words(genres)) if x)
+    article = "an" if kind.startswith(("a", "e", "i", "o", "u", "18", "11", "8")) else "a"
+    return f"{movie.title} is {article} {kind} film." if kind else f"{movie.title} is a film."
+
+
+def movie_jsonld(movie: SiteMovie) -> dict:
+    """schema.org ``Movie`` of a detail page; keys without a value are left out."""
+    art, ml = movie.article, movie.movielens
+    same_as = []
+    if ml is not None:
+        same_as.append(f"https://movielens.org/movies/{ml.movie_id}")
+        if ml.imdb_id:
+            same_as.append(f"https://www.imdb.com/title/{ml.imdb_id}/")
+        if ml.tmdb_id is not None:
+            same_as.append(f"https://www.themoviedb.org/movie/{ml.tmdb_id}")
+    languages = list(art.languages) if art else []
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Movie",
+        "identifier": movie.movie_id,
+        "name": movie.title,
+        "datePublished": str(movie.year) if movie.year else None,
+        "genre": list(ml.genres) if ml else [],
+        "director": _things("Person", art.directors if art else ()),
+        "actor": _things("Person", art.starring if art else ()),
+        "author": _things("Person", art.writers if art else ()),
+        "producer": _things("Person", art.producers if art else ()),
+        "productionCompany": _things("Organization", art.studios if art else ()),
+        "countryOfOrigin": _things("Country", art.countries if art else ()),
+        "inLanguage": languages[0] if len(languages) == 1 else languages,
+        "sameAs": same_as,
+        "image": paths.poster_path(movie.movie_id),
+        "trailer": {
+            "@type": "VideoObject",
+            "name": f"{movie.title} (trailer)",
+            "url": paths.trailer_page_path(movie.movie_id),
+            "contentUrl": paths.trailer_path(movie.movie_id),
+        },
+        "description": description(movie),
+        "subjectOf": {"@type": "Article", "url": paths.article_path(art.slug)} if art else None,
+    }
+    return {key: value for key, value in data.items() if value}
+
+
+def detail_page(movie: SiteMovie, malformed_jsonld: bool) -> str:
+    """``/movies/<id>.html``; ``malformed_jsonld`` cuts the JSON in half (a site fault)."""
+    jsonld = json.dumps(movie_jsonld(movie), ensure_ascii=False, indent=1).replace("</", "<\\/")
+    if malformed_jsonld:
+        jsonld = jsonld[: len(jsonld) // 2]
+    art = movie.article
+    facts = []
+    if movie.year:
+        facts.append(f'<dt>Year</dt><dd class="year">{movie.year}</dd>')
+    if movie.movielens and movie.movielens.genres:
+        facts.append(f'<dt>Genres</dt><dd class="genres">{escape(", ".join(movie.movielens.genres))}</dd>')
+    for label, field in _INFOBOX_ROWS[:4] if art else ():
+        names = getattr(art, field)
+        if names:
+            facts.append(f"<dt>{label}</dt><dd>{escape(', '.join(names))}</dd>")
+    links = [f'<a class="trailer-link" href="{paths.trailer_page_path(movie.movie_id)}">Watch the trailer</a>']
+    if art:
+        links.append(f'<a class="article-link" href="{paths.article_path(art.slug)}">Read the article</a>')
+    body = f"""<article class="movie" id="{escape(movie.movie_id)}">
+<h1>{escape(movie.title)}</h1>
+<img class="poster" src="{paths.poster_path(movie.movie_id)}" alt="Poster of {escape(movie.title)}" width="200" height="300">
+<dl class="facts">{"".join(facts)}</dl>
+<p class="description">{escape(description(movie))}</p>
+<p class="links">{" | ".join(links)}</p>
+</article>"""
+    head = f'<script type="application/ld+json">\n{jsonld}\n</script>'
+    return _layout(movie.title, body, head=head, wikipedia=art if art and art.lead else None)
+
+
+def listing_page(
+    movies: list[SiteMovie], page: int, n_pages: int, faults: FaultPlan
+) -> str:
+    """A page of 20 movie links, with the faults planned for it and ``rel`` navigation."""
+    items = []
+    for movie in movies:
+        label = escape(f"{movie.title} ({movie.year})" if movie.year else movie.title)
+        href = paths.old_movie_path(movie.movie_id) if movie.movie_id in faults.redirected else paths.movie_path(movie.movie_id)
+        items.append(f'<li><a class="movie-link" href="{href}">{label}</a></li>')
+        if movie.movie_id in faults.duplicated:
+            items.append(f'<li class="featured"><a class="movie-link" href="{paths.movie_path(movie.movie_id)}?ref=list">{label} (featured)</a></li>')
+    if faults.missing_on_page == page:
+        items.append(f'<li><a class="movie-link" href="{MISSING_PATH}">Removed title</a></li>')
+    if faults.error_on_page == page:
+        items.append(f'<li><a class="movie-link" href="{ERROR_PATH}">Unavailable title</a></li>')
+    nav = []
+    if page > 1:
+        nav.append(f'<a rel="prev" href="{paths.listing_path(page - 1)}">Previous page</a>')
+    if page < n_pages:
+        nav.append(f'<a rel="next" href="{paths.listing_path(page + 1)}">Next page</a>')
+    body = f"""<h1>Movies, page {page} of {n_pages}</h1>
+<ul class="movies">
+{chr(10).join(items)}
+</ul>
+<nav class="pagination">{" ".join(nav)}</nav>"""
+    head = "".join(f'<link rel="{a}" href="{paths.listing_path(p)}">' for a, p in (("prev", page - 1), ("next", page + 1)) if 1 <= p <= n_pages)
+    return _layout(f"Movies, page {page}", body, head=head)
+
+
+def article_page(movie: SiteMovie) -> str:
+    """``/wiki/<slug>.html``: a Wikipedia-style article with infobox, lead, plot and cast."""
+    art = movie.article
+    assert art is not None
+    rows = [f"<tr><th>Release year</th><td>{art.year}</td></tr>"] if art.year else []
+    for label, field in _INFOBOX_ROWS:
+        names = getattr(art, field)
+        if names:
+            rows.append(f"<tr><th>{label}</th><td>{'<br>'.join(escape(n) for n in names)}</td></tr>")
+    parts = [
+        f'<h1 id="firstHeading">{escape(art.display_title)}</h1>',
+        f'<table class="infobox"><caption>{escape(art.display_title)}</caption>{"".join(rows)}</table>',
+        *(f"<p>{escape(p)}</p>" for p in art.lead),
+    ]
+    if art.plot:
+        parts.append('<h2 id="Plot">Plot</h2>')
+        parts.extend(f"<p>{escape(p)}</p>" for p in art.plot)
+    if art.cast:
+        parts.append('<h2 id="Cast">Cast</h2>')
+        parts.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in art.cast) + "</ul>")
+    parts.append(f'<p class="movie-page"><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)} on this site</a></p>')
+    body = '<article class="wiki">\n' + "\n".join(parts) + "\n</article>"
+    return _layout(art.display_title, body, wikipedia=art)
+
+
+def trailer_page(movie: SiteMovie) -> str:
+    """``/trailers/<id>.html``: an ``og:video`` and a ``<video>`` element, as video sites have."""
+    title = f"{movie.title} (trailer)"
+    video = paths.trailer_path(movie.movie_id)
+    head = (
+        f'<meta property="og:title" content="{escape(title)}">'
+        '<meta property="og:type" content="video.other">'
+        f'<meta property="og:video" content="{video}">'
+        '<meta property="og:video:type" content="video/mp4">'
+        f'<meta property="og:image" content="{paths.poster_path(movie.movie_id)}">'
+    )
+    body = f"""<h1>{escape(title)}</h1>
+<video controls width="160" height="120" poster="{paths.poster_path(movie.movie_id)}">
+<source src="{video}" type="video/mp4">
+</video>
+<p><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)}</a></p>"""
+    return _layout(title, body, head=head)
+
+
+def home_page(n_movies: int, n_articles: int) -> str:
+    body = f"""<h1>{SITE_NAME}</h1>
+<p>{n_movies} movies and {n_articles} articles.</p>
+<p><a href="{paths.listing_path(1)}">Browse all movies</a> | <a href="/credits.html">Credits</a></p>"""
+    return _layout(SITE_NAME, body)
+
+
+def credits_page(media_used: list[tuple[str, str]]) -> str:
+    """Licences and attributions of the data and of every media file the site uses."""
+    rows = "".join(f"<tr><td>{escape(name)}</td><td>{escape(credit)}</td></tr>" for name, credit in media_used)
+    body = f"""<h1>Credits</h1>
+<h2>Movie data</h2>
+<p>{_MOVIELENS_CREDIT}</p>
+<p>Article texts are from English Wikipedia, by Wikipedia contributors, under
+<a href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA</a>; each article page links its source.</p>
+<h2>Media</h2>
+<p>Posters and trailers are made from these images and sound clips (public domain, CC0 or CC BY, as listed).</p>
+<table class="credits"><tr><th>File</th><th>Licence and attribution</th></tr>{rows}</table>"""
+    return _layout("Credits", body)
+
+
+def _layout(title: str, body: str, head: str = "", wikipedia: FilmArticle | None = None) -> str:
+    footer = [f'<p class="attribution movielens">{_MOVIELENS_CREDIT}</p>']
+    if wikipedia is not None:
+        footer.append(
+            f'<p class="attribution wikipedia">Text from the Wikipedia article '
+            f'<a href="{escape(wikipedia_url(wikipedia))}">{escape(wikipedia.title)}</a>, by Wikipedia contributors, '
+            '<a href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA</a>.</p>'
+        )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} - {SITE_NAME}</title>
+{head}
+</head>
+<body>
+<header><a href="/index.html">{SITE_NAME}</a> | <a href="{paths.listing_path(1)}">All movies</a></header>
+<main>
+{body}
+</main>
+<footer>
+{chr(10).join(footer)}
+</footer>
+</body>
+</html>
+"""
+
+
+def _things(kind: str, names: tuple[str, ...]) -> list[dict]:
+    return [{"@type": kind, "name": name} for name in names]
+
+
+def _join_words(words: list[str]) -> str:
+    """["action", "crime", "thriller"] -> "action, crime and thriller"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,127 @@
+"""The extract stage: structured fields and document text -> entities, mentions, relations."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from extract.config import ExtractConfig, ExtractSummary
+from extract.nlp import build_nlp
+from extract.relation_rules import EXTRACTOR
+from extract.resolver import EntityResolver
+from extract.structured import STRUCTURED, structured_relations
+from extract.text import TextFindings, read_documents
+from warehouse import Warehouse, record_errors, upsert
+
+STAGE = "extract"
+
+
+def _rows(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    return con.sql(sql, params=list(params)).to_arrow_table().to_pylist()
+
+
+def _read_inputs(warehouse: Warehouse) -> dict[str, list[dict[str, Any]]]:
+    """Everything the stage needs, read in one short connection."""
+    with warehouse.connect() as con:
+        return {
+            "attributes": _rows(con, "SELECT * FROM movie_attributes ORDER BY movie_id, attribute, value"),
+            "movies": _rows(con, "SELECT movie_id, title FROM movies ORDER BY movie_id"),
+            "entities": _rows(con, "SELECT * FROM entities ORDER BY entity_id"),
+            "changed": _rows(con, """
+                SELECT d.url, d.movie_id, d.kind, d.text, d.content_sha256 FROM documents d
+                LEFT JOIN extracted_documents e ON e.url = d.url AND e.extractor = ?
+                WHERE e.content_sha256 IS DISTINCT FROM d.content_sha256 ORDER BY d.url""", [EXTRACTOR]),
+            "unchanged": _rows(con, """
+                SELECT count(*) AS n FROM documents d JOIN extracted_documents e
+                ON e.url = d.url AND e.extractor = ? AND e.content_sha256 = d.content_sha256""", [EXTRACTOR]),
+        }
+
+
+def _readable(documents: list[dict[str, Any]], max_length: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Documents spaCy can parse, and (url, reason) for the rest."""
+    ok, failures = [], []
+    for document in documents:
+        text = document["text"] or ""
+        if not text.strip():
+            failures.append((document["url"], "document text is empty"))
+        elif len(text) > max_length:
+            failures.append((document["url"], f"document text has {len(text)} characters, over spaCy's max_length {max_length}"))
+        else:
+            ok.append(document)
+    return ok, failures
+
+
+def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """First row per primary key: one upsert batch must not hit the same key twice."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[k] for k in key), row)
+    return list(seen.values())
+
+
+def _write(
+    warehouse: Warehouse, build_id: str, resolver: EntityResolver, structured: list[dict[str, Any]],
+    findings: TextFindings, processed: list[dict[str, Any]], failures: list[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """One transaction: replace structured relations and the findings of re-read documents."""
+    text_relations = list(findings.relations.values())
+    processed_urls = pa.table({"url": [d["url"] for d in processed]})
+    with warehouse.transaction() as con:
+        con.register("_processed_urls", processed_urls)
+        con.execute("DELETE FROM mentions WHERE doc_url IN (SELECT url FROM _processed_urls)")
+        con.execute("DELETE FROM relations WHERE extractor = ? AND source_url IN (SELECT url FROM _processed_urls)",
+                    [EXTRACTOR])
+        con.unregister("_processed_urls")
+        con.execute("DELETE FROM relations WHERE extractor = ?", [STRUCTURED])
+        upsert(con, "entities", resolver.entity_rows(build_id))
+        upsert(con, "entity_aliases", resolver.alias_rows())
+        upsert(con, "relations", _unique(structured, ("movie_id", "relation", "entity_id")))
+        upsert(con, "relations", text_relations)
+        upsert(con, "mentions", _unique(findings.mentions, ("doc_url", "start_char", "end_char")))
+        upsert(con, "extracted_documents", [
+            {"url": d["url"], "content_sha256": d["content_sha256"], "extractor": EXTRACTOR, "build_id": build_id}
+            for d in processed])
+        record_errors(con, build_id, STAGE, list(dict(failures).items()))
+    return _unique(structured, ("movie_id", "relation", "entity_id")) + text_relations
+
+
+def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
+    """Resolve the entities of structured fields and document text and write their relations.
+
+    Documents whose text this extractor version already read are skipped; structured fields
+    are cheap and re-derived every run so a removed field also removes its relation.
+    """
+    started = time.perf_counter()
+    inputs = _read_inputs(warehouse)
+    resolver = EntityResolver()
+    resolver.load(inputs["entities"])
+    structured, failures = structured_relations(inputs["attributes"], resolver, build_id)
+
+    findings, processed = TextFindings(), []
+    if inputs["changed"]:
+        titles = [movie["title"] for movie in inputs["movies"]]
+        nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
+        readable, unreadable = _readable(inputs["changed"], nlp.max_length)
+        docs = nlp.pipe((d["text"] for d in readable), batch_size=config.batch_size, n_process=config.n_process)
+        findings, unread = read_documents(docs, readable, resolver, config.min_confidence, build_id)
+        failed = {url for url, _ in unread}
+        processed = [d for d in readable if d["url"] not in failed]
+        failures += unreadable + unread
+
+    written = _write(warehouse, build_id, resolver, structured, findings, processed, failures)
+    relations: dict[str, dict[str, int]] = defaultdict(dict)
+    for (relation, extractor), n in sorted(Counter((r["relation"], r["extractor"]) for r in written).items()):
+        relations[relation][extractor] = n
+    return ExtractSummary(
+        documents_processed=len(processed),
+        documents_skipped_unchanged=inputs["unchanged"][0]["n"],
+        mentions=len(findings.mentions),
+        entities=dict(sorted(Counter(row["kind"] for row in resolver.entity_rows(build_id)).items())),
+        relations=dict(relations),
+        errors=len(dict(failures)),
+        seconds=round(time.perf_counter() - started, 3),
+    )

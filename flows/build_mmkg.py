@@ -1,7 +1,5 @@
 """The Prefect flow ``build-mmkg``: crawl → extract + media → interactions → KG → export → train."""
 
-from __future__ import annotations
-
 from contextlib import nullcontext
 from pathlib import Path
 

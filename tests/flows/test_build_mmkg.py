@@ -63,8 +63,9 @@ def test_interactions_are_linked_and_training_gave_finite_metrics(small_build) -
 def test_export_manifest_matches_the_files(small_build) -> None:
     export_dir = small_build.settings.exports_dir / latest_build(small_build.warehouse)["build_id"]
     manifest = json.loads((export_dir / "manifest.json").read_text())
-    for entry in manifest["files"]:
-        assert sha256_file(export_dir / entry["path"]) == entry["sha256"], entry["path"]
+    assert "features.safetensors" in manifest["files"] and "graph.nt" in manifest["files"]
+    for path, entry in manifest["files"].items():
+        assert sha256_file(export_dir / path) == entry["sha256"], path
 
 
 def test_bad_page_and_corrupt_trailer_are_recorded_and_the_rest_is_stored(small_build) -> None:

@@ -42,4 +42,4 @@ def test_killed_build_does_not_replace_the_last_good_one(small_build) -> None:
     assert [s for b, s in statuses.items() if b != good["build_id"]] in ([], ["running"])
     export_dir = settings.exports_dir / good["build_id"]
     manifest = json.loads((export_dir / "manifest.json").read_text())
-    assert all(sha256_file(export_dir / f["path"]) == f["sha256"] for f in manifest["files"])
+    assert all(sha256_file(export_dir / path) == f["sha256"] for path, f in manifest["files"].items())

@@ -10,7 +10,7 @@ from demo_site import serve_site
 from mmkg.settings import Settings
 from warehouse import Warehouse
 from warehouse.builds import finish_build, inputs_fingerprint, start_build
-from warehouse.report import BuildReport, build_report, format_report
+from mmkg.report import BuildReport, build_report, format_report
 
 from flows import tasks
 from flows.options import BuildOptions
@@ -48,7 +48,7 @@ def _run_stages(
         site = nullcontext(options.start_url)
     else:
         tasks.embedded_site(configs.site)
-        site = serve_site(settings.site_dir)
+        site = serve_site(settings.site_dir, port=options.site_port)
     with site as served:
         start_url = served if isinstance(served, str) else served.base_url + "/"
         tasks.movie_pages(configs.crawl(start_url, settings, options), warehouse, build_id)
@@ -65,7 +65,7 @@ def _run_stages(
 def _stats(report: BuildReport) -> dict:
     return {
         "entities": report.entities, "relations": report.relations, "triples": report.triples,
-        "movies": report.movies, "interactions": report.interactions,
+        "nodes": report.nodes, "interactions": report.interactions,
         "media": report.media_by_kind, "errors": report.errors_by_stage, "metrics": report.metrics,
         "stage_seconds": report.stage_seconds,
     }

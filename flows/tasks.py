@@ -6,9 +6,12 @@ unchanged inputs themselves by content hash (documents, media), which survives a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any, TypeVar
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from crawl import CrawlConfig, CrawlSummary, crawl_movie_site
@@ -23,6 +26,19 @@ from warehouse.export import ExportConfig, ExportSummary, export_build
 from warehouse.interactions import InteractionsConfig, InteractionsSummary, load_interactions
 
 
+T = TypeVar("T")
+
+
+def _run(stage: str, entry_point: Callable[..., T], warehouse: Warehouse, build_id: str, *args: Any) -> T:
+    """Run a stage, logging its start and its counts so long builds show progress."""
+    logger = get_run_logger()
+    logger.info("%s: started", stage)
+    result = run_stage(warehouse, build_id, stage, entry_point, *args)
+    counts = {k: v for k, v in asdict(result).items() if isinstance(v, (int, float, dict)) and k != "errors"}
+    logger.info("%s: done %s", stage, counts)
+    return result
+
+
 @task(name="site", cache_policy=NO_CACHE)
 def embedded_site(config: SiteConfig) -> SiteManifest:
     """Generate (or reuse, by fingerprint) the embedded default site."""
@@ -32,40 +48,40 @@ def embedded_site(config: SiteConfig) -> SiteManifest:
 @task(name="movie_pages", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def movie_pages(config: CrawlConfig, warehouse: Warehouse, build_id: str) -> CrawlSummary:
     """Crawl the site into pages, movies, attributes and documents."""
-    return run_stage(warehouse, build_id, "crawl", crawl_movie_site, config, warehouse, build_id)
+    return _run("crawl", crawl_movie_site, warehouse, build_id, config, warehouse, build_id)
 
 
 @task(name="entities", cache_policy=NO_CACHE)
 def entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
     """Find and resolve entities and relations."""
-    return run_stage(warehouse, build_id, "extract", extract_entities, config, warehouse, build_id)
+    return _run("extract", extract_entities, warehouse, build_id, config, warehouse, build_id)
 
 
 @task(name="media_features", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def media_features(config: MediaConfig, warehouse: Warehouse, build_id: str) -> MediaSummary:
     """Fetch trailers and posters and compute their features."""
-    return run_stage(warehouse, build_id, "media", fetch_media, config, warehouse, build_id)
+    return _run("media", fetch_media, warehouse, build_id, config, warehouse, build_id)
 
 
 @task(name="interactions", cache_policy=NO_CACHE)
 def interactions(config: InteractionsConfig, warehouse: Warehouse, build_id: str) -> InteractionsSummary:
     """Link user ratings to the crawled movies."""
-    return run_stage(warehouse, build_id, "interactions", load_interactions, config, warehouse, build_id)
+    return _run("interactions", load_interactions, warehouse, build_id, config, warehouse, build_id)
 
 
 @task(name="triples", cache_policy=NO_CACHE)
 def triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSummary:
     """Assemble the build's RDF triples."""
-    return run_stage(warehouse, build_id, "kg_build", build_triples, config, warehouse, build_id)
+    return _run("kg_build", build_triples, warehouse, build_id, config, warehouse, build_id)
 
 
 @task(name="training_shards", cache_policy=NO_CACHE)
 def training_shards(config: ExportConfig, warehouse: Warehouse, build_id: str) -> ExportSummary:
     """Export the build for training (Parquet, safetensors, RecBole, MMRec, N-Triples)."""
-    return run_stage(warehouse, build_id, "export", export_build, config, warehouse, build_id)
+    return _run("export", export_build, warehouse, build_id, config, warehouse, build_id)
 
 
 @task(name="model_metrics", cache_policy=NO_CACHE)
 def model_metrics(config: TrainConfig, export_dir: Path, warehouse: Warehouse, build_id: str) -> TrainSummary:
     """Train MGNN and baselines on the export and evaluate them."""
-    return run_stage(warehouse, build_id, "train", train_models, config, export_dir, warehouse, build_id)
+    return _run("train", train_models, warehouse, build_id, config, export_dir, warehouse, build_id)

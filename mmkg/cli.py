@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         if field.annotation is bool:
             build.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default,
                                help=f"{field.description} (default: {field.default})")
+        elif name == "kg_style":
+            build.add_argument(flag, choices=["entity", "attribute"], default=field.default,
+                               help=f"{field.description} (default: %(default)s)")
         elif name == "models":
             build.add_argument(flag, nargs="+", default=field.default, help=f"{field.description} (default: %(default)s)")
         else:
@@ -75,7 +78,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     from flows.options import BuildOptions
 
     from warehouse import Warehouse
-    from warehouse.report import build_report, format_report
+    from mmkg.report import build_report, format_report
 
     options = BuildOptions(**{k: getattr(args, k) for k in BuildOptions.model_fields})
     result = build_mmkg(options)
@@ -138,7 +141,7 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse import Warehouse
     from warehouse.builds import latest_build
-    from warehouse.report import build_report, format_report
+    from mmkg.report import build_report, format_report
 
     warehouse = Warehouse.from_settings(settings)
     build_id = args.build_id or (latest_build(warehouse) or {}).get("build_id")

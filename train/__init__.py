@@ -35,9 +35,11 @@ def _fit_and_evaluate(
 ) -> dict[str, dict[str, float]]:
     generator = seed_everything(config.seed)
     model = build_model(name, data, ripple, config.hidden).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    for _ in range(config.epochs):
-        train_epoch(model, optimizer, data, config.batch_size, generator, device)
+    parameters = list(model.parameters())
+    if parameters:  # most_pop has nothing to learn
+        optimizer = torch.optim.Adam(parameters, lr=config.lr)
+        for _ in range(config.epochs):
+            train_epoch(model, optimizer, data, config.batch_size, generator, device)
     return {split: evaluate(model, data, split, config.top_k) for split in ("val", "test")}
 
 

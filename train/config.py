@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TrainConfig:
-    models: tuple[str, ...] = ("mgnn", "bpr_mf")  # any of mgnn | tgnn | bpr_mf
+    models: tuple[str, ...] = ("mgnn", "bpr_mf")  # any of mgnn | tgnn | bpr_mf | most_pop
     epochs: int = 5  # passes over the training interactions
     batch_size: int = 256  # (user, positive, negative) triples per step
     lr: float = 0.002  # Adam learning rate

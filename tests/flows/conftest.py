@@ -13,7 +13,7 @@ import pytest
 from mmkg.settings import Settings
 from warehouse import Warehouse
 
-SMALL_SITE = ["--n-movies", "12", "--epochs", "2", "--hidden", "16"]
+SMALL_SITE = ["--n-movies", "12", "--epochs", "2", "--hidden", "16", "--site-port", "0"]
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def test_deployment_run_builds_an_mmkg(prefect_env: dict[str, str], tmp_path: Pa
                              cwd=PROJECT_ROOT, stdout=serve_log, stderr=subprocess.STDOUT)
     try:
         _wait_for(f"{api}/deployments/name/build-mmkg/build-mmkg", 120, serve)
-        options = {"options": {"n_movies": 8, "epochs": 1, "hidden": 16}}
+        options = {"options": {"n_movies": 8, "epochs": 1, "hidden": 16, "site_port": 0}}
         run = subprocess.run(
             [PREFECT, "deployment", "run", "build-mmkg/build-mmkg", "--params", json.dumps(options),
              "--watch", "--watch-timeout", "500"],

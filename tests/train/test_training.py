@@ -125,3 +125,14 @@ def test_recommend_returns_unseen_items_in_full_score_order(data):
     full = (items @ users[0]).masked_fill(seen, float("-inf"))
     assert picks == full.topk(5).indices.tolist()
     assert evaluate(model, data, "val", 10)["recall@10"] >= 0.0
+
+
+def test_most_pop_ranks_by_training_popularity(data):
+    model = build_model("most_pop", data, _ripple(data), hidden=8)
+    users, items = model.ranking_vectors()
+    scores = (users @ items.T)[0]
+    counts = np.bincount(data.splits["train"][1], minlength=data.n_items)
+    assert int(scores.argmax()) in set(np.flatnonzero(counts == counts.max()).tolist())
+    assert list(model.parameters()) == []
+    metrics = evaluate(model, data, "test", 10)
+    assert all(math.isfinite(v) for v in metrics.values())

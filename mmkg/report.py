@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg_build.statistics import graph_statistics
+from kg_build.vocabulary import vocabulary
 from warehouse.store import Warehouse
 
 
@@ -13,10 +15,10 @@ from warehouse.store import Warehouse
 class BuildReport:
     build_id: str
     status: str
-    entities: int                      # distinct IRI nodes (paper's Table 1)
-    relations: int                     # distinct predicates linking two nodes
+    entities: int                      # item + entity + media nodes (paper's Table 1)
+    relations: int                     # distinct predicates linking two of those nodes
     triples: int
-    movies: int
+    nodes: dict[str, Any] = field(default_factory=dict)   # item / entity / media node counts
     media_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)   # kind -> status -> n
     errors_by_stage: dict[str, int] = field(default_factory=dict)
     error_samples: list[tuple[str, str, str]] = field(default_factory=list)  # stage, source, reason
@@ -34,18 +36,7 @@ def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) ->
         status, export_dir, stats_json = con.execute(
             "SELECT status, export_dir, stats_json FROM builds WHERE build_id = ?", [build_id]
         ).fetchall()[0]
-        entities, relations, triples = con.execute(
-            """
-            WITH nodes AS (
-                SELECT subject AS node FROM triples WHERE build_id = $b
-                UNION SELECT object FROM triples WHERE build_id = $b AND NOT object_is_literal)
-            SELECT (SELECT count(*) FROM nodes),
-                   (SELECT count(DISTINCT predicate) FROM triples
-                     WHERE build_id = $b AND NOT object_is_literal),
-                   (SELECT count(*) FROM triples WHERE build_id = $b)
-            """,
-            {"b": build_id},
-        ).fetchall()[0]
+        graph = graph_statistics(con, vocabulary(), build_id)
         media: dict[str, dict[str, int]] = {}
         for kind, status_, n in con.execute(
             "SELECT kind, status, count(*) FROM media_assets GROUP BY ALL ORDER BY ALL"
@@ -67,13 +58,14 @@ def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) ->
         seconds = dict(con.execute(
             "SELECT stage, seconds FROM stage_runs WHERE build_id = ? ORDER BY started_at", [build_id]
         ).fetchall())
-        (movies,) = con.execute("SELECT count(*) FROM movies").fetchall()[0]
         interactions, users = con.execute(
             "SELECT count(*), count(DISTINCT user_id) FROM interactions"
         ).fetchall()[0]
     return BuildReport(
-        build_id=build_id, status=status, entities=entities, relations=relations, triples=triples,
-        movies=movies, media_by_kind=media, errors_by_stage=errors,
+        build_id=build_id, status=status, entities=graph.entities, relations=graph.relations,
+        triples=graph.triples,
+        nodes={"items": graph.item_nodes, "entities": graph.entity_nodes, "media": graph.media_nodes},
+        media_by_kind=media, errors_by_stage=errors,
         error_samples=[tuple(s) for s in samples], metrics=metrics, stage_seconds=seconds,
         interactions=interactions, users=users, export_dir=export_dir,
         stats=json.loads(stats_json) if stats_json else {},
@@ -91,8 +83,8 @@ def format_report(report: BuildReport, warehouse_path: str) -> str:
         f"| # of relations | {report.relations} |",
         f"| # of triplets | {report.triples} |",
         "",
-        f"Movies (item nodes): {report.movies}; interactions: {report.interactions} "
-        f"from {report.users} users",
+        f"Nodes: {report.nodes.get('items', 0)} items (movies), {report.nodes.get('entities', 0)} entities, "
+        f"media {report.nodes.get('media', {})}; interactions: {report.interactions} from {report.users} users",
         "",
         "| media kind | ok | failed |",
         "|---|---|---|",

@@ -1,5 +1,5 @@
 # Two commands: `make run` (install, then build an MMKG from the embedded site) and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
 	@echo "==> virtual environment in $(VENV) (pinned packages, CPU torch, spaCy model)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet pip==26.3
 	$(BIN)/pip install --progress-bar on -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)

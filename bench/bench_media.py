@@ -3,6 +3,9 @@
 1. Keyframes: one ffmpeg call per trailer (select filter) vs one seeking ffmpeg call per frame.
 2. Log-mel: librosa's first call in a fresh process with an empty numba cache (JIT compile),
    with a warm numba cache, and steady state in-process.
+3. Re-runs of ``fetch_media`` on an unchanged demo site: conditional GETs (304, stored assets
+   reused) vs the re-run without stored validators (every trailer and poster downloaded
+   again, features reused by content hash), and vs the first run.
 
 Run: .venv/bin/python bench/bench_media.py
 """
@@ -20,8 +23,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from media.video import extract_keyframe_at, extract_keyframes, keyframe_times, probe_video  # noqa: E402
 from mmkg.settings import PROJECT_ROOT, Settings  # noqa: E402
+
+# numba reads its cache folder when librosa first imports it: the workspace's persistent one.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Settings.from_env().numba_cache_dir))
+
+from demo_site import SiteConfig, generate_site, serve_site  # noqa: E402
+from media import MediaConfig, fetch_media  # noqa: E402
+from media.video import extract_keyframe_at, extract_keyframes, keyframe_times, probe_video  # noqa: E402
+from warehouse import Warehouse, upsert  # noqa: E402
 
 TRAILERS = 10
 FRAMES = 8
@@ -86,8 +96,37 @@ def time_logmel(wav: Path, cache_dir: Path) -> tuple[float, float, float, float]
     return tuple(float(x) for x in out)  # type: ignore[return-value]
 
 
+SITE_MOVIES = 20
+VALIDATOR_COLUMNS = ("media_url", "etag", "last_modified", "page_etag", "page_last_modified")
+
+
+def time_reruns(tmp_dir: Path, data_dir: Path) -> tuple[float, float, float]:
+    """Seconds of (first run, re-run with validators, re-run without) on one unchanged site."""
+    manifest = generate_site(SiteConfig(data_dir=data_dir, out_dir=tmp_dir / "site", n_movies=SITE_MOVIES,
+                                        faults=False, trailer_seconds=2.0))
+    warehouse = Warehouse(tmp_dir / "warehouse.duckdb", tmp_dir / "blobs")
+    config = MediaConfig(work_dir=tmp_dir / "work")
+    with serve_site(tmp_dir / "site") as site:
+        with warehouse.transaction() as con:
+            upsert(con, "movies", [
+                {"movie_id": m["movie_id"], "url": site.base_url + m["path"], "title": m["title"],
+                 "trailer_url": site.base_url + m["trailer_page_path"],
+                 "poster_url": site.base_url + m["poster_path"], "build_id": "bench"}
+                for m in manifest.movies
+            ])
+        first = fetch_media(config, warehouse, "first")
+        conditional = fetch_media(config, warehouse, "conditional")
+        with warehouse.transaction() as con:  # what a re-run knew before validators were stored
+            con.execute("UPDATE media_assets SET " + ", ".join(f"{c} = NULL" for c in VALIDATOR_COLUMNS))
+        full = fetch_media(config, warehouse, "full")
+    assert conditional.assets_not_modified == 2 * SITE_MOVIES and conditional.features_computed == 0
+    assert full.assets_not_modified == 0 and full.features_computed == 0
+    return first.seconds, conditional.seconds, full.seconds
+
+
 def main() -> None:
-    media_dir = Settings.from_env().media_dir
+    settings = Settings.from_env()
+    media_dir = settings.media_dir
     with tempfile.TemporaryDirectory(prefix="bench-media-") as tmp:
         tmp_dir = Path(tmp)
         paths = make_trailers(tmp_dir, media_dir)
@@ -109,6 +148,14 @@ def main() -> None:
         print(f"  steady state per trailer      : {1000 * steady:8.1f} ms")
         print(f"  warm-cache speed-up on first call: {cold_first / warm_first:8.2f}x;"
               f" steady vs cold first: {cold_first / steady:8.1f}x")
+
+        first, conditional, full = time_reruns(tmp_dir, settings.data_dir)
+        print(f"fetch_media on an unchanged demo site of {SITE_MOVIES} movies (trailer + poster each):")
+        print(f"  first run (download + features)           : {first:8.2f} s")
+        print(f"  re-run, downloads again, features by hash : {full:8.2f} s (baseline)")
+        print(f"  re-run, conditional GETs (304)            : {conditional:8.2f} s")
+        print(f"  speed-up vs re-run that downloads again   : {full / conditional:8.2f}x;"
+              f" vs first run: {first / conditional:8.1f}x")
 
 
 if __name__ == "__main__":

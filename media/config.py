@@ -27,10 +27,11 @@ class MediaConfig:
 
 @dataclass(frozen=True)
 class MediaSummary:
-    """Counts of one media run: ``assets[kind][status]`` and feature work done or skipped."""
+    """Counts of one media run: ``assets[kind][status]``, downloads avoided, feature work done or skipped."""
 
     assets: dict[str, dict[str, int]] = field(default_factory=dict)
     features_computed: int = 0
     features_reused: int = 0
+    assets_not_modified: int = 0  # trailers and posters a conditional GET found unchanged (304)
     errors: int = 0
     seconds: float = 0.0

@@ -1,23 +1,28 @@
-"""Fetching media: trailers through yt-dlp's generic extractor, posters by plain HTTP.
+"""Finding and downloading trailers with yt-dlp's generic extractor.
 
 yt-dlp reads the trailer page the way a browser would (``<video>``, ``og:video``, JSON-LD)
-so sites need no custom parsing; posters are single images and need nothing more than urllib.
+so sites need no custom parsing. It is used for the first download of a trailer; the video
+URL it found and the validators of both responses are kept so re-runs can ask the server
+directly whether anything changed (see ``media.conditional``).
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 from yt_dlp import YoutubeDL
 from yt_dlp.utils import DownloadError
 
+from media.conditional import HTTP_TIMEOUT_S, USER_AGENT, Origin, Validators, require_http_url
 from media.errors import MediaError
 
-HTTP_TIMEOUT_S = 30
-USER_AGENT = "mmkg-media/0.1"
+
+@dataclass(frozen=True)
+class DownloadedTrailer:
+    path: Path
+    origin: Origin
 
 
 class _SilentLogger:
@@ -32,14 +37,24 @@ class _SilentLogger:
     def error(self, msg: str) -> None: ...
 
 
-def require_http_url(url: str) -> None:
-    """Refuse file://, ftp:// and friends: a hostile page must not make us read local files."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise MediaError(f"unsupported URL scheme: {url!r}")
+class _ValidatorRecordingYoutubeDL(YoutubeDL):
+    """Keeps each 200 response's validators by URL: yt-dlp itself does not expose them."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.validators: dict[str, Validators] = {}
+        super().__init__(params)
+
+    def urlopen(self, req: Any) -> Any:
+        response = super().urlopen(req)
+        if response.status == 200:
+            found = Validators.from_headers(response.headers)
+            requested = req if isinstance(req, str) else getattr(req, "url", response.url)
+            self.validators[requested] = self.validators[response.url] = found
+        return response
 
 
-def download_trailer(page_url: str, dest_dir: Path, max_bytes: int) -> Path:
-    """Download the video a trailer page embeds into ``dest_dir``; return the file path."""
+def download_trailer(page_url: str, dest_dir: Path, max_bytes: int) -> DownloadedTrailer:
+    """Download the video a trailer page embeds into ``dest_dir``, with where it came from."""
     require_http_url(page_url)
     dest_dir.mkdir(parents=True, exist_ok=True)
     options = {
@@ -59,37 +74,25 @@ def download_trailer(page_url: str, dest_dir: Path, max_bytes: int) -> Path:
         "http_headers": {"User-Agent": USER_AGENT},
     }
     try:
-        with YoutubeDL(options) as ydl:
+        with _ValidatorRecordingYoutubeDL(options) as ydl:
             info = ydl.extract_info(page_url, download=True)
     except DownloadError as exc:
         raise MediaError(f"yt-dlp: {_strip_error_prefix(str(exc))}") from exc
     if info is None:
         raise MediaError("yt-dlp: no video found on the trailer page")
-    downloads = info.get("requested_downloads") or [info]
-    path = Path(downloads[0].get("filepath") or downloads[0].get("_filename") or "")
+    download = (info.get("requested_downloads") or [info])[0]
+    path = Path(download.get("filepath") or download.get("_filename") or "")
     if not path.is_file():
         raise MediaError(f"yt-dlp: nothing downloaded (larger than max_download_bytes={max_bytes}?)")
     if path.stat().st_size > max_bytes:
         raise MediaError(f"download exceeds max_download_bytes={max_bytes}")
-    return path
-
-
-def fetch_bytes(url: str, max_bytes: int) -> bytes:
-    """GET ``url`` with a size cap: a poster larger than ``max_bytes`` is refused, not truncated."""
-    require_http_url(url)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
-            data = response.read(max_bytes + 1)
-    except urllib.error.HTTPError as exc:
-        raise MediaError(f"http {exc.code}: {exc.reason}") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        raise MediaError(f"http: {getattr(exc, 'reason', exc)}") from exc
-    if len(data) > max_bytes:
-        raise MediaError(f"download exceeds max_download_bytes={max_bytes}")
-    if not data:
-        raise MediaError("http: empty response body")
-    return data
+    video_url = download.get("url") or info.get("url")
+    origin = Origin(
+        media_url=video_url,
+        validators=ydl.validators.get(video_url, Validators()) if video_url else Validators(),
+        page_validators=ydl.validators.get(page_url, Validators()),
+    )
+    return DownloadedTrailer(path=path, origin=origin)
 
 
 def _strip_error_prefix(message: str) -> str:

@@ -10,10 +10,12 @@ from pathlib import Path
 import torch
 
 from train.config import TrainConfig
-from train.data import ExportData, load_export
-from train.loop import evaluate, resolve_device, seed_everything, train_epoch
-from train.models import MODEL_NAMES, build_model
-from train.ripple import RippleSets, build_ripple_sets
+from train.data import load_export
+from train.fit import FitResult, fit_model
+from train.hyperparams import ModelConfigError, resolve_model_params
+from train.loop import resolve_device
+from train.models import MODEL_NAMES
+from train.ripple import build_ripple_sets
 from warehouse.store import Warehouse, record_errors, upsert
 
 STAGE = "train"
@@ -22,33 +24,26 @@ STAGE = "train"
 @dataclass(frozen=True)
 class TrainSummary:
     metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # model -> split -> metric -> value
-    epochs: int = 0
+    epochs: int = 0  # the per-model epoch budget (TrainConfig.epochs)
     device: str = "cpu"
     seconds: float = 0.0
     n_users: int = 0
     n_items: int = 0
     errors: int = 0
-
-
-def _fit_and_evaluate(
-    name: str, data: ExportData, ripple: RippleSets, config: TrainConfig, device: torch.device
-) -> dict[str, dict[str, float]]:
-    generator = seed_everything(config.seed)
-    model = build_model(name, data, ripple, config.hidden).to(device)
-    parameters = list(model.parameters())
-    if parameters:  # most_pop has nothing to learn
-        optimizer = torch.optim.Adam(parameters, lr=config.lr)
-        for _ in range(config.epochs):
-            train_epoch(model, optimizer, data, config.batch_size, generator, device)
-    return {split: evaluate(model, data, split, config.top_k) for split in ("val", "test")}
+    epochs_run: dict[str, int] = field(default_factory=dict)  # model -> epochs trained before stopping
+    best_epoch: dict[str, int] = field(default_factory=dict)  # model -> epoch whose state was evaluated
+    model_seconds: dict[str, float] = field(default_factory=dict)  # model -> seconds to fit and evaluate
 
 
 def train_models(config: TrainConfig, export_dir: Path, warehouse: Warehouse, build_id: str) -> TrainSummary:
-    """Train each configured model on the export, evaluate val and test, upsert `metrics` rows."""
+    """Train each configured model on the export, select its state by val ndcg@k, evaluate val and
+    test of that state, upsert `metrics` rows. A broken model config file raises ModelConfigError
+    before any training starts: it is a setup mistake, not bad input to skip."""
     started = time.perf_counter()
+    params = {name: resolve_model_params(name, config) for name in config.models if name in MODEL_NAMES}
     device = resolve_device(config.device)
     data = load_export(Path(export_dir), config.min_rating)
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    fits: dict[str, FitResult] = {}
     failures: list[tuple[str, str]] = []
     if len(data.splits["train"][0]) == 0:
         failures.append((str(export_dir), "export has no training interactions"))
@@ -58,10 +53,10 @@ def train_models(config: TrainConfig, export_dir: Path, warehouse: Warehouse, bu
         if name not in MODEL_NAMES:
             failures.append((f"model:{name}", f"unknown model {name!r}; known: {', '.join(MODEL_NAMES)}"))
             continue
-        results[name] = _fit_and_evaluate(name, data, ripple, config, device)
+        fits[name] = fit_model(name, data, ripple, config, params[name], device)
     rows = []
-    for name, splits in results.items():
-        for split, values in splits.items():
+    for name, fit in fits.items():
+        for split, values in fit.metrics.items():
             for metric, value in values.items():
                 if math.isfinite(value):
                     rows.append({"build_id": build_id, "model": name, "split": split, "metric": metric, "value": value})
@@ -71,14 +66,17 @@ def train_models(config: TrainConfig, export_dir: Path, warehouse: Warehouse, bu
         upsert(con, "metrics", rows)
         record_errors(con, build_id, STAGE, failures)
     return TrainSummary(
-        metrics=results,
+        metrics={name: fit.metrics for name, fit in fits.items()},
         epochs=config.epochs,
         device=str(device),
         seconds=time.perf_counter() - started,
         n_users=data.n_users,
         n_items=data.n_items,
         errors=len(failures),
+        epochs_run={name: fit.epochs_run for name, fit in fits.items()},
+        best_epoch={name: fit.best_epoch for name, fit in fits.items()},
+        model_seconds={name: fit.seconds for name, fit in fits.items()},
     )
 
 
-__all__ = ["TrainConfig", "TrainSummary", "train_models"]
+__all__ = ["ModelConfigError", "TrainConfig", "TrainSummary", "train_models"]

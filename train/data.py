@@ -7,6 +7,7 @@ reuses them instead of pooling full-resolution keyframes again per batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,13 @@ class ExportData:
         matrix = torch.zeros(self.n_users, self.n_items, dtype=torch.bool)
         matrix[torch.from_numpy(users), torch.from_numpy(items)] = True
         return matrix
+
+    @cached_property
+    def train_pair_keys(self) -> torch.Tensor:
+        """Sorted ``user * n_items + item`` of the training interactions: O(interactions) memory,
+        so negative sampling can reject a user's own positives without a dense [U, N] matrix."""
+        users, items = self.splits["train"]
+        return torch.from_numpy(np.unique(users * self.n_items + items))
 
 
 def _pool_chunks(x: np.ndarray, to_float, pool, chunk: int = 256) -> torch.Tensor:

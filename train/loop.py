@@ -34,6 +34,29 @@ def _autocast(device: torch.device):
     return contextlib.nullcontext()
 
 
+def sample_negatives(
+    users: torch.Tensor, n_items: int, positive_keys: torch.Tensor, generator: torch.Generator, rounds: int = 10
+) -> torch.Tensor:
+    """One uniform item per user, redrawn (up to ``rounds`` times) while it is one of the user's
+    training positives, which BPR would otherwise be asked to rank below itself.
+
+    ``positive_keys`` are the sorted ``user * n_items + item`` keys; a user who clicked almost
+    every item may keep a positive after the last round, which only costs a wasted triple.
+    """
+    negatives = torch.randint(n_items, (len(users),), generator=generator)
+    if len(positive_keys) == 0:
+        return negatives
+    pending = torch.arange(len(users))
+    for _ in range(rounds):
+        keys = users[pending] * n_items + negatives[pending]
+        found = positive_keys[torch.searchsorted(positive_keys, keys).clamp(max=len(positive_keys) - 1)] == keys
+        pending = pending[found]
+        if len(pending) == 0:
+            break
+        negatives[pending] = torch.randint(n_items, (len(pending),), generator=generator)
+    return negatives
+
+
 def train_epoch(
     model: nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -43,12 +66,12 @@ def train_epoch(
     device: torch.device,
     max_batches: int | None = None,
 ) -> float:
-    """One pass over the training interactions, one uniformly sampled negative per positive."""
+    """One pass over the training interactions, one sampled negative (not a training positive) per positive."""
     model.train()
     users = torch.from_numpy(data.splits["train"][0])
     items = torch.from_numpy(data.splits["train"][1])
     order = torch.randperm(len(users), generator=generator)
-    negatives = torch.randint(data.n_items, (len(users),), generator=generator)
+    negatives = sample_negatives(users, data.n_items, data.train_pair_keys, generator)
     total, steps = 0.0, 0
     for start in range(0, len(order), batch_size):
         if max_batches is not None and steps >= max_batches:

@@ -149,6 +149,11 @@ CREATE TABLE IF NOT EXISTS media_assets (
     height         INTEGER,
     duration_s     DOUBLE,
     build_id       VARCHAR NOT NULL,
+    media_url          VARCHAR,          -- URL the bytes came from (trailers: the video found on the page)
+    etag               VARCHAR,          -- media_url's validators, for conditional re-fetches; null when failed
+    last_modified      VARCHAR,
+    page_etag          VARCHAR,          -- trailers: the trailer page's (source_url's) validators
+    page_last_modified VARCHAR,
     PRIMARY KEY (movie_id, kind)
 );
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import http.server
+import io
+import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -72,18 +77,100 @@ def media_files(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> 
     return root
 
 
-@pytest.fixture(scope="session")
-def media_site(media_files: Path) -> Iterator[MediaSite]:
-    handler = functools.partial(_QuietHandler, directory=str(media_files))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@dataclass
+class ServedRequest:
+    path: str
+    status: int
+    body_bytes: int
+    conditional: bool  # sent If-None-Match or If-Modified-Since
+
+
+class _LoggingServer(http.server.ThreadingHTTPServer):
+    served: list[ServedRequest]
+
+
+class _ConditionalHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with ETag (content hash) and Last-Modified, 304 on a matching conditional GET.
+
+    Every request is logged on the server, so tests can measure what a run downloaded.
+    """
+
+    server: _LoggingServer
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            self._log(404, 0)
+            return super().send_head()
+        body = path.read_bytes()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        modified = int(path.stat().st_mtime)
+        if_none_match = self.headers.get("If-None-Match")
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_none_match is not None:  # wins over If-Modified-Since (RFC 9110)
+            unchanged = etag in [t.strip() for t in if_none_match.split(",")]
+        else:
+            unchanged = bool(if_modified_since) and modified <= parsedate_to_datetime(if_modified_since).timestamp()
+        self._log(304 if unchanged else 200, 0 if unchanged else len(body))
+        self.send_response(304 if unchanged else 200)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+        if unchanged:
+            self.end_headers()
+            return None
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def _log(self, status: int, body_bytes: int) -> None:
+        conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
+        self.server.served.append(ServedRequest(self.path, status, body_bytes, conditional))
+
+    def log_message(self, format: str, *args: object) -> None: ...
+
+
+@dataclass(frozen=True)
+class ServedSite(MediaSite):
+    served: list[ServedRequest]
+
+    def take_log(self) -> list[ServedRequest]:
+        """The requests served since the last call."""
+        taken = list(self.served)
+        self.served.clear()
+        return taken
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[ServedSite]:
+    server = _LoggingServer(("127.0.0.1", 0), functools.partial(_ConditionalHandler, directory=str(root)))
+    server.served = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield MediaSite(media_files, f"http://127.0.0.1:{server.server_address[1]}")
+        yield ServedSite(root, f"http://127.0.0.1:{server.server_address[1]}", server.served)
     finally:
         server.shutdown()
         server.server_close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None: ...
+@pytest.fixture(scope="session")
+def media_site(media_files: Path) -> Iterator[ServedSite]:
+    with serve(media_files) as site:
+        yield site
+
+
+@pytest.fixture()
+def changing_site(media_files: Path, shared_data: Path, tmp_path: Path) -> Iterator[ServedSite]:
+    """Two movies' trailers and posters in a folder of their own, so a test may rewrite them."""
+    root = tmp_path / "site"
+    (root / "media").mkdir(parents=True)
+    (root / "trailers").mkdir()
+    for name in ("good.mp4", "faststart.mp4", "poster.jpg"):
+        shutil.copyfile(media_files / "media" / name, root / "media" / name)
+    with Image.open(shared_data / "media/images/skimage_coffee.png") as image:
+        image.convert("RGB").resize((90, 120)).save(root / "media/poster2.jpg", quality=90)
+    for name in ("good", "faststart"):
+        (root / f"trailers/{name}.html").write_text(trailer_page(f"media/{name}.mp4"))
+    with serve(root) as site:
+        yield site

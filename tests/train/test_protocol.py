@@ -1,0 +1,109 @@
+"""The training protocol: validation-based early stopping, best-state selection, per-model TOML
+configs and negative sampling, on a small synthetic export on CPU."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from train import ModelConfigError, TrainConfig, train_models
+from train.hyperparams import CONFIG_DIR, ModelHyperParams, load_model_params, resolve_model_params
+from train.loop import sample_negatives
+from train.models import MODEL_NAMES
+from train.synthetic import write_synthetic_export
+
+TINY = dict(hidden=16, ripple_size=8, batch_size=64, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def export_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export")
+    write_synthetic_export(out, n_users=80, n_items=50, clicks_per_user=12, side=8, frames=2, seed=5)
+    return out
+
+
+def test_early_stopping_stops_on_a_plateau(export_dir, warehouse):
+    # lr 0 leaves the parameters where they start: val ndcg is flat from the first evaluation on.
+    config = TrainConfig(models=("bpr_mf",), epochs=20, patience=2, lr=0.0, weight_decay=0.0, **TINY)
+    summary = train_models(config, export_dir, warehouse, "plateau")
+    assert summary.epochs_run == {"bpr_mf": 3} and summary.best_epoch == {"bpr_mf": 1}
+    every_two = train_models(TrainConfig(**{**config.__dict__, "eval_every": 2}), export_dir, warehouse, "plateau2")
+    assert every_two.epochs_run == {"bpr_mf": 6} and every_two.best_epoch == {"bpr_mf": 2}
+
+
+def test_test_metrics_are_those_of_the_best_val_state(export_dir, warehouse):
+    # A learning rate this high makes val ndcg peak early and then wander.
+    noisy = dict(models=("bpr_mf",), lr=0.3, weight_decay=0.0, seed=1, **TINY)
+    selected = train_models(TrainConfig(epochs=12, patience=12, **noisy), export_dir, warehouse, "sel")
+    best, ran = selected.best_epoch["bpr_mf"], selected.epochs_run["bpr_mf"]
+    assert ran == 12 and 1 <= best < ran
+    # Training exactly `best` epochs reproduces the selected state (CPU runs are deterministic) ...
+    replay = train_models(TrainConfig(epochs=best, patience=12, **noisy), export_dir, warehouse, "replay")
+    assert replay.metrics["bpr_mf"] == selected.metrics["bpr_mf"]
+    # ... and differs from the last state, which evaluating only the final epoch selects.
+    last = train_models(TrainConfig(epochs=ran, eval_every=ran, **noisy), export_dir, warehouse, "last")
+    assert last.best_epoch["bpr_mf"] == ran
+    assert last.metrics["bpr_mf"]["test"] != selected.metrics["bpr_mf"]["test"]
+    assert selected.metrics["bpr_mf"]["val"]["ndcg@10"] > last.metrics["bpr_mf"]["val"]["ndcg@10"]
+    with warehouse.connect() as con:
+        stored = dict(con.execute("SELECT metric, value FROM metrics WHERE build_id = 'sel' AND split = 'test'").fetchall())
+    assert stored == pytest.approx(selected.metrics["bpr_mf"]["test"])
+
+
+def test_every_model_has_a_config_file_that_loads():
+    for name in MODEL_NAMES:
+        assert isinstance(load_model_params(name), ModelHyperParams)
+    assert load_model_params("bpr_mf").weight_decay > 0  # tuned, not the fallback
+    assert load_model_params("most_pop") == ModelHyperParams()  # nothing to learn, nothing set
+    assert sorted(p.stem for p in CONFIG_DIR.glob("*.toml")) == sorted(MODEL_NAMES)
+
+
+def test_train_config_values_override_the_files(tmp_path):
+    (tmp_path / "bpr_mf.toml").write_text("lr = 0.05  # test value\nweight_decay = 0.001\n")
+    from_file = resolve_model_params("bpr_mf", TrainConfig(config_dir=tmp_path))
+    assert from_file == ModelHyperParams(lr=0.05, weight_decay=0.001)
+    overridden = resolve_model_params("bpr_mf", TrainConfig(config_dir=tmp_path, lr=0.2))
+    assert overridden == ModelHyperParams(lr=0.2, weight_decay=0.001)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("lr = 0.01\nlearning_rate = 0.1\n", "unknown key(s) learning_rate"),
+    ('lr = "fast"\n', "lr must be a non-negative number"),
+    ("lr = [0.01\n", "not valid TOML"),
+])
+def test_a_broken_config_file_is_a_clear_error_before_training(tmp_path, export_dir, warehouse, text, message):
+    (tmp_path / "bpr_mf.toml").write_text(text)
+    with pytest.raises(ModelConfigError, match=r"bpr_mf\.toml") as raised:
+        train_models(TrainConfig(models=("bpr_mf",), config_dir=tmp_path, **TINY), export_dir, warehouse, "bad")
+    assert message in str(raised.value)
+    with warehouse.connect() as con:
+        assert con.execute("SELECT count(*) FROM metrics WHERE build_id = 'bad'").fetchall() == [(0,)]
+
+
+def test_a_missing_config_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelConfigError, match="no config file for model 'mgnn'"):
+        load_model_params("mgnn", tmp_path)
+
+
+def test_negatives_are_never_the_users_training_positives():
+    n_users, n_items = 50, 20
+    generator = torch.Generator().manual_seed(0)
+    positives = torch.rand(n_users, n_items, generator=generator) < 0.5
+    users, items = torch.nonzero(positives, as_tuple=True)
+    keys = torch.unique(users * n_items + items)
+    queries = torch.arange(n_users).repeat(40)
+    negatives = sample_negatives(queries, n_items, keys, torch.Generator().manual_seed(1))
+    assert not positives[queries, negatives].any()
+    assert len(torch.unique(queries * n_items + negatives)) == int((~positives).sum())  # every non-positive drawn
+    again = sample_negatives(queries, n_items, keys, torch.Generator().manual_seed(1))
+    assert torch.equal(negatives, again)
+
+
+def test_packaged_bpr_mf_config_beats_most_pop_on_val(export_dir, warehouse):
+    config = TrainConfig(models=("bpr_mf", "most_pop"), epochs=15, **TINY)
+    summary = train_models(config, export_dir, warehouse, "pop")
+    val = {name: summary.metrics[name]["val"]["ndcg@10"] for name in ("bpr_mf", "most_pop")}
+    assert val["bpr_mf"] > val["most_pop"] + 0.05, val
+    assert summary.epochs_run["most_pop"] == 0 and summary.model_seconds.keys() == {"bpr_mf", "most_pop"}

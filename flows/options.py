@@ -17,7 +17,7 @@ class BuildOptions(BaseModel):
     )
     faults: bool = Field(True, description="Put the usual faults of real sites into the embedded site")
     max_pages: int = Field(10_000, ge=1, description="Crawl budget in pages")
-    epochs: int = Field(5, ge=1, description="Training epochs per model")
+    epochs: int = Field(10, ge=1, description="Most training epochs per model (early stopping on validation ndcg@10 may stop sooner)")
     hidden: int = Field(128, ge=8, description="Hidden size of the models (the paper uses 1024)")
     models: list[str] = Field(["mgnn", "tgnn", "bpr_mf", "most_pop"], description="Models to train and evaluate")
     kg_style: str = Field("entity", pattern="^(entity|attribute)$", description="MMKG style: media as nodes or as attributes")

@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--start-url", required=True, help="site to crawl, e.g. http://127.0.0.1:8000/")
         if stage == "train":
             sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
-            sub.add_argument("--epochs", type=int, default=5, help="training epochs (default: %(default)s)")
+            sub.add_argument("--epochs", type=int, default=10, help="most training epochs per model (default: %(default)s)")
             sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
         sub.set_defaults(handler=_stage, stage=stage)
 

@@ -7,8 +7,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import torch
-
 from train.config import TrainConfig
 from train.data import load_export
 from train.fit import FitResult, fit_model

@@ -17,7 +17,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class TrainConfig:
     models: tuple[str, ...] = ("mgnn", "bpr_mf")  # any of mgnn | tgnn | bpr_mf | most_pop
-    epochs: int = 5  # most passes over the training interactions per model
+    epochs: int = 10  # most passes over the training interactions per model (early stopping may use fewer)
     eval_every: int = 1  # epochs between two val ndcg@k evaluations (the last epoch is always evaluated)
     patience: int = 3  # stop after this many val evaluations without a better ndcg@k
     batch_size: int = 256  # (user, positive, negative) triples per step

@@ -6,8 +6,10 @@ last epoch may be past the point of overfitting, and choosing by test would leak
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -59,6 +61,22 @@ class BestState:
         model.load_state_dict(self._state)
 
 
+@contextlib.contextmanager
+def deterministic_on_cpu(device: torch.device) -> Iterator[None]:
+    """Same seed, same metrics on CPU: MGNN's CNN backward passes otherwise vary run to run with
+    the thread schedule (measured: no slower here). CUDA is left alone, where the deterministic
+    kernels need extra cuBLAS setup and AMP rounding differs anyway."""
+    if device.type != "cpu":
+        yield
+        return
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+
+
 def fit_model(
     name: str,
     data: ExportData,
@@ -69,6 +87,18 @@ def fit_model(
 ) -> FitResult:
     """Train up to ``config.epochs``, evaluating val every ``config.eval_every`` epochs and stopping
     after ``config.patience`` evaluations without improvement; report the best-val state."""
+    with deterministic_on_cpu(device):
+        return _fit(name, data, ripple, config, params, device)
+
+
+def _fit(
+    name: str,
+    data: ExportData,
+    ripple: RippleSets,
+    config: TrainConfig,
+    params: ModelHyperParams,
+    device: torch.device,
+) -> FitResult:
     started = time.perf_counter()
     generator = seed_everything(config.seed)
     model = build_model(name, data, ripple, config.hidden).to(device)

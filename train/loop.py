@@ -35,26 +35,25 @@ def _autocast(device: torch.device):
 
 
 def sample_negatives(
-    users: torch.Tensor, n_items: int, positive_keys: torch.Tensor, generator: torch.Generator, rounds: int = 10
+    users: torch.Tensor, n_items: int, positive_keys: torch.Tensor, generator: torch.Generator
 ) -> torch.Tensor:
-    """One uniform item per user, redrawn (up to ``rounds`` times) while it is one of the user's
-    training positives, which BPR would otherwise be asked to rank below itself.
+    """One item per user, uniform over the items that are NOT the user's training positives
+    (BPR would otherwise be asked to rank a positive below itself).
 
-    ``positive_keys`` are the sorted ``user * n_items + item`` keys; a user who clicked almost
-    every item may keep a positive after the last round, which only costs a wasted triple.
+    Exact and without rejection loops: draw a rank r among the user's free items, then
+    r + (number of positives p_i with p_i - i <= r) is the r-th free item, found by one
+    binary search over the sorted ``user * n_items + item`` keys. A user with every item
+    positive gets the last item (nothing better exists).
     """
-    negatives = torch.randint(n_items, (len(users),), generator=generator)
-    if len(positive_keys) == 0:
-        return negatives
-    pending = torch.arange(len(users))
-    for _ in range(rounds):
-        keys = users[pending] * n_items + negatives[pending]
-        found = positive_keys[torch.searchsorted(positive_keys, keys).clamp(max=len(positive_keys) - 1)] == keys
-        pending = pending[found]
-        if len(pending) == 0:
-            break
-        negatives[pending] = torch.randint(n_items, (len(pending),), generator=generator)
-    return negatives
+    start = torch.searchsorted(positive_keys, users * n_items)
+    n_free = n_items - (torch.searchsorted(positive_keys, (users + 1) * n_items) - start)
+    draws = torch.rand(len(users), generator=generator, dtype=torch.float64)
+    rank = (draws * n_free.clamp(min=1)).long()
+    key_users = positive_keys // n_items
+    position_in_user = torch.arange(len(positive_keys)) - torch.searchsorted(positive_keys, key_users * n_items)
+    shifted = positive_keys - position_in_user  # non-decreasing: user * n_items + (p_i - i)
+    skipped = torch.searchsorted(shifted, users * n_items + rank, right=True) - start
+    return (rank + skipped).clamp(max=n_items - 1)
 
 
 def train_epoch(

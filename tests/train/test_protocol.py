@@ -9,9 +9,12 @@ import pytest
 import torch
 
 from train import ModelConfigError, TrainConfig, train_models
+from train.data import load_export
+from train.fit import deterministic_on_cpu
 from train.hyperparams import CONFIG_DIR, ModelHyperParams, load_model_params, resolve_model_params
-from train.loop import sample_negatives
-from train.models import MODEL_NAMES
+from train.loop import sample_negatives, seed_everything, train_epoch
+from train.models import MODEL_NAMES, build_model
+from train.ripple import build_ripple_sets
 from train.synthetic import write_synthetic_export
 
 TINY = dict(hidden=16, ripple_size=8, batch_size=64, device="cpu")
@@ -93,10 +96,14 @@ def test_negatives_are_never_the_users_training_positives():
     positives = torch.rand(n_users, n_items, generator=generator) < 0.5
     users, items = torch.nonzero(positives, as_tuple=True)
     keys = torch.unique(users * n_items + items)
-    queries = torch.arange(n_users).repeat(40)
+    queries = torch.arange(n_users).repeat(400)
     negatives = sample_negatives(queries, n_items, keys, torch.Generator().manual_seed(1))
     assert not positives[queries, negatives].any()
-    assert len(torch.unique(queries * n_items + negatives)) == int((~positives).sum())  # every non-positive drawn
+    drawn, counts = torch.unique(queries * n_items + negatives, return_counts=True)
+    assert len(drawn) == int((~positives).sum())  # every non-positive is reachable
+    free_per_user = (~positives).sum(1)[drawn // n_items]
+    expected = 400 / free_per_user
+    assert ((counts - expected).abs() < 5 * expected.sqrt()).all()  # uniform among them, up to 5 sd
     again = sample_negatives(queries, n_items, keys, torch.Generator().manual_seed(1))
     assert torch.equal(negatives, again)
 
@@ -107,3 +114,23 @@ def test_packaged_bpr_mf_config_beats_most_pop_on_val(export_dir, warehouse):
     val = {name: summary.metrics[name]["val"]["ndcg@10"] for name in ("bpr_mf", "most_pop")}
     assert val["bpr_mf"] > val["most_pop"] + 0.05, val
     assert summary.epochs_run["most_pop"] == 0 and summary.model_seconds.keys() == {"bpr_mf", "most_pop"}
+
+
+def test_mgnn_training_on_cpu_is_deterministic_with_the_seed(tmp_path):
+    # 3D-CNN backward passes vary with the thread schedule unless deterministic kernels are on.
+    write_synthetic_export(tmp_path, n_users=80, n_items=50, clicks_per_user=12, side=16, frames=4, seed=5)
+    data = load_export(tmp_path)
+    ripple = build_ripple_sets(*data.splits["train"], data.n_users, data.n_nodes, data.kg_head, data.kg_tail,
+                               2, 16, seed=7)
+
+    def one_epoch() -> dict[str, torch.Tensor]:
+        generator = seed_everything(7)
+        model = build_model("mgnn", data, ripple, 32)
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
+        with deterministic_on_cpu(torch.device("cpu")):
+            train_epoch(model, optimizer, data, 64, generator, torch.device("cpu"))
+        return model.state_dict()
+
+    first, second = one_epoch(), one_epoch()
+    assert all(torch.equal(first[key], second[key]) for key in first)
+    assert not torch.are_deterministic_algorithms_enabled()  # the global setting is restored

@@ -3,7 +3,8 @@
 The paper's setting (hidden 1024, Adam lr 0.002, batch 256) on the export of a build;
 prints each device's wall time per model as a ratio against the first device (the CPU
 baseline), and the metrics, which should agree across devices up to AMP rounding.
-Usage: python bench/bench_train_device.py --export-dir .mmkg/exports/<build_id> --devices cpu cuda
+Usage: python bench/bench_train_device.py [--export-dir .mmkg/exports/<build_id>] [--devices cpu cuda]
+(default: the newest export of the workspace, on the CPU and on CUDA when there is one).
 """
 
 from __future__ import annotations
@@ -16,18 +17,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import torch  # noqa: E402
+
+from mmkg.settings import Settings  # noqa: E402
 from train import TrainConfig, train_models  # noqa: E402
 from warehouse import Warehouse  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
-    parser.add_argument("--devices", nargs="+", default=["cpu"], help="devices to compare; the first is the baseline")
+    parser.add_argument("--export-dir", type=Path, help="export directory of a build (default: the newest)")
+    parser.add_argument("--devices", nargs="+", default=["cpu"] + (["cuda"] if torch.cuda.is_available() else []),
+                        help="devices to compare; the first is the baseline (default: %(default)s)")
     parser.add_argument("--models", nargs="+", default=["mgnn", "tgnn", "bpr_mf", "most_pop"], help="models to train")
     parser.add_argument("--hidden", type=int, default=1024, help="hidden size (default: the paper's %(default)s)")
     parser.add_argument("--epochs", type=int, default=5, help="epochs per model (default: %(default)s)")
     args = parser.parse_args()
+    if args.export_dir is None:
+        exports = sorted(Settings.from_env().exports_dir.glob("*/manifest.json"))
+        if not exports:
+            print("skipped: no export yet (run `make run` first, or pass --export-dir)")
+            return
+        args.export_dir = exports[-1].parent
+    print(f"export {args.export_dir}, hidden {args.hidden}, up to {args.epochs} epochs", flush=True)
     seconds: dict[tuple[str, str], float] = {}
     for device in args.devices:
         for model in args.models:

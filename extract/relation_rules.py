@@ -49,6 +49,7 @@ class FoundRelation:
 
     @property
     def evidence(self) -> str:
+        """The whole sentence, so a stored relation can be checked against the text it came from."""
         return self.person.sent.text.strip()
 
 
@@ -202,4 +203,5 @@ if not Doc.has_extension("mmkg_relations"):
 
 @Language.factory(RULES_NAME, default_config={"confidences": None}, requires=["doc.ents", "token.dep"])
 def make_relation_rules(nlp: Language, name: str, confidences: dict[str, float] | None) -> RelationRules:
+    """spaCy factory, so ``nlp.add_pipe(RULES_NAME)`` can build the component from its config."""
     return RelationRules(confidences or load_confidences())

@@ -111,6 +111,7 @@ class EntityResolver:
         return self._stored_name[eid]
 
     def entity_rows(self, build_id: str) -> list[dict[str, Any]]:
+        """``entities`` rows, named by the most frequent spelling so one odd page does not rename a node."""
         return [
             {"entity_id": eid, "kind": kind, "name": self.name_of(eid),
              "imdb_id": self._external[eid].get("imdb_id"),

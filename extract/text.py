@@ -88,12 +88,20 @@ def read_documents(
     min_confidence: float, build_id: str,
 ) -> tuple[TextFindings, list[tuple[str, str]]]:
     """Mentions and relations of parsed documents (in the order of ``documents``), and the
-    (url, reason) of documents that could not be read: one odd text must not stop the rest."""
+    (url, reason) of documents that could not be read: one odd text must not stop the rest.
+
+    Each document is read into its own findings first, so one that fails half-way adds no rows.
+    """
     findings = TextFindings()
     failures: list[tuple[str, str]] = []
     for doc, document in zip(docs, documents, strict=True):
+        found = TextFindings()
         try:
-            read_document(doc, document, resolver, findings, min_confidence, build_id)
+            read_document(doc, document, resolver, found, min_confidence, build_id)
         except Exception as exc:  # noqa: BLE001 - recorded as an error row, the run goes on
             failures.append((document["url"], f"relation reading failed: {type(exc).__name__}: {exc}"))
+            continue
+        findings.mentions += found.mentions
+        for row in found.relations.values():
+            findings.add_relation(row)
     return findings, failures

@@ -19,6 +19,8 @@ from flows.options import BuildOptions
 
 @dataclass(frozen=True)
 class StageConfigs:
+    """Every stage's config of one build, made in one place so the CLI and the flow agree."""
+
     site: SiteConfig
     extract: ExtractConfig
     media: MediaConfig
@@ -28,6 +30,7 @@ class StageConfigs:
     train: TrainConfig
 
     def crawl(self, start_url: str, settings: Settings, options: BuildOptions) -> CrawlConfig:
+        """A method, not a field: the start URL is known only once the site is being served."""
         return CrawlConfig(start_url=start_url, work_dir=settings.work_dir / "crawl", max_pages=options.max_pages)
 
 

@@ -21,6 +21,7 @@ class GraphStatistics:
 
     @property
     def entities(self) -> int:
+        """Items, entities and media nodes together, as the paper's Table 1 counts entities."""
         return self.item_nodes + self.entity_nodes + sum(self.media_nodes.values())
 
 

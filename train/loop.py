@@ -15,6 +15,7 @@ from train.metrics import evaluate_ranking
 
 
 def seed_everything(seed: int) -> torch.Generator:
+    """Seed every RNG training touches; the returned generator drives shuffling and negatives."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

@@ -30,6 +30,7 @@ def inputs_fingerprint(config: Mapping[str, Any], input_files: list[Path]) -> st
 
 
 def start_build(warehouse: Warehouse, config: Mapping[str, Any], inputs_sha256: str) -> str:
+    """Register a 'running' build first, so a run that dies still leaves its row; returns its id."""
     build_id = new_build_id()
     with warehouse.transaction() as con:
         upsert(con, "builds", [{
@@ -58,6 +59,7 @@ def record_stage_run(
     warehouse: Warehouse, build_id: str, stage: str, started_at: datetime, seconds: float,
     summary: Mapping[str, Any],
 ) -> None:
+    """Keep each stage's time and counts with the build, for the report and for comparing runs."""
     with warehouse.transaction() as con:
         upsert(con, "stage_runs", [{
             "build_id": build_id, "stage": stage, "started_at": started_at.replace(tzinfo=None),
@@ -76,7 +78,6 @@ def latest_build(warehouse: Warehouse, status: str = "succeeded") -> dict[str, A
         if row is None:
             return None
         return dict(zip([d[0] for d in cursor.description], row))
-
 
 
 T = TypeVar("T")

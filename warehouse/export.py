@@ -26,7 +26,7 @@ from warehouse.dataset_card import render_dataset_card
 from warehouse.export_features import build_feature_matrices, pooled_poster_features, read_feature_rows
 from warehouse.export_recsys import write_mmrec_files, write_recbole_files
 from warehouse.export_split import assign_splits
-from warehouse.store import Warehouse, record_errors
+from warehouse.store import Warehouse, record_errors, sql_string
 
 STAGE = "warehouse"
 
@@ -96,7 +96,7 @@ GROUP BY ALL ORDER BY source
 GRAPH_NT_SQL = """
 COPY (SELECT subject || ' ' || predicate || ' ' || object || ' .' FROM triples WHERE build_id = $build_id
       ORDER BY subject, predicate, object)
-TO '{target}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')
+TO {target} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')
 """
 
 
@@ -119,7 +119,7 @@ def _read_snapshot(con: duckdb.DuckDBPyConnection, config: ExportConfig, build_i
         for movie_id, count in con.execute(ORPHAN_INTERACTIONS_SQL).fetchall()
     ]
     failures += [tuple(row) for row in con.execute(DANGLING_RELATIONS_SQL).fetchall()]
-    con.execute(GRAPH_NT_SQL.format(target=graph_nt.as_posix()), {"build_id": build_id})
+    con.execute(GRAPH_NT_SQL.format(target=sql_string(graph_nt.as_posix())), {"build_id": build_id})
     (n_triples,) = con.execute("SELECT count(*) FROM triples WHERE build_id = ?", [build_id]).fetchall()[0]
     return _Snapshot(
         items=con.sql(ITEMS_SQL).to_arrow_table(),
@@ -143,7 +143,7 @@ def _write_tables(snap: _Snapshot, interactions: pa.Table, out: Path) -> duckdb.
         "entities.parquet": "entities",
         "kg.parquet": "kg",
     }.items():
-        mem.execute(f"COPY (SELECT * FROM {table}) TO '{(out / file_name).as_posix()}' (FORMAT parquet)")
+        mem.execute(f"COPY (SELECT * FROM {table}) TO {sql_string((out / file_name).as_posix())} (FORMAT parquet)")
     return mem
 
 

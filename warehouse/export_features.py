@@ -47,10 +47,12 @@ class FeatureMatrices:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def coverage(self) -> dict[str, int]:
+        """Items that have each modality, for the manifest and the dataset card."""
         return {name: int(self.tensors[f"has_{name}"].sum()) for name in FEATURE_SPECS}
 
 
 def read_feature_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """Read inside the export's snapshot connection, so features match the tables it read."""
     return con.execute(FEATURE_ROWS_SQL).fetchall()
 
 
@@ -101,4 +103,4 @@ def pooled_poster_features(poster: np.ndarray, grid: int = 8) -> np.ndarray:
     g_h, g_w = min(grid, height), min(grid, width)
     cropped = poster[:, : height - height % g_h, : width - width % g_w].astype(np.float32) / 255.0
     blocks = cropped.reshape(n, g_h, cropped.shape[1] // g_h, g_w, cropped.shape[2] // g_w, channels)
-    return blocks.mean(axis=(2, 4)).reshape(n, -1).astype(np.float32)
+    return blocks.mean(axis=(2, 4)).reshape(n, g_h * g_w * channels).astype(np.float32)

@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from warehouse.store import sql_string
+
 TSV = "(FORMAT csv, HEADER true, DELIMITER '\t', QUOTE '', ESCAPE '')"
 
 
@@ -19,7 +21,7 @@ def _flat(column: str) -> str:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
-    con.execute(f"COPY ({select}) TO '{target.as_posix()}' {TSV}")
+    con.execute(f"COPY ({select}) TO {sql_string(target.as_posix())} {TSV}")
 
 
 def write_recbole_files(con: duckdb.DuckDBPyConnection, out_dir: Path, name: str = "mmkg") -> list[Path]:

@@ -75,6 +75,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[st
     return arrow.num_rows
 
 
+def sql_string(value: str) -> str:
+    """``value`` as a SQL string literal: COPY targets cannot be bound as parameters."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def record_errors(
     con: duckdb.DuckDBPyConnection, build_id: str, stage: str, failures: Sequence[tuple[str, str]]
 ) -> int:

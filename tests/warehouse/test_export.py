@@ -11,9 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from safetensors.numpy import load_file
 
-from warehouse import upsert
+from warehouse import Warehouse, upsert
 from warehouse.blobs import sha256_file
 from warehouse.export import ExportConfig, export_build
+from warehouse.export_features import pooled_poster_features
 
 BUILD = "20250101T000000Z-abc123"
 N_MOVIES = 30
@@ -221,3 +222,18 @@ def test_export_is_atomic_and_repeatable(exported, settings, monkeypatch):
         export_build(ExportConfig(exports_dir=settings.exports_dir), warehouse, "20250102T000000Z-def456")
     assert sorted(p.name for p in settings.exports_dir.iterdir()) == [BUILD]
     assert json.loads((summary.export_dir / "manifest.json").read_text())["files"] == second["files"]
+
+
+def test_export_to_a_folder_whose_path_holds_a_quote(tmp_path, shared_data):
+    """COPY targets are SQL literals: a workspace such as /home/o'brien must not break the export."""
+    home = tmp_path / "o'brien"
+    wh = Warehouse(home / "warehouse.duckdb", home / "blobs")
+    planted = _fill(wh, shared_data)
+    summary = export_build(ExportConfig(exports_dir=home / "exports"), wh, BUILD)
+    assert summary.counts["interactions"] == planted["n_inter"]
+    assert len((summary.export_dir / "graph.nt").read_text().splitlines()) == 3
+    assert (summary.export_dir / "recbole" / "mmkg.inter").is_file()
+
+
+def test_pooled_poster_features_of_an_export_without_items():
+    assert pooled_poster_features(np.zeros((0, 8, 8, 3), dtype=np.uint8)).shape == (0, 8 * 8 * 3)

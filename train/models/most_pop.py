@@ -18,4 +18,5 @@ class MostPop(nn.Module):
 
     @torch.no_grad()
     def ranking_vectors(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """All-ones users, so the shared dot-product evaluation ranks every user by popularity."""
         return self.users, self.popularity

@@ -48,7 +48,13 @@ class SiteServer:
     def start(self) -> "SiteServer":
         if self._httpd is None:
             handler = type("SiteHandler", (_SiteHandler,), {"site": self})
-            self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+            try:
+                self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+            except OSError as exc:
+                raise OSError(
+                    exc.errno, f"cannot serve the site on 127.0.0.1:{self._port} ({exc.strerror}); "
+                    "choose another port (mmkg build --site-port N, 0 = any free port)"
+                ) from exc
             self._httpd.daemon_threads = True
             self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-site", daemon=True)
             self._thread.start()

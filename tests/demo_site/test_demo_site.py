@@ -264,3 +264,12 @@ def test_command_line_help_explains_options():
     result = subprocess.run([sys.executable, "-m", "demo_site", "--help"], capture_output=True, text=True, check=True)
     for option in ("--out", "--n-movies", "--seed", "--no-faults", "--port"):
         assert option in result.stdout
+
+
+def test_a_port_in_use_is_a_clear_error(site_config: SiteConfig) -> None:
+    site = site_config.out_dir
+    generate_site(site_config)
+    with serve_site(site) as first:
+        port = int(first.base_url.rsplit(":", 1)[1])
+        with pytest.raises(OSError, match=rf"127.0.0.1:{port} .*--site-port"):
+            serve_site(site, port=port).start()

@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
         sub.set_defaults(handler=_stage, stage=stage)
 
+    quality = commands.add_parser(
+        "extract-quality",
+        help="score the text relations against the infoboxes of the Wikipedia films (precision, recall, F1)",
+    )
+    quality.add_argument("--limit", type=int, help="score only the first N films (default: all)")
+    quality.set_defaults(handler=_extract_quality)
+
     report = commands.add_parser("report", help="print the summary of a build")
     report.add_argument("--build-id", help="build to report (default: the latest succeeded build)")
     report.set_defaults(handler=_report)
@@ -135,6 +142,26 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
         train = replace(configs.train, epochs=args.epochs, hidden=args.hidden)
         result = train_models(train, args.export_dir, warehouse, args.build_id)
     print(json.dumps(_plain(result), indent=2, default=str))
+    return 0
+
+
+def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+
+    from extract import ExtractConfig, extract_entities
+    from extract.evaluate import score_relations
+    from extract.gold import load_film_articles
+    from warehouse import Warehouse
+
+    with tempfile.TemporaryDirectory() as tmp:
+        warehouse = Warehouse(Path(tmp) / "gold.duckdb", Path(tmp) / "blobs")
+        films = load_film_articles(warehouse, settings.movies_dir / "wikipedia-films", "gold", limit=args.limit)
+        extract_entities(ExtractConfig(), warehouse, "gold")
+        scores = score_relations(warehouse)
+    print(f"text relations vs infobox gold, {len(films)} films")
+    print("| relation | precision | recall | F1 | support |\n|---|---|---|---|---|")
+    for relation, value in scores.items():
+        print(f"| {relation} | {value['precision']:.3f} | {value['recall']:.3f} | {value['f1']:.3f} | {value['support']} |")
     return 0
 
 

@@ -31,6 +31,12 @@ def test_each_stage_has_its_own_command(stage: str) -> None:
     assert "--build-id" in _help(stage)
 
 
+def test_extract_quality_scores_a_few_films(capsys) -> None:
+    assert main(["extract-quality", "--limit", "6"]) == 0
+    out = capsys.readouterr().out
+    assert "6 films" in out and "| directed_by |" in out
+
+
 def test_report_without_a_build_says_what_to_do(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("MMKG_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))  # restored after the test

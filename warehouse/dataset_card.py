@@ -14,13 +14,16 @@ MOVIELENS_CITATION = (
 def render_dataset_card(build_id: str, created_at: str, counts: Mapping[str, object]) -> str:
     """Markdown card; counts are the manifest's so the two never disagree."""
     coverage = counts.get("feature_coverage", {})
-    coverage_lines = "\n".join(f"| items with {name} | {value} |" for name, value in dict(coverage).items())
+    coverage = dict(coverage)
+    if "items_with_text" in counts:
+        coverage["text"] = counts["items_with_text"]
+    coverage_lines = "\n".join(f"| items with {name} | {value} |" for name, value in coverage.items())
     return f"""# mmkg export `{build_id}`
 
 A multi-modal movie knowledge graph (MMKG) with user-item interactions, built by mmkg on
 {created_at}. Items are movies; the graph links them to people, genres, companies, countries
 and languages; each item may carry keyframes of its trailer, a log-mel spectrogram of its
-audio clip and its poster. It is the input of the MGNN recommender and of any RecBole / MMRec model.
+audio clip, its poster and a text feature of its title, genres, description and article. It is the input of the MGNN recommender and of any RecBole / MMRec model.
 
 ## Counts
 | what | number |
@@ -41,10 +44,18 @@ audio clip and its poster. It is the input of the MGNN recommender and of any Re
 - `entities.parquet`: entity_idx, node_idx (= number of items + entity_idx), entity_id, kind, name.
 - `kg.parquet`: head_idx, relation, tail_idx over one node index: items first, then entities.
 - `features.safetensors`: keyframes [N,F,S,S,3] uint8, logmel [N,M,T] float16, poster [N,S,S,3]
-  uint8 and has_keyframes / has_logmel / has_poster masks; row i is item_idx i, zeros where missing.
+  uint8, text [N,D] float32 and has_keyframes / has_logmel / has_poster / has_text masks; row i is
+  item_idx i, zeros where missing.
+- text features (`text` above and `mmrec/text_feat.npy`, the same matrix): each item's title,
+  genres, description and crawled documents (page description, Wikipedia-style article) as
+  TF-IDF (sublinear tf, English stop words) reduced by a seeded TruncatedSVD to D = 64 dimensions
+  (fewer only when there are not enough items or terms); the same warehouse gives the same bytes.
 - `graph.nt`: the build's RDF graph in N-Triples.
+- `graph.ttl`: the same graph in Turtle, with the prefixes `mmkg:` (https://w3id.org/mmkg/ontology#)
+  and `res:` (https://w3id.org/mmkg/resource/).
 - `recbole/mmkg.{{inter,item,kg,link}}`: RecBole atomic files (tab separated, typed headers).
-- `mmrec/mmkg.inter` (x_label = split above) and `mmrec/image_feat.npy` (8x8 average-pooled posters).
+- `mmrec/mmkg.inter` (x_label = split above), `mmrec/image_feat.npy` (8x8 average-pooled posters)
+  and `mmrec/text_feat.npy` (the text features above); row i of both is itemID i.
 - `manifest.json`: sha256 and size of every file, and the counts above.
 
 ## How to load
@@ -57,7 +68,8 @@ feats = load_file("features.safetensors")   # feats["poster"][i] belongs to item
 ```
 RecBole: copy `recbole/` to `dataset/mmkg/` and run with `dataset: mmkg`, `load_col` including
 `kg: [head_id, relation_id, tail_id]` and `link: [item_id, entity_id]`. MMRec: put `mmrec/` under
-`data/mmkg/` with `inter_file_name: mmkg.inter` and `vision_feature_file: image_feat.npy`.
+`data/mmkg/` with `inter_file_name: mmkg.inter`, `vision_feature_file: image_feat.npy` and
+`text_feature_file: text_feat.npy`.
 
 ## Licences and attribution
 - **MovieLens** ratings and movie metadata (ml-latest-small) are © GroupLens, University of

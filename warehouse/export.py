@@ -1,7 +1,7 @@
 """Export a build from the warehouse into training shards: the researcher's contract.
 
 Everything a model needs lands in ``exports/<build_id>/`` (Parquet tables, safetensors
-features, N-Triples, RecBole and MMRec files, manifest, dataset card). The directory is
+features, N-Triples and Turtle, RecBole and MMRec files, manifest, dataset card). The directory is
 written under a temporary name and renamed at the end, so a killed export leaves either
 the previous export or none, never half of one.
 """
@@ -26,6 +26,7 @@ from warehouse.dataset_card import render_dataset_card
 from warehouse.export_features import build_feature_matrices, pooled_poster_features, read_feature_rows
 from warehouse.export_recsys import write_mmrec_files, write_recbole_files
 from warehouse.export_split import assign_splits
+from warehouse.export_text import read_item_texts, text_features, write_graph_turtle
 from warehouse.store import Warehouse, record_errors, sql_string
 
 STAGE = "warehouse"
@@ -109,6 +110,7 @@ class _Snapshot:
     entities: pa.Table
     kg: pa.Table
     feature_rows: list[tuple[str, str, str]]
+    item_texts: list[str]
     n_triples: int
     failures: list[tuple[str, str]]
 
@@ -127,6 +129,7 @@ def _read_snapshot(con: duckdb.DuckDBPyConnection, config: ExportConfig, build_i
         entities=con.sql(ENTITIES_SQL).to_arrow_table(),
         kg=con.sql(KG_SQL).to_arrow_table(),
         feature_rows=read_feature_rows(con),
+        item_texts=read_item_texts(con),
         n_triples=int(n_triples),
         failures=failures,
     )
@@ -186,10 +189,14 @@ def export_build(config: ExportConfig, warehouse: Warehouse, build_id: str) -> E
         mem = _write_tables(snap, interactions, tmp)
         item_index = dict(zip(snap.items.column("movie_id").to_pylist(), range(snap.items.num_rows)))
         features = build_feature_matrices(snap.feature_rows, item_index, warehouse.blobs)
+        text_feat, has_text = text_features(snap.item_texts)
+        features.tensors["text"] = text_feat
+        features.tensors["has_text"] = has_text
         save_file(features.tensors, str(tmp / "features.safetensors"), metadata={"build_id": build_id})
         write_recbole_files(mem, tmp / "recbole")
-        write_mmrec_files(mem, tmp / "mmrec", pooled_poster_features(features.tensors["poster"]))
+        write_mmrec_files(mem, tmp / "mmrec", pooled_poster_features(features.tensors["poster"]), text_feat)
         mem.close()
+        write_graph_turtle(tmp / "graph.nt", tmp / "graph.ttl")
 
         counts = {
             "users": int(len(np.unique(user_idx))),
@@ -199,6 +206,7 @@ def export_build(config: ExportConfig, warehouse: Warehouse, build_id: str) -> E
             "kg_edges": snap.kg.num_rows,
             "triples": snap.n_triples,
             "feature_coverage": features.coverage(),
+            "items_with_text": int(has_text.sum()),
         }
         (tmp / "README.md").write_text(render_dataset_card(build_id, created_at, counts), encoding="utf-8")
         manifest = _manifest(tmp, build_id, created_at, counts)

@@ -50,9 +50,14 @@ def write_recbole_files(con: duckdb.DuckDBPyConnection, out_dir: Path, name: str
 
 
 def write_mmrec_files(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, image_feat: np.ndarray, name: str = "mmkg"
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    image_feat: np.ndarray,
+    text_feat: np.ndarray | None = None,
+    name: str = "mmkg",
 ) -> list[Path]:
-    """MMRec's `.inter` (userID, itemID as indices, x_label = the export's split) and image_feat.npy."""
+    """MMRec's `.inter` (userID, itemID as indices, x_label = the export's split), image_feat.npy and
+    text_feat.npy (both row i = itemID i)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     inter = out_dir / f"{name}.inter"
     _copy(
@@ -63,4 +68,9 @@ def write_mmrec_files(
     )
     image = out_dir / "image_feat.npy"
     np.save(image, image_feat.astype(np.float32))
-    return [inter, image]
+    written = [inter, image]
+    if text_feat is not None:
+        text = out_dir / "text_feat.npy"
+        np.save(text, text_feat.astype(np.float32))
+        written.append(text)
+    return written

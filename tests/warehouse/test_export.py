@@ -1,4 +1,4 @@
-"""export_build on a small real warehouse: files, manifest, row alignment, atomicity."""
+"""export_build on a small real warehouse: files, manifest, row alignment, text features, Turtle, atomicity."""
 
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ def test_export_writes_every_file_with_matching_manifest(exported):
     manifest = json.loads((out / "manifest.json").read_text())
     expected = {"items.parquet", "interactions.parquet", "entities.parquet", "kg.parquet", "features.safetensors",
                 "graph.nt", "README.md", "recbole/mmkg.inter", "recbole/mmkg.item", "recbole/mmkg.kg",
-                "recbole/mmkg.link", "mmrec/mmkg.inter", "mmrec/image_feat.npy"}
+                "recbole/mmkg.link", "mmrec/mmkg.inter", "mmrec/image_feat.npy", "mmrec/text_feat.npy",
+                "graph.ttl"}
     assert set(manifest["files"]) == expected
     for name, entry in manifest["files"].items():
         assert sha256_file(out / name) == entry["sha256"]
@@ -126,9 +127,13 @@ def test_export_writes_every_file_with_matching_manifest(exported):
     assert counts["interactions"] == planted["n_inter"]
     assert counts["entities"] == 2 and counts["kg_edges"] == 3 and counts["triples"] == 3
     assert counts["feature_coverage"] == {"keyframes": 1, "logmel": 1, "poster": 3}
-    assert summary.counts["items"] == N_MOVIES
+    # every planted movie has a title, but "Now and Then" (ml27) is only English stop words
+    assert counts["items_with_text"] == N_MOVIES - 1
+    assert summary.counts["items"] == N_MOVIES and summary.counts["items_with_text"] == N_MOVIES - 1
     card = (out / "README.md").read_text()
     assert "https://doi.org/10.1145/2827872" in card and "CC BY-SA" in card and "Kevin MacLeod" in card
+    assert "text_feature_file: text_feat.npy" in card and "`graph.ttl`" in card
+    assert f"| items with text | {N_MOVIES - 1} |" in card
 
 
 def test_export_tables_and_features_are_row_aligned(exported):
@@ -178,7 +183,13 @@ def test_export_text_formats(exported):
     assert len(nt_lines) == 3
     assert '<http://x/ml2> <http://schema.org/name> "Jumanji, \\"the game\\"" .' in nt_lines
     import rdflib
-    assert len(rdflib.Graph().parse(out / "graph.nt", format="nt")) == 3
+    nt_graph = rdflib.Graph().parse(out / "graph.nt", format="nt")
+    ttl_graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    assert len(nt_graph) == 3 and len(ttl_graph) == len(nt_graph)
+    assert set(ttl_graph) == set(nt_graph)
+    ttl = (out / "graph.ttl").read_text()
+    assert "@prefix mmkg: <https://w3id.org/mmkg/ontology#> ." in ttl
+    assert "@prefix res: <https://w3id.org/mmkg/resource/> ." in ttl
 
     inter_lines = (out / "recbole" / "mmkg.inter").read_text().splitlines()
     assert inter_lines[0] == "user_id:token\titem_id:token\trating:float\ttimestamp:float"
@@ -192,6 +203,54 @@ def test_export_text_formats(exported):
     assert mmrec[0] == "userID\titemID\trating\ttimestamp\tx_label"
     split_col = pq.read_table(out / "interactions.parquet").column("split").to_pylist()
     assert [int(line.split("\t")[4]) for line in mmrec[1:]] == split_col
+
+
+def test_text_features_are_row_aligned_deterministic_and_zero_without_text(exported, tmp_path):
+    _, _, warehouse = exported
+    with warehouse.transaction() as con:
+        # ml2 gets a description and an article, ml1 a genre; ml27 "Now and Then" has no usable text
+        con.execute("UPDATE movies SET description = 'A board game unleashes jungle animals.' WHERE movie_id = 'ml2'")
+        upsert(con, "movie_attributes", [{"movie_id": "ml1", "attribute": "genre", "value": "Animation",
+                                          "source_url": "http://127.0.0.1/movies/ml1.html", "build_id": BUILD}])
+        upsert(con, "documents", [
+            {"url": "http://127.0.0.1/wiki/Jumanji", "movie_id": "ml2", "kind": "article",
+             "text": "Jumanji is a fantasy adventure film about a magical board game.", "content_sha256": "x",
+             "build_id": BUILD},
+            {"url": "http://127.0.0.1/wiki/Nowhere", "movie_id": "ml999999", "kind": "article",
+             "text": "A document of a movie that was never crawled.", "content_sha256": "y", "build_id": BUILD},
+        ])
+    first = export_build(ExportConfig(exports_dir=tmp_path / "a"), warehouse, BUILD)
+    second = export_build(ExportConfig(exports_dir=tmp_path / "b"), warehouse, BUILD)
+    text_feat = np.load(first.export_dir / "mmrec" / "text_feat.npy")
+    assert text_feat.dtype == np.float32 and text_feat.ndim == 2
+    assert text_feat.shape[0] == N_MOVIES and 1 <= text_feat.shape[1] <= 64
+    assert (first.export_dir / "mmrec" / "text_feat.npy").read_bytes() == \
+        (second.export_dir / "mmrec" / "text_feat.npy").read_bytes()
+    assert (first.export_dir / "graph.ttl").read_bytes() == (second.export_dir / "graph.ttl").read_bytes()
+    assert sha256_file(first.export_dir / "features.safetensors") == sha256_file(second.export_dir / "features.safetensors")
+
+    row_of = {row["movie_id"]: row["item_idx"] for row in pq.read_table(first.export_dir / "items.parquet").to_pylist()}
+    assert np.abs(text_feat[row_of["ml2"]]).sum() > 0 and np.abs(text_feat[row_of["ml1"]]).sum() > 0
+    assert not text_feat[row_of["ml27"]].any()
+
+    feats = load_file(str(first.export_dir / "features.safetensors"))
+    np.testing.assert_array_equal(feats["text"], text_feat)
+    assert feats["has_text"].dtype == bool and feats["has_text"].shape == (N_MOVIES,)
+    assert np.flatnonzero(~feats["has_text"]).tolist() == [row_of["ml27"]]
+    assert json.loads((first.export_dir / "manifest.json").read_text())["counts"]["items_with_text"] == N_MOVIES - 1
+
+
+def test_text_features_of_degenerate_inputs():
+    from warehouse.export_text import text_features
+
+    empty, mask = text_features([])
+    assert empty.shape == (0, 1) and mask.shape == (0,)
+    none, mask = text_features(["", "the and of"])
+    assert none.shape == (2, 1) and not none.any() and not mask.any()
+    one, mask = text_features(["Toy Story toys"])
+    assert one.shape[0] == 1 and one.any() and mask.tolist() == [True]
+    few, mask = text_features(["Toy Story", "", "Jumanji board game"])
+    assert few.shape == (3, 2) and mask.tolist() == [True, False, True] and not few[1].any()
 
 
 def test_export_records_bad_input_as_errors(exported):

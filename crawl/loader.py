@@ -73,6 +73,9 @@ WITH found AS (
 SELECT $build_id AS build_id, $stage AS stage, source, reason FROM found
 QUALIFY row_number() OVER (PARTITION BY source ORDER BY reason) = 1
 """
+BUILD_MOVIES_SQL = """
+SELECT DISTINCT $build_id AS build_id, movie_id FROM crawl_feed WHERE item_type = 'movie'
+"""
 STATUS_SQL = """
 SELECT status, count(DISTINCT url) FROM crawl_feed WHERE item_type = 'page' GROUP BY status ORDER BY status
 """
@@ -101,6 +104,7 @@ def load_feed(con: duckdb.DuckDBPyConnection, feed_path: Path, build_id: str) ->
     params = {"build_id": build_id}
     pages = upsert(con, "pages", _arrow(con, PAGES_SQL, params))
     movies = upsert(con, "movies", _arrow(con, MOVIES_SQL, params))
+    upsert(con, "build_movies", _arrow(con, BUILD_MOVIES_SQL, params))
     attributes = upsert(con, "movie_attributes", _arrow(con, ATTRIBUTES_SQL, params))
     documents = upsert(con, "documents", _arrow(con, DOCUMENTS_SQL, params))
     errors = upsert(con, "errors", _arrow(con, ERRORS_SQL, {**params, "stage": STAGE, "unlinked": UNLINKED_ARTICLE}))

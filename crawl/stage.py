@@ -38,6 +38,9 @@ class CrawlSummary:
     pages_fetched: int
     pages_by_status: dict[int, int] = field(default_factory=dict)
     movies: int = 0
+    movies_linked: int = 0  # movies linked to MovieLens ratings (the link rate's numerator)
+    truncated: bool = False  # the crawl stopped at its page budget or time limit
+    errors_by_reason: dict[str, int] = field(default_factory=dict)
     attributes: int = 0
     documents: int = 0
     errors: int = 0

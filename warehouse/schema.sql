@@ -47,10 +47,13 @@ CREATE TABLE IF NOT EXISTS pages (
     build_id       VARCHAR NOT NULL
 );
 
--- crawl: one row per movie (item node), from schema.org Movie markup.
+-- crawl: one row per movie (item node), from Movie markup or a recognisable movie page.
+-- movie_id is the item's id across sites: ml<movieId> when linked to MovieLens, else
+-- imdb:tt… when an IMDb id is known, else <host>:<record id> (see crawl/identity.py).
 CREATE TABLE IF NOT EXISTS movies (
-    movie_id     VARCHAR PRIMARY KEY,    -- the site's stable identifier
-    url          VARCHAR NOT NULL,       -- detail page
+    movie_id     VARCHAR PRIMARY KEY,
+    url          VARCHAR NOT NULL,       -- detail page (the first source, by URL)
+    kind         VARCHAR NOT NULL DEFAULT 'Movie',  -- Movie | TVSeries | TVEpisode
     title        VARCHAR NOT NULL,
     year         INTEGER,
     description  VARCHAR,
@@ -64,13 +67,33 @@ CREATE TABLE IF NOT EXISTS movies (
     build_id     VARCHAR NOT NULL
 );
 
--- crawl: structured fields exactly as the page states them (JSON-LD, infobox).
+-- crawl: every page that described a movie (one item, several sources when sites agree).
+CREATE TABLE IF NOT EXISTS movie_sources (
+    movie_id   VARCHAR NOT NULL,
+    url        VARCHAR NOT NULL,         -- canonical page URL
+    site       VARCHAR NOT NULL,         -- host[:port] of the page
+    record_id  VARCHAR NOT NULL,         -- the page's own id (@id, url, canonical, page URL)
+    method     VARCHAR NOT NULL,         -- how the record was read: json-ld | microdata | rdfa | opengraph | html | mediawiki
+    link_rule  VARCHAR,                  -- how it was linked to MovieLens: imdb | tmdb | movielens | title-year; null = not linked
+    build_id   VARCHAR NOT NULL,
+    PRIMARY KEY (movie_id, url)
+);
+
+-- crawl: which movies each build's crawl saw (a build is a snapshot of these).
+CREATE TABLE IF NOT EXISTS build_movies (
+    build_id VARCHAR NOT NULL,
+    movie_id VARCHAR NOT NULL,
+    PRIMARY KEY (build_id, movie_id)
+);
+
+-- crawl: structured fields exactly as the page states them (JSON-LD, microdata, infobox, …).
 CREATE TABLE IF NOT EXISTS movie_attributes (
     movie_id    VARCHAR NOT NULL,
     attribute   VARCHAR NOT NULL,        -- genre | director | actor | author | producer | productionCompany | countryOfOrigin | inLanguage
     value       VARCHAR NOT NULL,
     external_id VARCHAR,                 -- e.g. nm… when the page gives one
     source_url  VARCHAR NOT NULL,
+    method      VARCHAR NOT NULL DEFAULT 'json-ld',  -- json-ld | microdata | rdfa | opengraph | html | mediawiki
     build_id    VARCHAR NOT NULL,
     PRIMARY KEY (movie_id, attribute, value)
 );

@@ -15,7 +15,7 @@ class PageItem:
 
     url: str
     status: int
-    kind: str  # movie | article | listing | other
+    kind: str  # movie | article | listing | other | blocked (crawl.page_reader), error | robots | sitemap
     content_sha256: str
     content_type: str | None
     etag: str | None
@@ -26,10 +26,16 @@ class PageItem:
 
 @dataclass
 class MovieItem:
-    """One schema.org ``Movie`` read from a detail page; URLs are absolute."""
+    """One film (or TV work) as one page describes it; the loader merges pages into items.
 
-    movie_id: str
+    ``url`` (the canonical page URL) keys the record: the page's attributes and documents
+    carry it as ``source_url``. URLs are absolute.
+    """
+
     url: str
+    record_id: str  # the page's own id for the film: @id, url, canonical link or page URL
+    kind: str  # Movie | TVSeries | TVEpisode
+    method: str  # json-ld | microdata | rdfa | mediawiki | opengraph | html
     title: str
     year: int | None = None
     description: str | None = None
@@ -38,29 +44,33 @@ class MovieItem:
     tmdb_id: str | None = None
     poster_url: str | None = None
     trailer_url: str | None = None
-    article_url: str | None = None
+    article_url: str | None = None  # an article about the film that the page links as its subject
+    duration_min: int | None = None
+    content_rating: str | None = None
+    rating_value: float | None = None  # on a 0-10 scale
+    rating_count: int | None = None
     page_sha256: str | None = None
 
 
 @dataclass
 class AttributeItem:
-    """A structured field as the page states it; ``movie_id`` is None on article pages."""
+    """An entity-valued field as the page states it (attribute names: ``crawl.fields``)."""
 
     attribute: str
     value: str
     source_url: str
-    movie_id: str | None = None
+    method: str
     external_id: str | None = None
 
 
 @dataclass
 class DocumentItem:
-    """Plain text for extraction; ``movie_id`` is None on article pages (resolved on load)."""
+    """Plain text for extraction; ``url`` is the page URL with the text's kind as fragment."""
 
     url: str
-    kind: str  # description | article
+    source_url: str
+    kind: str  # one of crawl.fields.DOCUMENT_KINDS
     text: str
-    movie_id: str | None = None
 
 
 @dataclass

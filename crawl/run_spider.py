@@ -7,6 +7,7 @@ for every crawl. Exit status 0 means the crawl finished (errors are items in the
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -21,7 +22,7 @@ NORMAL_FINISH = {"finished", "closespider_pagecount", "closespider_timeout"}
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m crawl.run_spider", description=__doc__)
-    parser.add_argument("--start-url", required=True, help="root URL of the site, e.g. http://127.0.0.1:8000/")
+    parser.add_argument("--start-url", required=True, help="any page of the site, e.g. http://127.0.0.1:8000/films/")
     parser.add_argument("--feed", required=True, type=Path, help="JSON-lines file the items are appended to")
     parser.add_argument("--blobs", required=True, type=Path, help="content-addressed blob store for raw page bytes")
     parser.add_argument("--http-cache-dir", type=Path, help="HTTP cache folder; omit to crawl without the cache")
@@ -29,6 +30,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight to the site")
     parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
     parser.add_argument("--timeout-s", type=float, default=600, help="close the spider after this many seconds")
+    parser.add_argument("--stats", type=Path, help="write the crawl's finish reason and counters here (JSON)")
+    parser.add_argument("--readings-dir", type=Path, help="cache of page readings by content; omit to read every page")
+    parser.add_argument("--site-rules", type=Path, help="TOML link rules added to crawl/site_rules.toml")
     return parser.parse_args(argv)
 
 
@@ -58,9 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     process = CrawlerProcess(crawl_settings(args))
     crawler = process.create_crawler(MovieSiteSpider)
-    process.crawl(crawler, start_url=args.start_url)
+    process.crawl(
+        crawler, start_url=args.start_url,
+        readings_dir=str(args.readings_dir) if args.readings_dir else None,
+        site_rules=str(args.site_rules) if args.site_rules else None,
+    )
     process.start()
-    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    reason = stats.get("finish_reason")
+    if args.stats:
+        args.stats.write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
     if reason not in NORMAL_FINISH:
         print(f"crawl did not finish normally: finish_reason={reason!r}", file=sys.stderr)
         return 1

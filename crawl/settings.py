@@ -50,6 +50,13 @@ RETRY_ENABLED = True
 # Two retries: a third failure is reported, not hidden.
 RETRY_TIMES = 2
 
+# Follow redirect chains, but stop a loop early; the loop is recorded as an error.
+REDIRECT_MAX_TIMES = 10
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawl.middlewares.LoopDetectingRedirectMiddleware": 600,
+}
+
 # Hand every status to the spider so 404/500 become PageItems and error rows.
 HTTPERROR_ALLOW_ALL = True
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from crawl.linking import MovieLensIndex
 from crawl.loader import load_feed
+from crawl.site_rules import load_site_rules
 from warehouse.store import Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +24,9 @@ STDERR_TAIL_CHARS = 4000
 
 @dataclass(frozen=True)
 class CrawlConfig:
-    """What to crawl and how hard; ``work_dir`` holds the feed, the log and the HTTP cache."""
+    """What to crawl and how hard; ``work_dir`` holds the feed, the log, the HTTP cache and
+    the cache of page readings. ``movielens_dir`` (links.csv, movies.csv) links items to the
+    ratings; ``site_rules`` is a TOML file of link rules added to the built-in ones."""
 
     start_url: str
     work_dir: Path
@@ -29,6 +35,21 @@ class CrawlConfig:
     obey_robots: bool = True
     use_http_cache: bool = True
     timeout_s: float = 600
+    movielens_dir: Path | None = None
+    site_rules: Path | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a config that cannot work before any request is made."""
+        if urlsplit(self.start_url).scheme not in ("http", "https") or not urlsplit(self.start_url).hostname:
+            raise ValueError(f"start_url must be an http(s) URL with a host, got {self.start_url!r}")
+        if self.max_pages < 1 or self.concurrency < 1 or self.timeout_s <= 0:
+            raise ValueError(
+                f"max_pages and concurrency must be >= 1 and timeout_s > 0, got "
+                f"{self.max_pages}, {self.concurrency}, {self.timeout_s}"
+            )
+        if self.movielens_dir is not None and not (Path(self.movielens_dir) / "links.csv").is_file():
+            raise ValueError(f"movielens_dir has no links.csv: {self.movielens_dir}")
+        load_site_rules(self.site_rules)  # raises ValueError naming the bad rule
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,7 @@ class CrawlSummary:
 
     pages_fetched: int
     pages_by_status: dict[int, int] = field(default_factory=dict)
+    pages_by_kind: dict[str, int] = field(default_factory=dict)  # movie | article | listing | other | blocked
     movies: int = 0
     movies_linked: int = 0  # movies linked to MovieLens ratings (the link rate's numerator)
     truncated: bool = False  # the crawl stopped at its page budget or time limit
@@ -53,14 +75,22 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
     work_dir = Path(config.work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     feed_path = work_dir / f"crawl-{build_id}.jsonl"
+    stats_path = work_dir / f"crawl-{build_id}.stats.json"
     feed_path.unlink(missing_ok=True)
-    run_spider_subprocess(config, feed_path, warehouse.blobs.root, work_dir / f"crawl-{build_id}.log")
+    stats_path.unlink(missing_ok=True)
+    movielens = MovieLensIndex.load(config.movielens_dir) if config.movielens_dir else None
+    run_spider_subprocess(config, feed_path, warehouse.blobs.root, work_dir / f"crawl-{build_id}.log", stats_path)
     with warehouse.transaction() as con:
-        counts = load_feed(con, feed_path, build_id)
+        counts = load_feed(con, feed_path, build_id, movielens)
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
     return CrawlSummary(
         pages_fetched=counts.pages,
         pages_by_status=counts.pages_by_status,
+        pages_by_kind=counts.pages_by_kind,
         movies=counts.movies,
+        movies_linked=counts.movies_linked,
+        truncated=stats["finish_reason"] != "finished",
+        errors_by_reason=counts.errors_by_reason,
         attributes=counts.attributes,
         documents=counts.documents,
         errors=counts.errors,
@@ -68,13 +98,15 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
     )
 
 
-def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path) -> list[str]:
+def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_path: Path) -> list[str]:
     """The ``python -m crawl.run_spider`` command line for this config."""
     command = [
         sys.executable, "-m", "crawl.run_spider",
         "--start-url", config.start_url,
         "--feed", str(feed_path),
         "--blobs", str(blobs_dir),
+        "--stats", str(stats_path),
+        "--readings-dir", str(Path(config.work_dir) / "readings"),
         "--max-pages", str(config.max_pages),
         "--concurrency", str(config.concurrency),
         "--timeout-s", str(config.timeout_s),
@@ -83,13 +115,15 @@ def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path) -> lis
         command += ["--http-cache-dir", str(Path(config.work_dir) / "httpcache")]
     if not config.obey_robots:
         command.append("--ignore-robots")
+    if config.site_rules:
+        command += ["--site-rules", str(config.site_rules)]
     return command
 
 
-def run_spider_subprocess(config: CrawlConfig, feed_path: Path, blobs_dir: Path, log_path: Path) -> None:
+def run_spider_subprocess(config: CrawlConfig, feed_path: Path, blobs_dir: Path, log_path: Path, stats_path: Path) -> None:
     """Run the spider in a fresh process (the Twisted reactor cannot restart); raise on failure."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    command = spider_command(config, feed_path, blobs_dir)
+    command = spider_command(config, feed_path, blobs_dir, stats_path)
     with log_path.open("w", encoding="utf-8") as log:
         try:
             result = subprocess.run(

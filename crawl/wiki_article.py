@@ -1,108 +1,173 @@
-"""Read a Wikipedia-style film article: plain text for extraction and the infobox fields.
+"""Read a rendered MediaWiki film article (Wikipedia today and in older skins).
 
-Only the lead, the Plot section and the Cast list are kept: they are the parts that talk
-about the film (the rest is reception, references and licence boilerplate).
+Recognised by content: a MediaWiki page (``mw-parser-output``, ``firstHeading`` or the
+MediaWiki generator tag) whose infobox has film rows (Directed by, Starring, …). Kept as
+text: the lead, the Plot section and the Cast list; the rest of an article is reception,
+references and licence boilerplate. Headings are read without their edit links, whether
+the skin renders them as ``<h2>Plot</h2><span class="mw-editsection">`` (current) or
+``<h2><span class="mw-headline">Plot</span> [ edit ]</h2>`` (older).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from parsel import Selector
-from w3lib.html import remove_tags, replace_entities
+from lxml.html import HtmlElement
 
+from crawl.identity import ids_in_urls
 from crawl.items import AttributeItem
+from crawl.languages import country_name, language_name
+from crawl.values import ValueRejected, checked_name, clean_text, minutes_of, year_in_title, year_of
 
-# Infobox row label (lower case) -> attribute name in movie_attributes.
+# Infobox row label (lower case) -> attribute, or a literal in LITERAL_LABELS.
 INFOBOX_LABELS = {
-    "directed by": "director",
-    "written by": "author",
-    "screenplay by": "author",
-    "story by": "author",
-    "produced by": "producer",
-    "starring": "actor",
-    "production company": "productionCompany",
-    "production companies": "productionCompany",
-    "country": "countryOfOrigin",
-    "countries": "countryOfOrigin",
-    "language": "inLanguage",
-    "languages": "inLanguage",
+    "directed by": "director", "written by": "author", "screenplay by": "author", "story by": "author",
+    "teleplay by": "author", "created by": "author", "produced by": "producer", "starring": "actor",
+    "voices of": "actor", "music by": "musicBy", "cinematography": "cinematographer", "edited by": "editor",
+    "production company": "productionCompany", "production companies": "productionCompany",
+    "distributed by": "distributor", "country": "countryOfOrigin", "countries": "countryOfOrigin",
+    "country of origin": "countryOfOrigin", "language": "inLanguage", "languages": "inLanguage",
+    "original language": "inLanguage", "original languages": "inLanguage", "based on": "basedOn",
 }
-TEXT_SECTIONS = {"plot", "cast"}
-FOOTNOTE_RE = re.compile(r"\[(?:\d+|[a-z]|citation needed|edit)\]")
-LINE_BREAK_RE = re.compile(r"<br\s*/?>|</li>|</p>|</div>", re.IGNORECASE)
-SPACES_RE = re.compile(r"\s+")
-# Body elements that carry article text, in document order, outside infobox/nav/footer.
-CONTENT_XPATH = (
-    "//body//*[self::h2 or self::p or self::li]"
-    "[not(ancestor::table[contains(concat(' ', normalize-space(@class), ' '), ' infobox ')])]"
-    "[not(ancestor::footer)][not(ancestor::nav)]"
-    "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' navbox ')])]"
+LITERAL_LABELS = {"release date": "year", "release dates": "year", "released": "year", "release year": "year",
+                  "running time": "duration", "original release": "year"}
+FILM_LABELS = {"directed by", "starring", "produced by", "cinematography", "running time"}
+PLOT_SECTIONS = {"plot", "plot summary", "synopsis", "premise", "story", "summary", "plot overview"}
+CAST_SECTIONS = {"cast", "cast and characters", "voice cast", "cast and crew", "main cast", "starring"}
+EDIT_RE = re.compile(r"\[\s*edit(?:\s*source)?\s*\]", re.IGNORECASE)
+FOOTNOTE_RE = re.compile(r"\[(?:\d+|[a-z]|note \d+|citation needed|edit)\]", re.IGNORECASE)
+DISAMBIGUATION_RE = re.compile(r"\s*\((?:[^()]*\b)?(?:film|movie|miniseries|TV series)\)$", re.IGNORECASE)
+LEAD_YEAR_RE = re.compile(r"\bis an? (1[89]\d\d|20\d\d)\b")
+NOISE_XPATH = (
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-editsection ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' reference ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' noprint ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' mw-empty-elt ')"
+    " or self::style or self::script or self::sup]"
 )
+BLOCK_TAGS = ("h2", "p", "li")
 
 
-@dataclass(frozen=True)
+@dataclass
 class WikiArticle:
-    """The article's title, its text (paragraphs separated by blank lines) and infobox fields."""
+    """A film article: title, year, ids, text sections and infobox attributes (with skips)."""
 
-    title: str | None
-    text: str
-    attributes: list[AttributeItem]
+    title: str
+    year: int | None
+    imdb_id: str | None
+    duration_min: int | None
+    sections: dict[str, str]  # lead | plot | cast -> text
+    attributes: list[AttributeItem] = field(default_factory=list)
+    skips: list[tuple[str, str]] = field(default_factory=list)
 
 
-def read_wiki_article(html: str, page_url: str) -> WikiArticle:
-    """Parse one article page; attributes carry ``source_url=page_url`` and no movie id yet."""
-    page = Selector(text=html)
-    return WikiArticle(
-        title=_clean(" ".join(page.css("h1#firstHeading ::text").getall())) or None,
-        text=_article_text(page),
-        attributes=_infobox_attributes(page, page_url),
+def is_mediawiki(tree: HtmlElement) -> bool:
+    return bool(tree.xpath(
+        "boolean(//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-parser-output ')]"
+        " | //*[@id='firstHeading'] | //meta[@name='generator'][starts-with(@content, 'MediaWiki')])"
+    ))
+
+
+def read_wiki_article(tree: HtmlElement, page_url: str) -> WikiArticle | None:
+    """The film article on this page, or None when it is not a MediaWiki film article."""
+    if not is_mediawiki(tree):
+        return None
+    rows = _infobox_rows(tree)
+    if not FILM_LABELS & {label for label, _ in rows}:
+        return None
+    for noise in tree.xpath("//body" + NOISE_XPATH[1:]):
+        noise.drop_tree()
+    heading = clean_text(" ".join(tree.xpath("//*[@id='firstHeading']//text()"))) or clean_text(
+        " ".join(tree.xpath("//body//h1[1]//text()"))
     )
+    sections = _sections(tree)
+    article = WikiArticle(
+        title=DISAMBIGUATION_RE.sub("", heading) or heading,
+        year=None,
+        imdb_id=ids_in_urls(tree.xpath("//a[contains(@href, 'imdb.com/title/')]/@href")).imdb_id,
+        duration_min=None,
+        sections=sections,
+    )
+    for label, cell in rows:
+        _read_row(article, label, cell, page_url)
+    lead_year = LEAD_YEAR_RE.search(sections.get("lead", ""))
+    article.year = article.year or year_in_title(heading) or (int(lead_year.group(1)) if lead_year else None)
+    return article
 
 
-def _article_text(page: Selector) -> str:
-    blocks: list[str] = []
-    cast: list[str] = []
+def _infobox_rows(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    rows = []
+    for row in tree.xpath("//table[contains(concat(' ', normalize-space(@class), ' '), ' infobox ')]//tr"):
+        header = row.xpath("./th")
+        cell = row.xpath("./td")
+        if header and cell:
+            label = clean_text(FOOTNOTE_RE.sub("", header[0].text_content())).lower()
+            rows.append((label, cell[0]))
+    return rows
+
+
+def _read_row(article: WikiArticle, label: str, cell: HtmlElement, page_url: str) -> None:
+    if label in LITERAL_LABELS:
+        text = clean_text(cell.text_content())
+        if LITERAL_LABELS[label] == "year":
+            years = [y for y in (year_of(m) for m in re.findall(r"\b\d{4}\b", text)) if y]
+            article.year = min(years) if years else article.year
+        else:
+            article.duration_min = minutes_of(text)
+        return
+    attribute = INFOBOX_LABELS.get(label)
+    if attribute is None:
+        return
+    for value in _cell_lines(cell):
+        if attribute == "basedOn" and value.lower().startswith("by "):
+            continue
+        try:
+            name = checked_name(value)
+        except ValueRejected as exc:
+            article.skips.append((label, str(exc)))
+            continue
+        if attribute == "inLanguage":
+            name = language_name(name)
+        elif attribute == "countryOfOrigin":
+            name = country_name(name)
+        if all(a.attribute != attribute or a.value != name for a in article.attributes):
+            article.attributes.append(AttributeItem(attribute, name, page_url, "mediawiki"))
+
+
+def _cell_lines(cell: HtmlElement) -> list[str]:
+    """One value per line of a cell: list items and ``<br>`` separate names."""
+    for br in cell.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    for item in cell.xpath(".//li"):
+        item.tail = "\n" + (item.tail or "")
+        item.text = "\n" + (item.text or "")
+    text = FOOTNOTE_RE.sub("", cell.text_content())
+    return [v for v in (clean_text(line) for line in text.split("\n")) if v]
+
+
+def _sections(tree: HtmlElement) -> dict[str, str]:
+    """Lead, plot and cast text; paragraphs of a section joined by blank lines."""
+    root = next(iter(tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-parser-output ')]")), None)
+    if root is None:
+        root = next(iter(tree.xpath("//body")), tree)
+    blocks: dict[str, list[str]] = {"lead": [], "plot": [], "cast": []}
     section = "lead"
-    for node in page.xpath(CONTENT_XPATH):
-        tag = node.root.tag
-        text = _clean(" ".join(node.css("::text").getall()))
-        if tag == "h2":
-            section = text.lower()
+    for node in root.iter(*BLOCK_TAGS):
+        if node.xpath("ancestor::table[contains(concat(' ', normalize-space(@class), ' '), ' infobox ')]"
+                      " or ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' navbox ')]"
+                      " or ancestor::footer or ancestor::nav"):
             continue
-        if not text or (section != "lead" and section not in TEXT_SECTIONS):
+        text = clean_text(EDIT_RE.sub("", FOOTNOTE_RE.sub("", node.text_content())))
+        if node.tag == "h2":
+            heading = text.lower()
+            section = "plot" if heading in PLOT_SECTIONS else "cast" if heading in CAST_SECTIONS else "other"
             continue
-        if section == "cast" and tag == "li":
-            cast.append(text)
-        elif section != "cast" and tag == "p" and not node.xpath("ancestor::li"):
-            blocks.append(text)
-    if cast:
-        blocks.append("\n".join(cast))
-    return "\n\n".join(blocks)
-
-
-def _infobox_attributes(page: Selector, page_url: str) -> list[AttributeItem]:
-    attributes: list[AttributeItem] = []
-    seen: set[tuple[str, str]] = set()
-    for row in page.css("table.infobox tr"):
-        label = _clean(" ".join(row.css("th ::text").getall())).lower()
-        attribute = INFOBOX_LABELS.get(label)
-        cell = row.css("td").get()
-        if attribute is None or cell is None:
+        if not text or section == "other":
             continue
-        for value in _cell_values(cell):
-            if (attribute, value) not in seen:
-                seen.add((attribute, value))
-                attributes.append(AttributeItem(attribute=attribute, value=value, source_url=page_url))
-    return attributes
-
-
-def _cell_values(cell_html: str) -> list[str]:
-    """One value per line of the cell (``<br>`` and list items separate names)."""
-    lines = replace_entities(remove_tags(LINE_BREAK_RE.sub("\n", cell_html))).split("\n")
-    return [v for v in (_clean(line) for line in lines) if v]
-
-
-def _clean(text: str) -> str:
-    return SPACES_RE.sub(" ", FOOTNOTE_RE.sub("", text)).strip()
+        if section == "cast" and node.tag == "li":
+            blocks["cast"].append(text)
+        elif node.tag == "p" and section != "cast" and not node.xpath("ancestor::li"):
+            blocks[section].append(text)
+    joiner = {"lead": "\n\n", "plot": "\n\n", "cast": "\n"}
+    return {name: joiner[name].join(parts) for name, parts in blocks.items() if parts}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from demo_site.movielens import MovieLensMovie
 from demo_site.seeded import seeded_int
-from demo_site.wikipedia import FilmArticle
+from crawl.wikitext import FilmArticle
 
 
 @dataclass(frozen=True)

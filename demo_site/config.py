@@ -23,16 +23,20 @@ class SiteConfig:
     seed: int = 7
     faults: bool = True
     trailer_seconds: float = 3.0
+    media: bool = True  # posters and trailers; off for crawl-only sites (the full-size benchmark)
 
 
 @dataclass
 class SiteManifest:
     """What a generated site holds (``site_manifest.json``), read by the server and tests.
 
-    ``movies`` rows: movie_id, path, title, year, genres, movielens_id, imdb_id, tmdb_id,
-    article_path, trailer_path, trailer_page_path, poster_path, poster_source,
+    ``movies`` rows: movie_id (the site's), item_id (the id the crawl should give the film),
+    kind, path (its first page), pages (style, path, method, fields of each page showing it),
+    title, year, genres, facts (attribute -> names the data has), movielens_id, imdb_id,
+    tmdb_id, article_path, trailer_path, trailer_page_path, poster_path, poster_source,
     audio_source, jsonld_ok. ``faults`` rows: kind, path and, where it applies, target,
-    movie_id and linked_from.
+    movie_id and linked_from. ``film_pages``: every film page (style, path, movie_id,
+    number, method).
     """
 
     fingerprint: str
@@ -41,6 +45,8 @@ class SiteManifest:
     articles: list[str] = field(default_factory=list)
     listing_pages: list[str] = field(default_factory=list)
     faults: list[dict] = field(default_factory=list)
+    film_pages: list[dict] = field(default_factory=list)
+    legacy_charset_in_header: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, out_dir: Path) -> "SiteManifest":

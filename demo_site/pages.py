@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 from demo_site import paths
 from demo_site.catalog import SiteMovie
-from demo_site.faults import ERROR_PATH, MISSING_PATH, FaultPlan
-from demo_site.wikipedia import FilmArticle
+from demo_site.faults import (
+    ALIAS_PREFIX, CHAIN_PREFIX, ERROR_PATH, LOOP_PATHS, MISSING_PATH, NON_HTML_PATH, OVERSIZED_PATH, FaultPlan,
+)
+from crawl.wikitext import FilmArticle
 
 SITE_NAME = "MMKG demo movies"
 _MOVIELENS_CREDIT = (
@@ -23,7 +25,7 @@ _MOVIELENS_CREDIT = (
     '(TiiS) 5, 4: 19:1&#8211;19:19. <a href="https://doi.org/10.1145/2827872">doi:10.1145/2827872</a>. '
     'Posters, trailers and sounds: see <a href="/credits.html">media credits</a>.'
 )
-_INFOBOX_ROWS = (
+INFOBOX_ROWS = (
     ("Directed by", "directors"),
     ("Written by", "writers"),
     ("Produced by", "producers"),
@@ -48,7 +50,7 @@ def description(movie: SiteMovie) -> str:
     return f"{movie.title} is {article} {kind} film." if kind else f"{movie.title} is a film."
 
 
-def movie_jsonld(movie: SiteMovie) -> dict:
+def movie_jsonld(movie: SiteMovie, article_path: str | None = None) -> dict:
     """schema.org ``Movie`` of a detail page; keys without a value are left out."""
     art, ml = movie.article, movie.movielens
     same_as = []
@@ -66,12 +68,12 @@ def movie_jsonld(movie: SiteMovie) -> dict:
         "name": movie.title,
         "datePublished": str(movie.year) if movie.year else None,
         "genre": list(ml.genres) if ml else [],
-        "director": _things("Person", art.directors if art else ()),
-        "actor": _things("Person", art.starring if art else ()),
-        "author": _things("Person", art.writers if art else ()),
-        "producer": _things("Person", art.producers if art else ()),
-        "productionCompany": _things("Organization", art.studios if art else ()),
-        "countryOfOrigin": _things("Country", art.countries if art else ()),
+        "director": things("Person", art.directors if art else ()),
+        "actor": things("Person", art.starring if art else ()),
+        "author": things("Person", art.writers if art else ()),
+        "producer": things("Person", art.producers if art else ()),
+        "productionCompany": things("Organization", art.studios if art else ()),
+        "countryOfOrigin": things("Country", art.countries if art else ()),
         "inLanguage": languages[0] if len(languages) == 1 else languages,
         "sameAs": same_as,
         "image": paths.poster_path(movie.movie_id),
@@ -82,14 +84,14 @@ def movie_jsonld(movie: SiteMovie) -> dict:
             "contentUrl": paths.trailer_path(movie.movie_id),
         },
         "description": description(movie),
-        "subjectOf": {"@type": "Article", "url": paths.article_path(art.slug)} if art else None,
+        "subjectOf": {"@type": "Article", "url": article_path} if article_path else None,
     }
     return {key: value for key, value in data.items() if value}
 
 
-def detail_page(movie: SiteMovie, malformed_jsonld: bool) -> str:
+def detail_page(movie: SiteMovie, malformed_jsonld: bool, article_path: str | None = None) -> str:
     """``/movies/<id>.html``; ``malformed_jsonld`` cuts the JSON in half (a site fault)."""
-    jsonld = json.dumps(movie_jsonld(movie), ensure_ascii=False, indent=1).replace("</", "<\\/")
+    jsonld = json.dumps(movie_jsonld(movie, article_path), ensure_ascii=False, indent=1).replace("</", "<\\/")
     if malformed_jsonld:
         jsonld = jsonld[: len(jsonld) // 2]
     art = movie.article
@@ -98,13 +100,13 @@ def detail_page(movie: SiteMovie, malformed_jsonld: bool) -> str:
         facts.append(f'<dt>Year</dt><dd class="year">{movie.year}</dd>')
     if movie.movielens and movie.movielens.genres:
         facts.append(f'<dt>Genres</dt><dd class="genres">{escape(", ".join(movie.movielens.genres))}</dd>')
-    for label, field in _INFOBOX_ROWS[:4] if art else ():
+    for label, field in INFOBOX_ROWS[:4] if art else ():
         names = getattr(art, field)
         if names:
             facts.append(f"<dt>{label}</dt><dd>{escape(', '.join(names))}</dd>")
     links = [f'<a class="trailer-link" href="{paths.trailer_page_path(movie.movie_id)}">Watch the trailer</a>']
-    if art:
-        links.append(f'<a class="article-link" href="{paths.article_path(art.slug)}">Read the article</a>')
+    if article_path:
+        links.append(f'<a class="article-link" href="{article_path}">Read the article</a>')
     body = f"""<article class="movie" id="{escape(movie.movie_id)}">
 <h1>{escape(movie.title)}</h1>
 <img class="poster" src="{paths.poster_path(movie.movie_id)}" alt="Poster of {escape(movie.title)}" width="200" height="300">
@@ -112,8 +114,8 @@ def detail_page(movie: SiteMovie, malformed_jsonld: bool) -> str:
 <p class="description">{escape(description(movie))}</p>
 <p class="links">{" | ".join(links)}</p>
 </article>"""
-    head = f'<script type="application/ld+json">\n{jsonld}\n</script>'
-    return _layout(movie.title, body, head=head, wikipedia=art if art and art.lead else None)
+    head = f'<link rel="canonical" href="{paths.movie_path(movie.movie_id)}">\n<script type="application/ld+json">\n{jsonld}\n</script>'
+    return layout(movie.title, body, head=head, wikipedia=art if art and art.lead else None)
 
 
 def listing_page(
@@ -124,13 +126,20 @@ def listing_page(
     for movie in movies:
         label = escape(f"{movie.title} ({movie.year})" if movie.year else movie.title)
         href = paths.old_movie_path(movie.movie_id) if movie.movie_id in faults.redirected else paths.movie_path(movie.movie_id)
+        if movie.movie_id == faults.redirect_chain:
+            href = CHAIN_PREFIX + paths.old_movie_path(movie.movie_id)
         items.append(f'<li><a class="movie-link" href="{href}">{label}</a></li>')
         if movie.movie_id in faults.duplicated:
             items.append(f'<li class="featured"><a class="movie-link" href="{paths.movie_path(movie.movie_id)}?ref=list">{label} (featured)</a></li>')
+        if movie.movie_id == faults.canonical_alias:
+            items.append(f'<li class="featured"><a href="{ALIAS_PREFIX}{movie.movie_id}">{label} (also here)</a></li>')
     if faults.missing_on_page == page:
         items.append(f'<li><a class="movie-link" href="{MISSING_PATH}">Removed title</a></li>')
     if faults.error_on_page == page:
         items.append(f'<li><a class="movie-link" href="{ERROR_PATH}">Unavailable title</a></li>')
+    if faults.site_wide and page == 1:
+        items += [f'<li><a href="{LOOP_PATHS[0]}">Moved title</a></li>', f'<li><a href="{OVERSIZED_PATH}">Complete filmography</a></li>',
+                  f'<li><a href="{NON_HTML_PATH}">All titles (download)</a></li>']
     nav = []
     if page > 1:
         nav.append(f'<a rel="prev" href="{paths.listing_path(page - 1)}">Previous page</a>')
@@ -142,35 +151,10 @@ def listing_page(
 </ul>
 <nav class="pagination">{" ".join(nav)}</nav>"""
     head = "".join(f'<link rel="{a}" href="{paths.listing_path(p)}">' for a, p in (("prev", page - 1), ("next", page + 1)) if 1 <= p <= n_pages)
-    return _layout(f"Movies, page {page}", body, head=head)
+    return layout(f"Movies, page {page}", body, head=head)
 
 
-def article_page(movie: SiteMovie) -> str:
-    """``/wiki/<slug>.html``: a Wikipedia-style article with infobox, lead, plot and cast."""
-    art = movie.article
-    assert art is not None
-    rows = [f"<tr><th>Release year</th><td>{art.year}</td></tr>"] if art.year else []
-    for label, field in _INFOBOX_ROWS:
-        names = getattr(art, field)
-        if names:
-            rows.append(f"<tr><th>{label}</th><td>{'<br>'.join(escape(n) for n in names)}</td></tr>")
-    parts = [
-        f'<h1 id="firstHeading">{escape(art.display_title)}</h1>',
-        f'<table class="infobox"><caption>{escape(art.display_title)}</caption>{"".join(rows)}</table>',
-        *(f"<p>{escape(p)}</p>" for p in art.lead),
-    ]
-    if art.plot:
-        parts.append('<h2 id="Plot">Plot</h2>')
-        parts.extend(f"<p>{escape(p)}</p>" for p in art.plot)
-    if art.cast:
-        parts.append('<h2 id="Cast">Cast</h2>')
-        parts.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in art.cast) + "</ul>")
-    parts.append(f'<p class="movie-page"><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)} on this site</a></p>')
-    body = '<article class="wiki">\n' + "\n".join(parts) + "\n</article>"
-    return _layout(art.display_title, body, wikipedia=art)
-
-
-def trailer_page(movie: SiteMovie) -> str:
+def trailer_page(movie: SiteMovie, film_path: str) -> str:
     """``/trailers/<id>.html``: an ``og:video`` and a ``<video>`` element, as video sites have."""
     title = f"{movie.title} (trailer)"
     video = paths.trailer_path(movie.movie_id)
@@ -185,15 +169,25 @@ def trailer_page(movie: SiteMovie) -> str:
 <video controls width="160" height="120" poster="{paths.poster_path(movie.movie_id)}">
 <source src="{video}" type="video/mp4">
 </video>
-<p><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)}</a></p>"""
-    return _layout(title, body, head=head)
+<p><a href="{film_path}">{escape(movie.title)}</a></p>"""
+    return layout(title, body, head=head)
+
+
+HOME_LINKS = (
+    ("Browse all movies", paths.listing_path(1)), ("FilmBase chart", paths.db_chart_path(1)),
+    ("Reel Reviews", paths.review_listing_path(1)), ("Cinema Catalogue", paths.micro_listing_path(1)),
+    ("StreamHouse", paths.OG_INDEX), ("Old Movie DB", paths.LEGACY_INDEX), ("List of films", paths.ARTICLE_INDEX),
+    ("Credits", "/credits.html"),
+)
 
 
 def home_page(n_movies: int, n_articles: int) -> str:
+    """The portal: one link to the index of each site style."""
+    links = " | ".join(f'<a href="{href}">{escape(label)}</a>' for label, href in HOME_LINKS)
     body = f"""<h1>{SITE_NAME}</h1>
 <p>{n_movies} movies and {n_articles} articles.</p>
-<p><a href="{paths.listing_path(1)}">Browse all movies</a> | <a href="/credits.html">Credits</a></p>"""
-    return _layout(SITE_NAME, body)
+<p>{links}</p>"""
+    return layout(SITE_NAME, body)
 
 
 def credits_page(media_used: list[tuple[str, str]]) -> str:
@@ -207,10 +201,11 @@ def credits_page(media_used: list[tuple[str, str]]) -> str:
 <h2>Media</h2>
 <p>Posters and trailers are made from these images and sound clips (public domain, CC0 or CC BY, as listed).</p>
 <table class="credits"><tr><th>File</th><th>Licence and attribution</th></tr>{rows}</table>"""
-    return _layout("Credits", body)
+    return layout("Credits", body)
 
 
-def _layout(title: str, body: str, head: str = "", wikipedia: FilmArticle | None = None) -> str:
+def layout(title: str, body: str, head: str = "", wikipedia: FilmArticle | None = None, site: str = SITE_NAME) -> str:
+    """A page of the site: the header links home and to every style's film index."""
     footer = [f'<p class="attribution movielens">{_MOVIELENS_CREDIT}</p>']
     if wikipedia is not None:
         footer.append(
@@ -223,11 +218,11 @@ def _layout(title: str, body: str, head: str = "", wikipedia: FilmArticle | None
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} - {SITE_NAME}</title>
+<title>{escape(title)} - {escape(site)}</title>
 {head}
 </head>
 <body>
-<header><a href="/index.html">{SITE_NAME}</a> | <a href="{paths.listing_path(1)}">All movies</a></header>
+<header><a href="/index.html">{escape(site)}</a> | <a href="{paths.listing_path(1)}">All movies</a></header>
 <main>
 {body}
 </main>
@@ -239,7 +234,7 @@ def _layout(title: str, body: str, head: str = "", wikipedia: FilmArticle | None
 """
 
 
-def _things(kind: str, names: tuple[str, ...]) -> list[dict]:
+def things(kind: str, names: tuple[str, ...]) -> list[dict]:
     return [{"@type": kind, "name": name} for name in names]
 
 

@@ -7,6 +7,7 @@ per request with absolute URLs from the Host header; the manifest's faults answe
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from email.utils import formatdate, parsedate_to_datetime
@@ -18,15 +19,22 @@ from xml.sax.saxutils import escape as xml_escape
 
 from demo_site import paths
 from demo_site.config import SiteManifest
+from demo_site.faults import ALIAS_PREFIX, CHAIN_PREFIX, OVERSIZED_BYTES
 
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
+    ".php": "text/html; charset=utf-8",
+    "": "text/html; charset=utf-8",
+    ".htm": "text/html",
     ".mp4": "video/mp4",
     ".jpg": "image/jpeg",
     ".xml": "application/xml",
+    ".gz": "application/gzip",
+    ".csv": "text/csv; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
 }
 _OLD_PREFIX = "/old/"
+_SITEMAPS = {"/sitemaps/classic.xml": ("classic", "wiki"), "/sitemaps/db.xml.gz": ("db",), "/sitemap.xml": ("classic", "wiki")}
 
 
 class SiteServer:
@@ -38,6 +46,16 @@ class SiteServer:
         self._port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._failed_once: set[str] = set()
+        self._lock = threading.Lock()
+
+    def fails_now(self, path: str) -> bool:
+        """True the first time a fails-once page is asked for, then False (a transient 500)."""
+        with self._lock:
+            if path in self._failed_once:
+                return False
+            self._failed_once.add(path)
+            return True
 
     @property
     def base_url(self) -> str:
@@ -94,26 +112,56 @@ class _SiteHandler(BaseHTTPRequestHandler):
         pass
 
     def _respond(self, send_body: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
-        if path in self.site.manifest.fault_paths("http_500"):
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        full = f"{path}?{unquote(parts.query)}" if parts.query else path
+        manifest = self.site.manifest
+        if path in manifest.fault_paths("http_500"):
             return self._send_status(HTTPStatus.INTERNAL_SERVER_ERROR, send_body)
-        if path.startswith(_OLD_PREFIX):
-            return self._redirect("/" + path[len(_OLD_PREFIX) :], send_body)
+        if full in manifest.fault_paths("http_500_once") and self.site.fails_now(full):
+            return self._send_status(HTTPStatus.INTERNAL_SERVER_ERROR, send_body)
+        if redirect := self._fault_redirect(path):
+            return self._redirect(*redirect, send_body)
+        if path in manifest.fault_paths("oversized"):
+            return self._send_bytes(b"<!DOCTYPE html><title>All</title>" + b"<p>film</p>\n" * (OVERSIZED_BYTES // 12), ".html", None, send_body)
+        if path in manifest.fault_paths("non_html"):
+            return self._send_bytes(b"title,year\n" + "\n".join(f"{m['title']},{m['year']}" for m in manifest.movies).encode(), ".csv", None, send_body)
         if path == "/robots.txt":
             return self._send_bytes(self._robots().encode(), ".txt", None, send_body)
-        if path == "/sitemap.xml":
-            return self._send_bytes(self._sitemap().encode(), ".xml", None, send_body)
-        file = self._file_for(path)
+        if path == "/sitemap-index.xml":
+            return self._send_bytes(self._sitemap_index().encode(), ".xml", None, send_body)
+        if path in _SITEMAPS:
+            xml = self._sitemap(_SITEMAPS[path]).encode()
+            return self._send_bytes(gzip.compress(xml, mtime=0) if path.endswith(".gz") else xml, _suffix(path), None, send_body)
+        if path.startswith(ALIAS_PREFIX):
+            path = full = paths.movie_path(path[len(ALIAS_PREFIX):])
+        file = self._file_for(full) or (self._file_for(path) if full != path else None)
         if file is None:
             return self._send_status(HTTPStatus.NOT_FOUND, send_body)
-        self._send_bytes(file.read_bytes(), file.suffix, file.stat().st_mtime, send_body)
+        self._send_bytes(file.read_bytes(), _suffix(path), file.stat().st_mtime, send_body, self._charset(path))
+
+    def _fault_redirect(self, path: str) -> tuple[str, HTTPStatus] | None:
+        """Where a redirect fault sends ``path``: the loop, the chain's first hop, or /old/ moves."""
+        for fault in self.site.manifest.faults:
+            if fault["kind"] == "redirect_loop":
+                loop = (fault["path"], fault["target"])
+                if path in loop:
+                    return loop[1 - loop.index(path)], HTTPStatus.MOVED_PERMANENTLY
+        if path.startswith(CHAIN_PREFIX + "/"):
+            return path[len(CHAIN_PREFIX):], HTTPStatus.FOUND
+        if path.startswith(_OLD_PREFIX):
+            target = "/" + path[len(_OLD_PREFIX) :]
+            return (target, HTTPStatus.MOVED_PERMANENTLY) if self._file_for(target) else None
+        return None
+
+    def _charset(self, path: str) -> str | None:
+        """Legacy pages that declare windows-1252 only in the HTTP header get it there."""
+        return "windows-1252" if path in self.site.manifest.legacy_charset_in_header else None
 
     def _file_for(self, path: str) -> Path | None:
-        if path.endswith("/"):
-            path += "index.html"
         if path.lstrip("/") == paths.MANIFEST_NAME:
             return None
-        file = (self.site.site_dir / path.lstrip("/")).resolve()
+        file = (self.site.site_dir / paths.file_of(path)).resolve()
         if not file.is_relative_to(self.site.site_dir) or not file.is_file():
             return None
         return file
@@ -123,23 +171,27 @@ class _SiteHandler(BaseHTTPRequestHandler):
         return f"http://{host}"
 
     def _robots(self) -> str:
-        return f"User-agent: *\nDisallow: /private/\n\nSitemap: {self._origin()}/sitemap.xml\n"
+        return f"User-agent: *\nDisallow: /private/\n\nSitemap: {self._origin()}/sitemap-index.xml\n"
 
-    def _sitemap(self) -> str:
+    def _sitemap_index(self) -> str:
+        """Only the classic/wiki and db pages are in sitemaps: the other styles are found by links."""
+        entries = "".join(f"<sitemap><loc>{xml_escape(self._origin() + p)}</loc></sitemap>\n"
+                          for p in ("/sitemaps/classic.xml", "/sitemaps/db.xml.gz"))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</sitemapindex>\n")
+
+    def _sitemap(self, styles: tuple[str, ...]) -> str:
         origin = self._origin()
-        manifest = self.site.manifest
-        urls = [m["path"] for m in manifest.movies] + manifest.articles
+        urls = [p["path"] for p in self.site.manifest.film_pages if p["style"] in styles]
         entries = "".join(f"<url><loc>{xml_escape(origin + u)}</loc></url>\n" for u in urls)
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"
         )
 
-    def _redirect(self, target: str, send_body: bool) -> None:
-        if self._file_for(target) is None:
-            return self._send_status(HTTPStatus.NOT_FOUND, send_body)
-        body = f'<!DOCTYPE html><title>Moved</title><a href="{target}">Moved permanently</a>\n'.encode()
-        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+    def _redirect(self, target: str, status: HTTPStatus, send_body: bool) -> None:
+        body = f'<!DOCTYPE html><title>Moved</title><a href="{target}">Moved</a>\n'.encode()
+        self.send_response(status)
         self.send_header("Location", self._origin() + target)
         self._finish(body, "text/html; charset=utf-8", send_body)
 
@@ -148,7 +200,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self._finish(body, "text/html; charset=utf-8", send_body)
 
-    def _send_bytes(self, body: bytes, suffix: str, mtime: float | None, send_body: bool) -> None:
+    def _send_bytes(self, body: bytes, suffix: str, mtime: float | None, send_body: bool, charset: str | None = None) -> None:
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         last_modified = formatdate(int(mtime), usegmt=True) if mtime is not None else None
         if self._not_modified(etag, mtime):
@@ -162,7 +214,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
         self.send_header("ETag", etag)
         if last_modified:
             self.send_header("Last-Modified", last_modified)
-        self._finish(body, _CONTENT_TYPES.get(suffix, "application/octet-stream"), send_body)
+        content_type = _CONTENT_TYPES.get(suffix, "application/octet-stream")
+        self._finish(body, f"{content_type}; charset={charset}" if charset else content_type, send_body)
 
     def _not_modified(self, etag: str, mtime: float | None) -> bool:
         """If-None-Match wins over If-Modified-Since, as RFC 9110 asks."""
@@ -183,3 +236,9 @@ class _SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+
+
+def _suffix(site_path: str) -> str:
+    """The suffix that decides the Content-Type: ``.php`` for ``film.php``, "" for ``/watch/x``."""
+    name = site_path.rsplit("/", 1)[-1]
+    return "." + name.rsplit(".", 1)[-1] if "." in name else ""

@@ -31,7 +31,8 @@ class StageConfigs:
 
     def crawl(self, start_url: str, settings: Settings, options: BuildOptions) -> CrawlConfig:
         """A method, not a field: the start URL is known only once the site is being served."""
-        return CrawlConfig(start_url=start_url, work_dir=settings.work_dir / "crawl", max_pages=options.max_pages)
+        return CrawlConfig(start_url=start_url, work_dir=settings.work_dir / "crawl", max_pages=options.max_pages,
+                           movielens_dir=settings.movies_dir / "ml-latest-small")
 
 
 def stage_configs(options: BuildOptions, settings: Settings) -> StageConfigs:

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS errors (
 CREATE TABLE IF NOT EXISTS pages (
     url            VARCHAR PRIMARY KEY,
     status         INTEGER NOT NULL,     -- HTTP status
-    kind           VARCHAR NOT NULL,     -- movie | article | listing | other
+    kind           VARCHAR NOT NULL,     -- movie | article | listing | other | blocked | error | robots | sitemap
     content_sha256 VARCHAR,
     content_type   VARCHAR,
     etag           VARCHAR,
@@ -60,6 +60,10 @@ CREATE TABLE IF NOT EXISTS movies (
     movielens_id INTEGER,                -- links interactions to the item
     imdb_id      VARCHAR,                -- tt…
     tmdb_id      VARCHAR,
+    duration_min INTEGER,                -- running time
+    content_rating VARCHAR,              -- e.g. PG-13
+    rating_value DOUBLE,                 -- the page's aggregate rating on a 0-10 scale
+    rating_count INTEGER,
     poster_url   VARCHAR,
     trailer_url  VARCHAR,                -- page that embeds the trailer video
     article_url  VARCHAR,                -- Wikipedia-style article, if any

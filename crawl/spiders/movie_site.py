@@ -1,67 +1,85 @@
-"""Spider ``movie_site``: a movie site's sitemap, listings, detail pages and film articles.
+"""Spider ``movie_site``: any movie site, from any start URL on it.
 
-It reaches pages two ways (robots.txt sitemap and listing pagination) so a page missing
-from one is still found; canonical URLs make the duplicates cost one fetch. The spider
-only yields items; pipelines write them.
+It fetches the start URL itself, the site's robots.txt sitemaps (indexes and gzip too) and
+every in-domain link the site rules allow (``crawl/site_rules.toml``), detail-looking pages
+first. Whether a page is a film page is decided by its content (``crawl.page_reader``),
+never by its path. Readings are cached by content, so an unchanged page costs a
+revalidation and no parsing. The spider only yields items; pipelines write them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator, Iterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from crawl.items import CrawlErrorItem, DocumentItem, PageItem
-from crawl.movie_markup import MarkupError, read_movie_markup
-from crawl.urls import canonical_url, page_kind
-from crawl.wiki_article import read_wiki_article
+from crawl.items import CrawlErrorItem, PageItem
+from crawl.page_reader import PageReading, read_page
+from crawl.reading_cache import ReadingCache
+from crawl.site_rules import host_of, load_site_rules
+from crawl.urls import canonical_url
 from warehouse.blobs import sha256_bytes
 
-LISTING_PATH = "/movies/index.html"
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+XML_TYPES = (b"application/xml", b"text/xml")
+GZIP_MAGIC = b"\x1f\x8b"
+PRIORITY = {"start": 30, "detail": 20, "pagination": 10, "other": 0}
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 
 
 class MovieSiteSpider(scrapy.Spider):
-    """Crawl one site, given by ``start_url`` (its root); other hosts are never fetched."""
+    """Crawl the site of ``start_url``; other hosts are never fetched."""
 
     name = "movie_site"
 
-    def __init__(self, start_url: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, start_url: str, readings_dir: str | None = None, site_rules: str | None = None,
+                 *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         host = urlsplit(start_url).hostname
         if not host:
             raise ValueError(f"start_url has no host: {start_url!r}")
         self.start_url = start_url
         self.allowed_domains = [host]
+        self.rules = load_site_rules(Path(site_rules) if site_rules else None).for_site(host_of(start_url))
+        self.readings = ReadingCache(Path(readings_dir)) if readings_dir else None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(urljoin(self.start_url, "/robots.txt"), callback=self.parse_robots, errback=self.on_error)
-        yield self._request(urljoin(self.start_url, LISTING_PATH))
+        yield self._request(self.start_url, depth=0, priority=PRIORITY["start"])
+        yield scrapy.Request(urljoin(self.start_url, "/robots.txt"), callback=self.parse_robots,
+                             errback=self.on_error, priority=PRIORITY["start"])
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         """Follow the robots.txt ``Sitemap:`` lines, or ``/sitemap.xml`` when there are none."""
-        yield self._page_item(response)
+        yield self._page_item(response, "robots")
         sitemaps: list[str] = []
         if response.status == 200 and isinstance(response, TextResponse):
             sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         for url in sitemaps or [urljoin(self.start_url, "/sitemap.xml")]:
-            yield scrapy.Request(canonical_url(url), callback=self.parse_sitemap, errback=self.on_error)
+            yield scrapy.Request(canonical_url(url), callback=self.parse_sitemap, errback=self.on_error,
+                                 priority=PRIORITY["pagination"], meta={"sitemap_fallback": not sitemaps})
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        """Follow every ``<loc>`` of a urlset; recurse into a sitemap index."""
-        yield from self._page_and_status_error(response)
+        """Follow every ``<loc>`` of a urlset; recurse into a sitemap index; gunzip ``.xml.gz``."""
+        yield self._page_item(response, "sitemap")
         if response.status != 200:
+            if not (response.status == 404 and response.meta.get("sitemap_fallback")):
+                yield CrawlErrorItem(canonical_url(response.url), f"sitemap: HTTP {response.status}")
             return
+        body = response.body
         try:
-            sitemap = Sitemap(response.body)
-        except Exception as exc:  # lxml raises several types on hostile XML
+            if body[:2] == GZIP_MAGIC:
+                body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+            sitemap = Sitemap(body)
+        except Exception as exc:  # gzip and lxml raise several types on hostile input
             yield CrawlErrorItem(canonical_url(response.url), f"unreadable sitemap: {exc}")
             return
         for entry in sitemap:
@@ -69,85 +87,87 @@ class MovieSiteSpider(scrapy.Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(canonical_url(loc), callback=self.parse_sitemap, errback=self.on_error)
-            else:
-                yield self._request(loc)
+                yield scrapy.Request(canonical_url(loc), callback=self.parse_sitemap, errback=self.on_error,
+                                     priority=PRIORITY["pagination"])
+            elif request := self._follow(loc, depth=1):
+                yield request
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Store the page, then read it according to its kind (decided on the final URL)."""
-        if not (yield from self._page_and_status_error(response)):
+        """Store the page, read it (or take its cached reading), yield what it says, follow its links."""
+        url = canonical_url(response.url)
+        if not 200 <= response.status < 300:
+            yield self._page_item(response, "error")
+            yield CrawlErrorItem(url, f"HTTP {response.status}")
             return
-        if not isinstance(response, TextResponse):
+        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES + XML_TYPES):
+            yield self._page_item(response, "other")
+            yield CrawlErrorItem(url, f"not an HTML page (Content-Type {content_type.decode('latin-1') or 'unknown'})")
             return
-        kind = page_kind(response.url)
-        if kind == "listing":
-            yield from self._parse_listing(response)
-        elif kind == "movie":
-            yield from self._parse_movie(response)
-        elif kind == "article":
-            yield from self._parse_article(response)
+        reading = self._reading(response, url)
+        yield self._page_item(response, reading.kind)
+        yield from self._items(reading, url, sha256_bytes(response.body))
+        depth = response.meta.get("page_depth", 0) + 1
+        for link in reading.links:
+            if request := self._follow(link, depth):
+                yield request
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        """Record download failures; requests refused by robots.txt or the offsite filter are policy."""
+        """Record download failures and redirect loops; robots.txt and offsite refusals are policy."""
+        message = failure.getErrorMessage()
+        url = canonical_url(failure.request.url)
         if failure.check(IgnoreRequest):
+            if message.startswith("redirect loop"):
+                yield CrawlErrorItem(url, message)
             return
-        yield CrawlErrorItem(canonical_url(failure.request.url), f"download failed: {failure.getErrorMessage()}")
-
-    def _parse_listing(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        for href in response.css("a.movie-link::attr(href), a[rel~=next]::attr(href)").getall():
-            url = response.urljoin(href)
-            if urlsplit(url).scheme in ("http", "https"):
-                yield self._request(url)
-
-    def _parse_movie(self, response: TextResponse) -> Iterator[Any]:
-        url = canonical_url(response.url)
-        try:
-            markup = read_movie_markup(response.body, url, response.encoding)
-        except MarkupError as exc:
-            yield CrawlErrorItem(url, str(exc))
+        if "larger than download max size" in message:
+            yield CrawlErrorItem(url, f"page too large: {message}")
             return
-        article_url = markup.movie.article_url
-        movie = replace(
-            markup.movie,
-            page_sha256=sha256_bytes(response.body),
-            article_url=canonical_url(article_url) if article_url else None,
-        )
+        yield CrawlErrorItem(url, f"download failed: {message}")
+
+    def _reading(self, response: TextResponse, url: str) -> PageReading:
+        key = ReadingCache.key(url, response.body) if self.readings else ""
+        cached = self.readings.get(key) if self.readings else None
+        if cached is not None:
+            self.crawler.stats.inc_value("mmkg/readings_reused")
+            return cached
+        reading = read_page(response.body, response.text, url, response.encoding)
+        if self.readings:
+            self.readings.put(key, reading)
+        return reading
+
+    def _items(self, reading: PageReading, url: str, page_sha256: str) -> Iterator[Any]:
+        if reading.problems:
+            yield CrawlErrorItem(url, "; ".join(dict.fromkeys(reading.problems)))
+        by_field: dict[str, list[str]] = {}
+        for field_name, reason in reading.skips:
+            by_field.setdefault(field_name, []).append(reason)
+        for field_name, reasons in by_field.items():
+            yield CrawlErrorItem(f"{url}#{field_name}", "value skipped: " + "; ".join(dict.fromkeys(reasons)))
+        if reading.movie is None:
+            return
+        movie = reading.movie
+        movie.page_sha256 = page_sha256
         yield movie
-        yield from markup.attributes
-        description = movie.description or " ".join(
-            " ".join(response.css("p.description ::text").getall()).split()
-        )
-        if description:
-            yield DocumentItem(url=url, kind="description", text=description, movie_id=movie.movie_id)
-        if movie.article_url:
-            yield self._request(movie.article_url)
+        yield from reading.attributes
+        yield from reading.documents
 
-    def _parse_article(self, response: TextResponse) -> Iterator[Any]:
-        url = canonical_url(response.url)
-        article = read_wiki_article(response.text, url)
-        if not article.text:
-            yield CrawlErrorItem(url, "article has no lead, plot or cast text")
-        else:
-            yield DocumentItem(url=url, kind="article", text=article.text)
-        yield from article.attributes
+    def _follow(self, url: str, depth: int) -> scrapy.Request | None:
+        url = canonical_url(url)
+        if urlsplit(url).hostname != self.allowed_domains[0] or not self.rules.allows(url, depth):
+            return None
+        priority = PRIORITY["detail"] if self.rules.is_detail(url) else PRIORITY["other"]
+        return self._request(url, depth, priority)
 
-    def _request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(canonical_url(url), callback=self.parse, errback=self.on_error)
+    def _request(self, url: str, depth: int, priority: int) -> scrapy.Request:
+        return scrapy.Request(canonical_url(url), callback=self.parse, errback=self.on_error,
+                              priority=priority, meta={"page_depth": depth})
 
-    def _page_and_status_error(self, response: Response) -> Generator[Any, None, bool]:
-        """Yield the PageItem (and an error for non-2xx); return whether the page is usable."""
-        yield self._page_item(response)
-        if not 200 <= response.status < 300:
-            yield CrawlErrorItem(canonical_url(response.url), f"HTTP {response.status}")
-            return False
-        return True
-
-    def _page_item(self, response: Response) -> PageItem:
-        url = canonical_url(response.url)
+    def _page_item(self, response: Response, kind: str) -> PageItem:
         return PageItem(
-            url=url,
+            url=canonical_url(response.url),
             status=response.status,
-            kind=page_kind(url),
+            kind=kind,
             content_sha256=sha256_bytes(response.body),
             content_type=_header(response, b"Content-Type"),
             etag=_header(response, b"ETag"),

@@ -20,7 +20,7 @@ from demo_site.generate import site_fingerprint
 from demo_site.movielens import read_movielens, split_title
 from demo_site.faults import FaultPlan
 from demo_site.pages import listing_page
-from demo_site.wikipedia import list_items, read_film_articles
+from crawl.wikitext import list_items, read_film_articles
 
 N_MOVIES = 8
 FAULT_KINDS = {"http_404", "http_500", "redirect", "duplicate_url", "malformed_jsonld", "truncated_trailer"}

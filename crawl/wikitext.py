@@ -1,8 +1,8 @@
-"""Read the Wikipedia film articles (MediaWiki XML) into plain, typed records.
+"""Read MediaWiki film articles (Special:Export XML) into plain, typed records.
 
-The site shows these as Wikipedia-style pages and uses their infobox people as the JSON-LD
-of the matching movies, so the names must come out clean: labels of wikilinks, items of
-Plainlist / ubl / ``<br />`` lists, without refs, comments or formatting templates.
+The crawler reads exported articles with it, and the embedded site is generated from the
+shared data's exports with it, so the names must come out clean: labels of wikilinks,
+items of Plainlist / ubl / ``<br />`` lists, without refs, comments or formatting templates.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mwparserfromhell
+from defusedxml import ElementTree as SafeET
 from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
@@ -76,7 +77,13 @@ def read_film_articles(folder: Path) -> list[FilmArticle]:
 
 def read_film_article(path: Path) -> FilmArticle | None:
     """The film article of one XML file, or None for redirects and non-film pages."""
-    title, text = _select_page(path)
+    return film_article_from_export(path.read_bytes(), path.stem, path.name)
+
+
+def film_article_from_export(xml: bytes, wanted_title: str, file_name: str) -> FilmArticle | None:
+    """The film article of a Special:Export document (the page titled ``wanted_title`` when
+    it holds several), or None for redirects, non-film pages and unreadable XML."""
+    title, text = _select_page(xml, wanted_title)
     if text is None:
         return None
     text = _strip_refs_and_comments(text)
@@ -98,7 +105,7 @@ def read_film_article(path: Path) -> FilmArticle | None:
     cast_text = next((body for heading, body in sections if heading.startswith("cast")), "")
     return FilmArticle(
         title=title,
-        file_name=path.name,
+        file_name=file_name,
         year=int(released.group(1)) if released else None,
         directors=names("director", "directed by"),
         starring=names("starring"),
@@ -159,16 +166,15 @@ def _clean_name(text: str) -> str:
     return "" if text.lower() in _PLACEHOLDERS else text
 
 
-def _select_page(path: Path) -> tuple[str, str | None]:
-    """Title and wikitext of the file's article; multi-page dumps are matched by file name.
+def _select_page(xml: bytes, wanted: str) -> tuple[str, str | None]:
+    """Title and wikitext of the article; multi-page dumps are matched by ``wanted`` title.
 
-    A file that is not well-formed XML has no readable article (text None)."""
+    A document that is not well-formed XML has no readable article (text None)."""
     try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError:
-        return path.stem, None
+        root = SafeET.fromstring(xml)
+    except (ET.ParseError, ValueError):
+        return wanted, None
     pages = [el for el in root.iter() if _local(el.tag) == "page"]
-    wanted = path.stem
     chosen = next((p for p in pages if _child_text(p, "title") == wanted), pages[0] if len(pages) == 1 else None)
     if chosen is None:
         return wanted, None

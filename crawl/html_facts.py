@@ -1,0 +1,168 @@
+"""Read a film from plain HTML: labelled facts ("Director:", "Cast", "Genre") and the heading.
+
+Older sites state the facts in tables, definition lists or "<b>Label:</b> value" lines and
+carry no markup at all. A page counts as a film page only when it has a heading and at
+least ``MIN_FACTS`` distinct labelled facts, so listings and home pages never qualify.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from crawl.identity import ExternalIds, ids_in_urls, imdb_title_in_page_url
+from crawl.items import AttributeItem, MovieItem
+from crawl.languages import country_name, language_name
+from crawl.values import (
+    SPACES_RE, ValueRejected, checked_name, clean_text, minutes_of, title_without_year, year_in_title, year_of,
+)
+from crawl.work_record import PageContext, RecordReading
+
+MIN_FACTS = 2
+# Lower-case label (without a trailing colon) -> attribute, or a literal field in LITERALS.
+LABELS = {
+    "director": "director", "directors": "director", "directed by": "director", "direction": "director",
+    "cast": "actor", "starring": "actor", "stars": "actor", "actors": "actor", "main cast": "actor", "with": "actor",
+    "writer": "author", "writers": "author", "written by": "author", "screenplay": "author",
+    "screenplay by": "author", "story by": "author", "screenwriter": "author", "screenwriters": "author",
+    "producer": "producer", "producers": "producer", "produced by": "producer",
+    "music": "musicBy", "music by": "musicBy", "composer": "musicBy", "original music": "musicBy",
+    "cinematography": "cinematographer", "cinematographer": "cinematographer", "director of photography": "cinematographer",
+    "edited by": "editor", "editing": "editor", "film editing": "editor", "editor": "editor",
+    "production company": "productionCompany", "production companies": "productionCompany", "studio": "productionCompany",
+    "distributed by": "distributor", "distributor": "distributor",
+    "country": "countryOfOrigin", "countries": "countryOfOrigin", "country of origin": "countryOfOrigin",
+    "language": "inLanguage", "languages": "inLanguage", "original language": "inLanguage",
+    "genre": "genre", "genres": "genre",
+    "based on": "basedOn",
+    "year": "year", "release year": "year", "released": "year", "release date": "year", "release dates": "year",
+    "runtime": "duration", "running time": "duration", "length": "duration", "duration": "duration",
+    "rated": "contentRating", "certificate": "contentRating", "content rating": "contentRating", "mpaa rating": "contentRating",
+}
+LITERALS = {"year", "duration", "contentRating"}
+LABEL_XPATH = "//body//*[self::dt or self::th or self::td or self::b or self::strong or self::label or self::span or self::h3 or self::h4]"
+SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||·|•|\band\b|&)\s*")
+CHARACTER_RE = re.compile(r"\s+(?:as|\.\.\.|…)\s+.*$|\s*\((?:voice|uncredited|as [^)]*)\)", re.IGNORECASE)
+MAX_LABEL_CHARS = 40
+TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:]\s+[^-|–—]+)$")
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    values: tuple[str, ...]
+
+
+def labelled_facts(tree: HtmlElement) -> list[Fact]:
+    """(label, values) pairs found in dl/table rows and "<b>Label:</b> value" lines."""
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    for element in tree.xpath(LABEL_XPATH):
+        label = _label_of(element)
+        if label is None or label in seen:
+            continue
+        values = _values_after(element)
+        if values:
+            seen.add(label)
+            facts.append(Fact(label, values))
+    return facts
+
+
+def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | None:
+    """A record from the page's heading and labelled facts, or None if it is not a film page."""
+    facts = labelled_facts(tree)
+    if len({LABELS[f.label] for f in facts}) < MIN_FACTS:
+        return None
+    heading = clean_text(" ".join(tree.xpath("//body//h1[1]//text()")))
+    raw_title = heading or _title_from_head(page.html_title)
+    if not raw_title:
+        return None
+    literal = {LABELS[f.label]: " ".join(f.values) for f in facts if LABELS[f.label] in LITERALS}
+    ids = ids_in_urls(page.id_links).merged(ExternalIds(imdb_id=imdb_title_in_page_url(page.canonical or page.url)))
+    movie = MovieItem(
+        url=page.url,
+        record_id=page.canonical or page.url,
+        kind="Movie",
+        method="html",
+        title=title_without_year(raw_title),
+        year=year_of(literal.get("year")) or year_in_title(raw_title) or year_in_title(page.html_title),
+        movielens_id=ids.movielens_id,
+        imdb_id=ids.imdb_id,
+        tmdb_id=ids.tmdb_id,
+        duration_min=minutes_of(literal.get("duration")),
+        content_rating=literal.get("contentRating") if len(literal.get("contentRating", "")) <= 20 else None,
+    )
+    reading = RecordReading(movie)
+    for fact in facts:
+        attribute = LABELS[fact.label]
+        if attribute in LITERALS:
+            continue
+        for raw in fact.values:
+            try:
+                name = checked_name(CHARACTER_RE.sub("", raw))
+            except ValueRejected as exc:
+                reading.skips.append((fact.label, str(exc)))
+                continue
+            if attribute == "inLanguage":
+                name = language_name(name)
+            elif attribute == "countryOfOrigin":
+                name = country_name(name)
+            if all(a.attribute != attribute or a.value != name for a in reading.attributes):
+                reading.attributes.append(AttributeItem(attribute, name, page.url, "html"))
+    return reading
+
+
+def _label_of(element: HtmlElement) -> str | None:
+    text = clean_text(element.text_content())
+    if not text or len(text) > MAX_LABEL_CHARS:
+        return None
+    label = SPACES_RE.sub(" ", text.rstrip(":").strip()).lower()
+    if label not in LABELS:
+        return None
+    if element.tag in ("b", "strong", "span", "label", "h3", "h4", "td") and not (
+        text.endswith(":") or element.tag in ("td",) or _next_element(element) is not None
+    ):
+        return None
+    return label
+
+
+def _values_after(element: HtmlElement) -> tuple[str, ...]:
+    """The value of a label: the next dd/td/sibling element, or the text after it in its parent."""
+    target = _next_element(element)
+    if element.tag in ("dt", "th", "td"):
+        if target is None or target.tag not in ("dd", "td"):
+            return ()
+        return _split_values(target)
+    tail = clean_text(element.tail or "")
+    if tail.strip(" :"):
+        return tuple(_split_text(tail.strip(" :")))
+    return _split_values(target) if target is not None else ()
+
+
+def _next_element(element: HtmlElement) -> HtmlElement | None:
+    sibling = element.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getnext()
+    return sibling
+
+
+def _split_values(element: HtmlElement) -> tuple[str, ...]:
+    """Items of a value cell: its links or list items when it has them, else split text."""
+    items = [clean_text(e.text_content()) for e in element.xpath(".//li | .//a")]
+    items = [i for i in items if i]
+    if items:
+        return tuple(dict.fromkeys(items))
+    lines = [clean_text(t) for t in element.xpath(".//text()")]
+    return tuple(dict.fromkeys(v for line in lines for v in _split_text(line) if v))
+
+
+def _split_text(text: str) -> list[str]:
+    return [part for part in SPLIT_RE.split(text) if part]
+
+
+def _title_from_head(html_title: str | None) -> str:
+    """``<title>`` without its site suffix ("Heat (1995) - Old Movie DB" -> "Heat (1995)")."""
+    title = clean_text(html_title or "")
+    return TITLE_SUFFIX_RE.sub("", title) if title else ""

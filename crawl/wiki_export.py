@@ -1,0 +1,36 @@
+"""Read a MediaWiki Special:Export XML document as a film record (wikitext via mwparserfromhell)."""
+
+from __future__ import annotations
+
+from crawl.items import AttributeItem
+from crawl.wiki_article import WikiArticle
+from crawl.wikitext import film_article_from_export
+
+EXPORT_ROOT = b"<mediawiki"
+# FilmArticle field -> attribute.
+FIELD_ATTRIBUTES = {
+    "directors": "director", "starring": "actor", "writers": "author", "producers": "producer",
+    "studios": "productionCompany", "countries": "countryOfOrigin", "languages": "inLanguage",
+}
+
+
+def is_mediawiki_export(body: bytes) -> bool:
+    """A Special:Export document starts with its ``<mediawiki`` root (after an XML declaration)."""
+    return EXPORT_ROOT in body[:2048]
+
+
+def read_wiki_export(body: bytes, page_url: str) -> WikiArticle | None:
+    """The film article of an export, or None when it holds no film article."""
+    film = film_article_from_export(body, "", page_url)
+    if film is None:
+        return None
+    attributes = [
+        AttributeItem(attribute, name, page_url, "mediawiki")
+        for field_name, attribute in FIELD_ATTRIBUTES.items()
+        for name in getattr(film, field_name)
+    ]
+    sections = {"lead": "\n\n".join(film.lead), "plot": "\n\n".join(film.plot), "cast": "\n".join(film.cast)}
+    return WikiArticle(
+        title=film.display_title, year=film.year, imdb_id=None, duration_min=None,
+        sections={k: v for k, v in sections.items() if v}, attributes=attributes,
+    )

@@ -1,0 +1,189 @@
+"""Film pages and indexes of the db, review, micro, og and legacy styles (see ``demo_site.styles``).
+
+Each reproduces a markup pattern real movie sites use, with its traps: no ``identifier``,
+writers and studios under ``creator``, ``actors`` in the plural, the record's
+``dateCreated`` beside the release, escaped entities, ``itemprop`` on links, OpenGraph
+only, and facts in an old table in windows-1252.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from demo_site import paths
+from demo_site.catalog import SiteMovie
+from demo_site.pages import description, layout, things
+from demo_site.styles import FilmPage
+
+DB_SITE = "FilmBase"
+REVIEW_SITE = "Reel Reviews"
+MICRO_SITE = "Cinema Catalogue"
+OG_SITE = "StreamHouse"
+LEGACY_SITE = "Old Movie DB"
+LISTING_SIZE = 20
+
+
+def db_page(movie: SiteMovie, page: FilmPage, is_tv: bool) -> str:
+    """Database style: JSON-LD keyed by ``url``/``@id``, writers and the studio in ``creator``."""
+    art, ml = movie.article, movie.movielens
+    data = {
+        "@context": "https://schema.org",
+        "@type": "TVSeries" if is_tv else "Movie",
+        "@id": page.path,
+        "url": page.path,
+        "name": movie.title,
+        "datePublished": f"{movie.year}-06-01" if movie.year else None,
+        "dateCreated": "2019-03-14T08:00:00Z",
+        "genre": list(ml.genres) if ml else [],
+        "director": [{"@type": "Person", "name": n, "url": f"/db/name/{_slug(n)}/"} for n in (art.directors if art else ())],
+        "actor": [{"@type": "Person", "name": n, "url": f"/db/name/{_slug(n)}/"} for n in (art.starring if art else ())],
+        "creator": things("Person", art.writers if art else ()) + things("Organization", art.studios if art else ()),
+        "image": {"@type": "ImageObject", "url": paths.poster_path(movie.movie_id)},
+        "trailer": {"@type": "VideoObject", "name": f"{movie.title} trailer",
+                    "embedUrl": paths.trailer_page_path(movie.movie_id),
+                    "thumbnailUrl": paths.poster_path(movie.movie_id)},
+        "description": description(movie),
+    }
+    jsonld = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False).replace("</", "<\\/")
+    imdb = ml.imdb_id if ml else None
+    head = f'<link rel="canonical" href="{page.path}"><script type="application/ld+json">{jsonld}</script>'
+    body = f"""<section class="title-hero"><h1 data-testid="hero-title">{escape(movie.title)}</h1>
+<ul class="meta"><li>{movie.year or ""}</li><li>{"TV Series" if is_tv else "Movie"}</li></ul>
+<p data-testid="plot">{escape(description(movie))}</p>
+{f'<p class="ids">IMDb: {imdb}</p>' if imdb else ""}</section>"""
+    return layout(movie.title, body, head=head, site=DB_SITE)
+
+
+def review_page(movie: SiteMovie, page: FilmPage) -> str:
+    """Review style: the film is the review's ``itemReviewed`` inside an ``@graph``."""
+    art, ml = movie.article, movie.movielens
+    film = {
+        "@type": "Movie",
+        "name": escape(movie.title),  # double-escaped, as some CMSs write it
+        "actors": [{"@type": "Person", "name": n} for n in (art.starring if art else ())],
+        "director": {"@type": "Person", "name": art.directors[0]} if art and art.directors else None,
+        "genre": ", ".join(ml.genres) if ml else None,
+        "releasedEvent": [{"@type": "PublicationEvent", "startDate": f"{movie.year}-03-01", "location": "US"}] if movie.year else None,
+        "dateCreated": "2021-10-02",
+        "sameAs": f"https://www.themoviedb.org/movie/{ml.tmdb_id}" if ml and ml.tmdb_id else None,
+        "image": paths.poster_path(movie.movie_id),
+    }
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "@id": page.path, "name": f"Review: {movie.title}"},
+            {"@type": "Review", "itemReviewed": {k: v for k, v in film.items() if v},
+             "author": {"@type": "Person", "name": "Sam Critic"}, "datePublished": "2021-10-02",
+             "reviewRating": {"@type": "Rating", "ratingValue": 4, "bestRating": 5}},
+        ],
+    }
+    jsonld = json.dumps(graph, ensure_ascii=False).replace("</", "<\\/")
+    cast = ", ".join(art.starring[:3]) if art and art.starring else "its cast"
+    body = f"""<article class="review"><h1>Review: {escape(movie.title)}</h1>
+<p class="byline">By Sam Critic</p>
+<p>{escape(description(movie))}</p>
+<p>Our critic found {escape(movie.title)} worth seeing for {escape(cast)}, and for the way it holds together
+from the first scene to the last. It rewards a second viewing, and its pacing never drags.</p>
+</article>"""
+    return layout(f"Review: {movie.title}", body, head=f'<script type="application/ld+json">{jsonld}</script>', site=REVIEW_SITE)
+
+
+def micro_page(movie: SiteMovie, page: FilmPage, person_numbers: dict[str, int]) -> str:
+    """Microdata only; people are ``<a itemprop="director" href="person.php?id=…">Name</a>``."""
+    art, ml = movie.article, movie.movielens
+
+    def person_link(prop: str, name: str) -> str:
+        return f'<a itemprop="{prop}" href="{paths.micro_person_path(person_numbers[name])}">{escape(name)}</a>'
+
+    directors = ", ".join(person_link("director", n) for n in (art.directors if art else ()))
+    actors = ", ".join(person_link("actor", n) for n in (art.starring if art else ()))
+    genres = " ".join(f'<span itemprop="genre">{escape(g)}</span>' for g in (ml.genres if ml else ()))
+    date = f'<meta itemprop="datePublished" content="{movie.year}-01-01">' if movie.year else ""
+    body = f"""<div itemscope itemtype="http://schema.org/Movie">
+<h1 itemprop="name">{escape(movie.title)}</h1>{date}
+<link itemprop="image" href="{paths.poster_path(movie.movie_id)}">
+<p>Year: {movie.year or "unknown"} | Genres: {genres}</p>
+{f"<p>Directed by {directors}</p>" if directors else ""}
+{f"<p>With {actors}</p>" if actors else ""}
+<p itemprop="description">{escape(description(movie))}</p>
+</div>"""
+    return layout(movie.title, body, site=MICRO_SITE)
+
+
+def micro_person_page(name: str, films: list[tuple[str, str]]) -> str:
+    """A person page: a name and links to films, no film markup (a page the crawl must not count)."""
+    items = "".join(f'<li><a href="{path}">{escape(title)}</a></li>' for path, title in films)
+    body = f'<div itemscope itemtype="http://schema.org/Person"><h1 itemprop="name">{escape(name)}</h1><ul>{items}</ul></div>'
+    return layout(name, body, site=MICRO_SITE)
+
+
+def og_page(movie: SiteMovie, page: FilmPage) -> str:
+    """OpenGraph only: title with the year, poster, video and description; plot in the body."""
+    art, ml = movie.article, movie.movielens
+    title = f"{movie.title} ({movie.year})" if movie.year else movie.title
+    head = (
+        f'<meta property="og:type" content="video.movie"><meta property="og:title" content="{escape(title)}">'
+        f'<meta property="og:url" content="{page.path}"><meta property="og:image" content="{paths.poster_path(movie.movie_id)}">'
+        f'<meta property="og:video" content="{paths.trailer_path(movie.movie_id)}"><meta property="og:video:type" content="video/mp4">'
+        f'<meta property="og:description" content="{escape(description(movie))}">'
+        f'<meta property="og:site_name" content="{OG_SITE}">'
+    )
+    plot = " ".join(art.plot[:2]) if art and art.plot else ""
+    imdb = f'<p><a href="https://www.imdb.com/title/{ml.imdb_id}/">{escape(movie.title)} on IMDb</a></p>' if ml and ml.imdb_id else ""
+    body = f"""<div class="player"><h1>{escape(movie.title)}</h1>
+<p class="synopsis">{escape(description(movie))}</p>
+{f'<div class="plot"><h2>Story</h2><p>{escape(plot)}</p></div>' if plot else ""}
+{imdb}</div>"""
+    return layout(title, body, head=head, site=OG_SITE)
+
+
+def legacy_page(movie: SiteMovie, page: FilmPage, charset_in_page: bool) -> bytes:
+    """2000s HTML in windows-1252: facts in a table, no markup; charset in the page or only in the header."""
+    art, ml = movie.article, movie.movielens
+    rows = [("Year:", str(movie.year) if movie.year else "")]
+    if art and art.directors:
+        rows.append(("Director:", ", ".join(art.directors)))
+    if art and art.starring:
+        rows.append(("Cast:", ", ".join(art.starring)))
+    if ml and ml.genres:
+        rows.append(("Genre:", " / ".join(ml.genres)))
+    table = "".join(f'<tr><td class="lbl"><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>' for k, v in rows if v)
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">' if charset_in_page else ""
+    title = f"{movie.title} ({movie.year})" if movie.year else movie.title
+    html = f"""<html><head>{meta}<title>{escape(title)} - {LEGACY_SITE}</title></head>
+<body bgcolor="#ffffff"><font face="Verdana"><a href="/">Home</a> | <a href="{paths.LEGACY_INDEX}">All films</a><br>
+<center><font size="+2">{escape(movie.title)}</font></center>
+<table border="0" cellpadding="2">{table}</table>
+<p>{escape(description(movie))}</p>
+<p><i>Copyright 2003 {LEGACY_SITE}.</i></p></font></body></html>"""
+    return html.encode("cp1252", errors="xmlcharrefreplace")
+
+
+def db_chart(pages: list[FilmPage], titles: dict[str, str], page: int, n_pages: int) -> str:
+    """Numbered pages (1 2 3 …) without ``rel=next``."""
+    items = "".join(f'<li><a href="{p.path}">{escape(titles[p.movie_id])}</a></li>' for p in pages)
+    numbers = " ".join(f'<a href="{paths.db_chart_path(n)}">{n}</a>' for n in range(1, n_pages + 1))
+    return layout(f"Chart page {page}", f'<h1>Top titles</h1><ol class="chart">{items}</ol><p class="pages">{numbers}</p>', site=DB_SITE)
+
+
+def review_listing(pages: list[FilmPage], titles: dict[str, str], page: int, n_pages: int) -> str:
+    """Pagination only as ``<link rel="next">`` in the head, as many CMSs emit it."""
+    items = "".join(f'<h2><a href="{p.path}">Review: {escape(titles[p.movie_id])}</a></h2>' for p in pages)
+    head = f'<link rel="next" href="{paths.review_listing_path(page + 1)}">' if page < n_pages else ""
+    return layout(f"Reviews, page {page}", f"<h1>Latest reviews</h1>{items}", head=head, site=REVIEW_SITE)
+
+
+def micro_listing(pages: list[FilmPage], titles: dict[str, str], page: int, n_pages: int) -> str:
+    items = "".join(f'<tr><td><a href="{p.path}">{escape(titles[p.movie_id])}</a></td></tr>' for p in pages)
+    nav = f'<a href="{paths.micro_listing_path(page + 1)}">More films &raquo;</a>' if page < n_pages else ""
+    return layout(f"Catalogue page {page}", f"<h1>Catalogue</h1><table>{items}</table><p>{nav}</p>", site=MICRO_SITE)
+
+
+def simple_index(pages: list[FilmPage], titles: dict[str, str], heading: str, site: str) -> str:
+    items = "".join(f'<li><a href="{p.path}">{escape(titles[p.movie_id])}</a></li>' for p in pages)
+    return layout(heading, f"<h1>{escape(heading)}</h1><ul>{items}</ul>", site=site)
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")

@@ -1,0 +1,118 @@
+"""Which site style shows which film: the plan of every film page of the site.
+
+Real movie sites differ in layout, markup and ids, so the site shows its films in several
+styles generated from the same data, each under its own prefix:
+
+| style | looks like | markup |
+|---|---|---|
+| classic | a small film site | JSON-LD with ``identifier``, ``sameAs`` to MovieLens/IMDb/TMDb |
+| db | a film database (``/db/title/tt…/``) | JSON-LD without ``identifier``; writers in ``creator`` |
+| review | a review site | JSON-LD ``@graph`` with the film as ``itemReviewed``, ``actors``, ``releasedEvent`` |
+| micro | an older catalogue (``film.php?id=``) | microdata only, ``itemprop`` on links to person pages |
+| og | a streaming page | OpenGraph ``video.movie`` only, plot in the body |
+| legacy | a 2000s HTML site in windows-1252 | none: facts in a table, title in ``<title>`` |
+| wiki / wiki-old | Wikipedia, current and older skin | infobox, lead, Plot, Cast |
+| export | MediaWiki Special:Export | XML with wikitext |
+
+Article films always have a classic page (whose ``subjectOf`` names the article) and a wiki
+page in one of the two skins; every third one also has its Special:Export XML. Every other
+film gets one style by seed, and about a third a second one, so the crawl must merge the
+same film met on two sites. TV series appear on the db style.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from demo_site import paths
+from demo_site.catalog import SiteMovie
+from demo_site.seeded import seeded_int
+
+PAGE_STYLES = ("classic", "db", "review", "micro", "og", "legacy")
+# Facts each style states on a film page (beside title and year), for measuring the crawl.
+STYLE_FIELDS = {
+    "classic": ("genre", "director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
+    "db": ("genre", "director", "actor", "author", "productionCompany"),
+    "review": ("genre", "director", "actor"),
+    "micro": ("genre", "director", "actor"),
+    "og": (),
+    "legacy": ("genre", "director", "actor"),
+    "wiki": ("director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
+    "wiki-old": ("director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
+    "export": ("director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
+}
+STYLE_METHOD = {
+    "classic": "json-ld", "db": "json-ld", "review": "json-ld", "micro": "microdata", "og": "opengraph",
+    "legacy": "html", "wiki": "mediawiki", "wiki-old": "mediawiki", "export": "mediawiki",
+}
+
+
+@dataclass(frozen=True)
+class FilmPage:
+    """One page that shows one film: its style, path and the film's number on the site."""
+
+    style: str
+    path: str
+    movie_id: str
+    number: int  # 1-based position of the film on the site (ids of the query-string styles)
+
+    @property
+    def method(self) -> str:
+        return STYLE_METHOD[self.style]
+
+    def row(self) -> dict:
+        return asdict(self) | {"method": self.method}
+
+
+def plan_film_pages(movies: list[SiteMovie], tv_ids: set[str], seed: int) -> list[FilmPage]:
+    """Every film page of the site, in a stable order (by film, then style)."""
+    pages: list[FilmPage] = []
+    for number, movie in enumerate(movies, start=1):
+        pages += [FilmPage(style, page_path(style, movie, number), movie.movie_id, number)
+                  for style in styles_of(movie, movie.movie_id in tv_ids, seed)]
+    return pages
+
+
+def styles_of(movie: SiteMovie, is_tv: bool, seed: int) -> tuple[str, ...]:
+    if is_tv:
+        return ("db",)
+    if movie.article is not None:
+        skin = "wiki" if seeded_int(seed, "skin", movie.movie_id) % 2 == 0 else "wiki-old"
+        extra = ("export",) if seeded_int(seed, "export", movie.movie_id) % 3 == 0 else ()
+        return ("classic", skin, *extra)
+    first = PAGE_STYLES[seeded_int(seed, "style", movie.movie_id) % len(PAGE_STYLES)]
+    if movie.year is None or seeded_int(seed, "second", movie.movie_id) % 3:
+        return (first,)
+    others = [s for s in PAGE_STYLES if s != first]
+    return (first, others[seeded_int(seed, "style2", movie.movie_id) % len(others)])
+
+
+def page_path(style: str, movie: SiteMovie, number: int) -> str:
+    slug = film_slug(movie)
+    if style == "classic":
+        return paths.movie_path(movie.movie_id)
+    if style == "db":
+        return paths.db_title_path(movie.movielens.imdb_id if movie.movielens and movie.movielens.imdb_id else movie.movie_id)
+    if style == "review":
+        return paths.review_path(slug)
+    if style == "micro":
+        return paths.micro_film_path(number)
+    if style == "og":
+        return paths.og_path(f"{slug}-{number}")
+    if style == "legacy":
+        return paths.legacy_path(number)
+    assert movie.article is not None, f"{style} pages are for article films"
+    if style == "wiki":
+        return paths.article_path(movie.article.slug)
+    if style == "wiki-old":
+        return paths.old_skin_article_path(movie.article.slug)
+    return paths.export_path(movie.article.slug)
+
+
+def film_slug(movie: SiteMovie) -> str:
+    """``toy-story-1995``: lower-case ASCII words of the title, and the year."""
+    ascii_title = unicodedata.normalize("NFKD", movie.title).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-") or "film"
+    return f"{words}-{movie.year}" if movie.year else words

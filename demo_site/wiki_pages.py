@@ -1,0 +1,70 @@
+"""Wikipedia-style article pages in today's skin and in an older one, and the list of films.
+
+Current skin (2023-): ``<div class="mw-heading mw-heading2"><h2 id="Plot">Plot</h2>
+<span class="mw-editsection">…edit…</span></div>`` inside ``mw-parser-output``, infobox
+``infobox vevent`` with ``infobox-label``/``infobox-data`` cells and footnote markers.
+Older skin (MediaWiki 1.16): no ``mw-parser-output``, plain infobox cells with lists, and
+``<h2><span class="editsection">[<a>edit</a>]</span> <span class="mw-headline">Plot</span></h2>``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from demo_site import paths
+from demo_site.catalog import SiteMovie
+from demo_site.pages import INFOBOX_ROWS, layout
+from demo_site.styles import FilmPage
+
+OLD_SKIN_SITE = "Wikipedia, the free encyclopedia"
+
+
+def article_page(movie: SiteMovie, skin: str) -> str:
+    """The article of an article film; ``skin`` is ``wiki`` (current) or ``wiki-old``."""
+    art = movie.article
+    assert art is not None
+    current = skin == "wiki"
+    label_cls = ' class="infobox-label"' if current else ""
+    data_cls = ' class="infobox-data"' if current else ""
+    rows = [f'<tr><th{label_cls}>Release date</th><td{data_cls}><ul><li>{art.year}</li></ul></td></tr>'] if art.year else []
+    for label, field in INFOBOX_ROWS:
+        names = getattr(art, field)
+        if names:
+            cell = "<br>".join(escape(n) for n in names) if current else "<ul>" + "".join(f"<li>{escape(n)}</li>" for n in names) + "</ul>"
+            rows.append(f'<tr><th{label_cls} scope="row">{label}</th><td{data_cls}>{cell}<sup class="reference"><a href="#cite_note-1">[1]</a></sup></td></tr>')
+    parts = [
+        f'<table class="infobox vevent"><tbody><tr><th colspan="2" class="infobox-above summary">{escape(art.display_title)}</th></tr>{"".join(rows)}</tbody></table>',
+        *(f"<p>{escape(p)}<sup class=\"reference\">[2]</sup></p>" for p in art.lead),
+    ]
+    for heading, anchor, blocks, as_list in (("Plot", "Plot", art.plot, False), ("Cast", "Cast", art.cast, True)):
+        if not blocks:
+            continue
+        parts.append(_heading(heading, anchor, current))
+        if as_list:
+            parts.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in blocks) + "</ul>")
+        else:
+            parts.extend(f"<p>{escape(p)}</p>" for p in blocks)
+    parts.append(_heading("References", "References", current))
+    parts.append('<ol class="references"><li id="cite_note-1">Film credits. Retrieved 2020.</li></ol>')
+    parts.append(f'<p class="movie-page"><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)} on this site</a></p>')
+    heading = f'<h1 id="firstHeading" class="firstHeading mw-first-heading"><span class="mw-page-title-main">{escape(art.title)}</span></h1>'
+    content = '<div class="mw-parser-output">' if current else '<div class="mw-content-ltr" dir="ltr">'
+    body = heading + f'\n<div id="mw-content-text">{content}\n' + "\n".join(parts) + "\n</div></div>"
+    head = '<meta name="generator" content="MediaWiki 1.44.0-wmf.5">'
+    return layout(art.title, body, head=head, wikipedia=art, site="Wikipedia" if current else OLD_SKIN_SITE)
+
+
+def list_of_films(pages: list[FilmPage], titles: dict[str, str]) -> str:
+    items = "".join(f'<li><i><a href="{p.path}">{escape(titles[p.movie_id])}</a></i></li>' for p in pages)
+    body = f'<h1 id="firstHeading">List of films</h1><div class="mw-parser-output"><ul>{items}</ul></div>'
+    return layout("List of films", body, site="Wikipedia")
+
+
+def _heading(text: str, anchor: str, current: bool) -> str:
+    if current:
+        return (f'<div class="mw-heading mw-heading2"><h2 id="{anchor}">{text}</h2>'
+                f'<span class="mw-editsection"><span class="mw-editsection-bracket">[</span>'
+                f'<a href="/w/index.php?title=X&amp;action=edit&amp;section=1" title="Edit section: {text}">edit</a>'
+                f'<span class="mw-editsection-bracket">]</span></span></div>')
+    return (f'<h2><span class="editsection">[<a href="/w/index.php?title=X&amp;action=edit&amp;section=1">edit</a>]</span> '
+            f'<span class="mw-headline" id="{anchor}">{text}</span></h2>')

@@ -46,6 +46,7 @@ LABEL_XPATH = "//body//*[self::dt or self::th or self::td or self::b or self::st
 SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||·|•|\band\b|&)\s*")
 CHARACTER_RE = re.compile(r"\s+(?:as|\.\.\.|…)\s+.*$|\s*\((?:voice|uncredited|as [^)]*)\)", re.IGNORECASE)
 MAX_LABEL_CHARS = 40
+NAME_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC)\.?$")
 TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:]\s+[^-|–—]+)$")
 
 
@@ -159,7 +160,14 @@ def _split_values(element: HtmlElement) -> tuple[str, ...]:
 
 
 def _split_text(text: str) -> list[str]:
-    return [part for part in SPLIT_RE.split(text) if part]
+    """Split a list of names; a suffix like "Jr." stays with the name before it."""
+    parts: list[str] = []
+    for part in SPLIT_RE.split(text):
+        if parts and NAME_SUFFIX_RE.match(part):
+            parts[-1] += f", {part}"
+        elif part:
+            parts.append(part)
+    return parts
 
 
 def _title_from_head(html_title: str | None) -> str:

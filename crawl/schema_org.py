@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import extruct
 from lxml.html import HtmlElement
@@ -96,12 +96,15 @@ def as_list(value: Any) -> list[Any]:
 
 
 def _describes_other_page(node: dict[str, Any], page_url: str, own_urls: set[str]) -> bool:
+    """The node's ``url`` names another page (host and path differ from this page's and its canonical's)."""
     url = node.get("url")
     if isinstance(url, list):
         url = url[0] if url else None
     if not isinstance(url, str) or not url.strip():
         return False
-    return canonical_url(urljoin(page_url, url.strip())) not in own_urls
+    target = urlsplit(canonical_url(urljoin(page_url, url.strip())))
+    return all((target.netloc, target.path.rstrip("/")) != (own.netloc, own.path.rstrip("/"))
+               for own in map(urlsplit, own_urls))
 
 
 def _jsonld_nodes(tree: HtmlElement, problems: list[str]) -> Iterator[dict[str, Any]]:

@@ -59,6 +59,8 @@ class CrawlSummary:
     pages_fetched: int
     pages_by_status: dict[int, int] = field(default_factory=dict)
     pages_by_kind: dict[str, int] = field(default_factory=dict)  # movie | article | listing | other | blocked
+    pages_read: int = 0  # HTML pages parsed in this crawl
+    pages_reused: int = 0  # HTML pages whose reading was reused by content hash (unchanged)
     movies: int = 0
     movies_linked: int = 0  # movies linked to MovieLens ratings (the link rate's numerator)
     truncated: bool = False  # the crawl stopped at its page budget or time limit
@@ -90,6 +92,8 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
         movies=counts.movies,
         movies_linked=counts.movies_linked,
         truncated=stats["finish_reason"] != "finished",
+        pages_read=int(stats.get("mmkg/pages_read", 0)),
+        pages_reused=int(stats.get("mmkg/readings_reused", 0)),
         errors_by_reason=counts.errors_by_reason,
         attributes=counts.attributes,
         documents=counts.documents,

@@ -7,7 +7,9 @@ from urllib.parse import urljoin, urlsplit
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 # Query parameters that only say where a link came from; they never change the page.
-TRACKING_PARAMS = ("ref", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+TRACKING_PARAMS = (
+    "ref", "ref_", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid", "mc_cid",
+)
 
 
 def canonical_url(url: str) -> str:

@@ -6,7 +6,7 @@ from crawl.items import AttributeItem
 from crawl.wiki_article import WikiArticle
 from crawl.wikitext import film_article_from_export
 
-EXPORT_ROOT = b"<mediawiki"
+EXPORT_ROOTS = (b"<mediawiki", b"<page>")
 # FilmArticle field -> attribute.
 FIELD_ATTRIBUTES = {
     "directors": "director", "starring": "actor", "writers": "author", "producers": "producer",
@@ -15,8 +15,9 @@ FIELD_ATTRIBUTES = {
 
 
 def is_mediawiki_export(body: bytes) -> bool:
-    """A Special:Export document starts with its ``<mediawiki`` root (after an XML declaration)."""
-    return EXPORT_ROOT in body[:2048]
+    """A Special:Export document: a ``<mediawiki>`` root, or a bare ``<page>`` with a revision."""
+    head = body[:4096].lstrip()
+    return head.startswith((b"<?xml", *EXPORT_ROOTS)) and any(r in head for r in EXPORT_ROOTS) and b"<revision" in body[:65536]
 
 
 def read_wiki_export(body: bytes, page_url: str) -> WikiArticle | None:

@@ -9,6 +9,7 @@ reason, never an entity.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,10 @@ from crawl.languages import country_name, language_name
 from crawl.schema_org import as_list, types_of, work_kind
 from crawl.urls import absolute_url
 from crawl.values import (
-    ValueRejected, checked_name, clean_text, minutes_of, number_of, title_without_year, year_in_title, year_of,
+    URL_RE, ValueRejected, checked_name, clean_text, minutes_of, number_of, title_without_year, year_in_title, year_of,
 )
 
+GENRE_SPLIT_RE = re.compile(r"\s*[,|/;]\s*")
 ORGANIZATION_TYPES = {"Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness", "MovieTheater"}
 PERSON_ONLY = {"director", "actor", "cinematographer", "editor"}
 ORGANIZATION_CAN_BE = {"author", "producer"}
@@ -82,8 +84,16 @@ def read_work_node(node: dict[str, Any], method: str, page: PageContext) -> Reco
     reading = RecordReading(movie)
     for prop, attribute in SCHEMA_PROPERTIES.items():
         for value in as_list(node.get(prop)):
-            _add_value(reading, prop, attribute, value, method, page)
+            for part in _genre_list(value) if attribute == "genre" else [value]:
+                _add_value(reading, prop, attribute, part, method, page)
     return reading
+
+
+def _genre_list(value: Any) -> list[Any]:
+    """ "Animation, Family" -> two genres: sites often join them in one string."""
+    if isinstance(value, str) and not URL_RE.search(value):
+        return [part for part in GENRE_SPLIT_RE.split(value) if part.strip()]
+    return [value]
 
 
 def first_text(value: Any) -> str | None:

@@ -165,9 +165,11 @@ def _write_pages(
     people = _micro_people(film_pages, by_id)
     person_numbers = {name: n for n, name in enumerate(sorted(people), start=1)}
     article_of = {p.movie_id: p.path for p in film_pages if p.style in ("wiki", "wiki-old")}
+    export_of = {p.movie_id: p.path for p in film_pages if p.style == "export"}
     for page in film_pages:
         if page.style != "export":
-            html = _film_page(page, by_id[page.movie_id], tv_ids, faults, person_numbers, article_of.get(page.movie_id))
+            links = {"article_path": article_of.get(page.movie_id), "export_path": export_of.get(page.movie_id)}
+            html = _film_page(page, by_id[page.movie_id], tv_ids, faults, person_numbers, links)
             _write(out_dir, page.path, html if page.path != faults.challenge else _challenge_page())
     first_page = {}
     for page in film_pages:
@@ -197,9 +199,10 @@ def _write_pages(
 
 
 def _film_page(page: FilmPage, movie: SiteMovie, tv_ids: set[str], faults: FaultPlan,
-               person_numbers: dict[str, int], article_path: str | None) -> str | bytes:
+               person_numbers: dict[str, int], links: dict[str, str | None]) -> str | bytes:
+    """The page of one style; ``links`` holds the film's article and export paths (or None)."""
     if page.style == "classic":
-        return pages.detail_page(movie, movie.movie_id == faults.malformed_jsonld, article_path)
+        return pages.detail_page(movie, movie.movie_id == faults.malformed_jsonld, links["article_path"])
     if page.style == "db":
         return style_pages.db_page(movie, page, movie.movie_id in tv_ids)
     if page.style == "review":
@@ -210,7 +213,7 @@ def _film_page(page: FilmPage, movie: SiteMovie, tv_ids: set[str], faults: Fault
         return style_pages.og_page(movie, page)
     if page.style == "legacy":
         return style_pages.legacy_page(movie, page, charset_in_page=_charset_mode(page) == "page")
-    return wiki_pages.article_page(movie, page.style)
+    return wiki_pages.article_page(movie, page.style, links["export_path"])
 
 
 def _charset_mode(page: FilmPage) -> str:
@@ -237,15 +240,20 @@ def _write_paged(out_dir: Path, film_pages: list[FilmPage], titles: dict[str, st
         _write(out_dir, path_of(page), render(chunk, titles, page, n_pages))
 
 
+EXPORT_HEAD = (b'<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10" xml:lang="en">\n'
+               b"<siteinfo><sitename>Wikipedia</sitename><dbname>enwiki</dbname></siteinfo>\n")
+
+
 def _write_exports(out_dir: Path, folder: Path, movies: list[SiteMovie], film_pages: list[FilmPage]) -> None:
-    """Special:Export pages are the shared data's own XML files."""
+    """Special:Export documents: the shared data's own page XML inside the ``<mediawiki>`` root."""
     by_id = {m.movie_id: m for m in movies}
     for page in film_pages:
         article = by_id[page.movie_id].article
         if page.style == "export" and article is not None:
-            target = _file(out_dir, page.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / article.file_name, target)
+            body = (folder / article.file_name).read_bytes()
+            if not body.lstrip().startswith(b"<mediawiki"):
+                body = EXPORT_HEAD + body + b"\n</mediawiki>\n"
+            _write(out_dir, page.path, body)
 
 
 def _challenge_page() -> str:

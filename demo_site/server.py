@@ -48,6 +48,11 @@ class SiteServer:
         self._thread: threading.Thread | None = None
         self._failed_once: set[str] = set()
         self._lock = threading.Lock()
+        self.log: list[tuple[str, int, bool]] = []  # (path with query, status, conditional request?) per response
+
+    def record(self, path: str, status: int, conditional: bool) -> None:
+        with self._lock:
+            self.log.append((path, status, conditional))
 
     def fails_now(self, path: str) -> bool:
         """True the first time a fails-once page is asked for, then False (a transient 500)."""
@@ -110,6 +115,12 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: tests and crawls make thousands
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Answer, and note the answer in the server's log (tests count requests and 304s)."""
+        conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
+        self.site.record(self.path, int(code), conditional)
+        super().send_response(code, message)
 
     def _respond(self, send_body: bool) -> None:
         parts = urlsplit(self.path)

@@ -19,8 +19,9 @@ from demo_site.styles import FilmPage
 OLD_SKIN_SITE = "Wikipedia, the free encyclopedia"
 
 
-def article_page(movie: SiteMovie, skin: str) -> str:
-    """The article of an article film; ``skin`` is ``wiki`` (current) or ``wiki-old``."""
+def article_page(movie: SiteMovie, skin: str, export_path: str | None = None) -> str:
+    """The article of an article film; ``skin`` is ``wiki`` (current) or ``wiki-old``; the tools
+    menu links the article's Special:Export XML when it has one."""
     art = movie.article
     assert art is not None
     current = skin == "wiki"
@@ -47,6 +48,8 @@ def article_page(movie: SiteMovie, skin: str) -> str:
     parts.append(_heading("References", "References", current))
     parts.append('<ol class="references"><li id="cite_note-1">Film credits. Retrieved 2020.</li></ol>')
     parts.append(f'<p class="movie-page"><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)} on this site</a></p>')
+    if export_path:
+        parts.append(f'<ul id="p-tb"><li id="t-export"><a href="{export_path}">Export as XML</a></li></ul>')
     heading = f'<h1 id="firstHeading" class="firstHeading mw-first-heading"><span class="mw-page-title-main">{escape(art.title)}</span></h1>'
     content = '<div class="mw-parser-output">' if current else '<div class="mw-content-ltr" dir="ltr">'
     body = heading + f'\n<div id="mw-content-text">{content}\n' + "\n".join(parts) + "\n</div></div>"

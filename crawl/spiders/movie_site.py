@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -34,6 +35,8 @@ XML_TYPES = (b"application/xml", b"text/xml")
 GZIP_MAGIC = b"\x1f\x8b"
 PRIORITY = {"start": 30, "detail": 20, "pagination": 10, "other": 0}
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+# Links to images, video, audio, archives and office files are media, not pages.
+SKIPPED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
 class MovieSiteSpider(scrapy.Spider):
@@ -105,6 +108,7 @@ class MovieSiteSpider(scrapy.Spider):
             yield CrawlErrorItem(url, f"not an HTML page (Content-Type {content_type.decode('latin-1') or 'unknown'})")
             return
         reading = self._reading(response, url)
+        self.crawler.stats.inc_value(f"mmkg/pages_{reading.kind}")
         yield self._page_item(response, reading.kind)
         yield from self._items(reading, url, sha256_bytes(response.body))
         depth = response.meta.get("page_depth", 0) + 1
@@ -131,6 +135,7 @@ class MovieSiteSpider(scrapy.Spider):
         if cached is not None:
             self.crawler.stats.inc_value("mmkg/readings_reused")
             return cached
+        self.crawler.stats.inc_value("mmkg/pages_read")
         reading = read_page(response.body, response.text, url, response.encoding)
         if self.readings:
             self.readings.put(key, reading)
@@ -154,7 +159,10 @@ class MovieSiteSpider(scrapy.Spider):
 
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
         url = canonical_url(url)
-        if urlsplit(url).hostname != self.allowed_domains[0] or not self.rules.allows(url, depth):
+        parts = urlsplit(url)
+        if parts.hostname != self.allowed_domains[0] or parts.path.lower().endswith(SKIPPED_SUFFIXES):
+            return None
+        if not self.rules.allows(url, depth):
             return None
         priority = PRIORITY["detail"] if self.rules.is_detail(url) else PRIORITY["other"]
         return self._request(url, depth, priority)

@@ -1,159 +1,184 @@
-"""End-to-end: crawl the fixture site twice over HTTP into a real warehouse."""
+"""End-to-end: crawl the multi-style embedded site over HTTP into a real warehouse.
+
+The crawl starts from a deep page of one style (not the root) and must find every film
+page of every style and nothing else, merge films shown by two styles, link them to the
+ratings, record each fault with its reason, and on the nightly re-crawl revalidate
+everything and re-read only pages that changed.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from crawl import CrawlConfig, CrawlSummary, crawl_movie_site
-from tests.crawl.fixture_site import FixtureSite, serve, write_robots_and_sitemap, write_small_site
+from crawl.urls import canonical_url
+from demo_site import SiteConfig, SiteManifest, generate_site, serve_site
+from demo_site.paths import file_of
 from warehouse import Warehouse
 
-MOVIE_TABLES = {"pages": "url", "movies": "movie_id", "documents": "url",
-                "movie_attributes": "movie_id || attribute || value"}
+N_MOVIES = 24
+START_PATH = "/catalogue/list.php?page=1"
+CHANGED_STYLES = ("classic", "review", "legacy")
 
 
 @dataclass
 class Crawled:
-    site: FixtureSite
+    manifest: SiteManifest
+    base_url: str
     warehouse: Warehouse
     summaries: list[CrawlSummary]
-    requests: list[Counter[str]]
-    conditional: list[Counter[str]]
-    counts: list[dict[str, int]]
+    conditional: list[int]
+    changed_urls: list[str]
+    documents: list[dict[str, str]]
 
+    def url(self, path: str) -> str:
+        return canonical_url(self.base_url + path)
 
-def table_counts(warehouse: Warehouse) -> dict[str, int]:
-    with warehouse.connect() as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in MOVIE_TABLES}
+    def rows(self, sql: str, *params: object) -> list[tuple]:
+        with self.warehouse.connect() as con:
+            return con.execute(sql, list(params)).fetchall()
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory):
+def crawled(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     root = tmp_path_factory.mktemp("crawl")
-    sitemap_paths = write_small_site(root / "site")
-    with serve(root / "site") as site:
-        write_robots_and_sitemap(site, sitemap_paths)
-        warehouse = Warehouse(root / "warehouse.duckdb", root / "blobs")
-        config = CrawlConfig(start_url=site.url("/"), work_dir=root / "work")
-        result = Crawled(site, warehouse, [], [], [], [])
-        for build_id in ("build-1", "build-2"):
-            site.requests.clear()
-            site.conditional.clear()
+    manifest = generate_site(SiteConfig(data_dir=shared_data, out_dir=root / "site", n_movies=N_MOVIES, media=False))
+    warehouse = Warehouse(root / "warehouse.duckdb", root / "blobs")
+    with serve_site(root / "site") as server:
+        config = CrawlConfig(start_url=server.base_url + START_PATH, work_dir=root / "work",
+                             movielens_dir=shared_data / "movies" / "ml-latest-small")
+        result = Crawled(manifest, server.base_url, warehouse, [], [], [], [])
+        changed = [next(p for p in manifest.film_pages if p["style"] == style) for style in CHANGED_STYLES]
+        for build_id in ("build-1", "build-2", "build-3"):
+            if build_id == "build-3":  # three pages change between two nightly runs
+                for page in changed:
+                    _append_sentence(root / "site" / file_of(page["path"]))
+                result.changed_urls = [result.url(p["path"]) for p in changed]
+            server.log.clear()
             result.summaries.append(crawl_movie_site(config, warehouse, build_id))
-            result.requests.append(Counter(site.requests))
-            result.conditional.append(Counter(site.conditional))
-            result.counts.append(table_counts(warehouse))
-        yield result
+            result.conditional.append(sum(1 for path, status, conditional in server.log
+                                          if conditional and status == 304 and path != "/robots.txt"))
+            result.documents.append(dict(result.rows("SELECT url, content_sha256 FROM documents")))
+    return result
 
 
-def rows(warehouse: Warehouse, sql: str, *params: object) -> list[tuple]:
-    with warehouse.connect() as con:
-        return con.execute(sql, list(params)).fetchall()
+EDIT = (b"<p>Added in an edit: a restored cut of the film was released in cinemas, with eleven minutes of scenes "
+        b"that had been missing since its first run, a new score recording and commentary from the surviving cast, "
+        b"and the critics who saw it called it the version the director had wanted from the start.</p>")
 
 
-def test_movies_are_the_valid_detail_pages(crawled: Crawled) -> None:
-    url = crawled.site.url
-    movies = {r[0]: r for r in rows(crawled.warehouse, "SELECT movie_id, url, title, year, movielens_id, imdb_id, "
-                                    "tmdb_id, poster_url, trailer_url, article_url, page_sha256 FROM movies")}
-    assert set(movies) == {"ml1", "ml2", "ml3"}
-    toy = movies["ml1"]
-    assert toy[1:10] == (url("/movies/ml1.html"), "Toy Story", 1995, 1, "tt0114709", "862",
-                         url("/media/posters/ml1.jpg"), url("/trailers/ml1.html"), url("/wiki/Toy_Story.html"))
-    page_bytes = (crawled.site.root / "movies" / "ml1.html").read_bytes()
-    assert toy[10] == hashlib.sha256(page_bytes).hexdigest()
-    assert movies["ml2"][9] is None
+def _append_sentence(path: Path) -> None:
+    """Change a film page's text the way an edit would: a paragraph at the end of its main content."""
+    body = path.read_bytes()
+    marker = b"</main>" if b"</main>" in body else b"</body>"
+    path.write_bytes(body.replace(marker, EDIT + marker, 1))
 
 
-def test_attributes_from_jsonld_and_infobox_are_linked(crawled: Crawled) -> None:
-    found = {(m, a, v): (ext, src) for m, a, v, ext, src in rows(
-        crawled.warehouse, "SELECT movie_id, attribute, value, external_id, source_url FROM movie_attributes")}
-    url = crawled.site.url
-    assert found[("ml1", "director", "John Lasseter")] == ("nm0005124", url("/movies/ml1.html"))
-    assert found[("ml1", "actor", "Don Rickles")] == (None, url("/wiki/Toy_Story.html"))
-    assert found[("ml1", "author", "Andrew Stanton")] == (None, url("/wiki/Toy_Story.html"))
-    assert ("ml2", "genre", "Thriller") in found
-    ml1_attributes = sorted((a, v) for m, a, v in found if m == "ml1")
-    assert ml1_attributes == sorted([
-        ("genre", "Adventure"), ("genre", "Animation"), ("director", "John Lasseter"),
-        ("actor", "Tom Hanks"), ("actor", "Tim Allen"), ("actor", "Don Rickles"),
-        ("author", "Joss Whedon"), ("author", "Andrew Stanton"),
-        ("productionCompany", "Pixar Animation Studios"), ("countryOfOrigin", "United States"),
-        ("inLanguage", "English"),
-    ])
+def expected_items(crawled: Crawled) -> set[str]:
+    """Films with at least one page the crawler can read (the challenge page hides its film)."""
+    challenge = set(crawled.manifest.fault_paths("challenge"))
+    return {m["item_id"] for m in crawled.manifest.movies if any(p["path"] not in challenge for p in m["pages"])}
 
 
-def test_article_document_is_linked_to_its_movie(crawled: Crawled) -> None:
-    docs = {u: (m, k, t, h) for u, m, k, t, h in rows(
-        crawled.warehouse, "SELECT url, movie_id, kind, text, content_sha256 FROM documents")}
-    movie_id, kind, text, sha = docs[crawled.site.url("/wiki/Toy_Story.html")]
-    assert (movie_id, kind) == ("ml1", "article")
-    assert text.split("\n\n") == [
-        "Toy Story is a 1995 American animated comedy film directed by John Lasseter.",
-        "Woody, a pull-string cowboy doll, leads a group of toys.",
-        "Buzz Lightyear arrives & Woody feels replaced.",
-        "Tom Hanks as Woody\nTim Allen as Buzz Lightyear",
-    ]
-    assert sha == hashlib.sha256(text.encode()).hexdigest()
-    assert docs[crawled.site.url("/movies/ml2.html")][:3] == ("ml2", "description", "The story of movie number 2.")
-    assert len(docs) == 4
+def test_every_film_of_every_style_is_found_and_nothing_else(crawled: Crawled) -> None:
+    found = {r[0] for r in crawled.rows("SELECT movie_id FROM build_movies WHERE build_id = 'build-1'")}
+    assert found == expected_items(crawled)
+    styles = Counter(p["style"] for p in crawled.manifest.film_pages)
+    assert set(styles) == {"classic", "db", "review", "micro", "og", "legacy", "wiki", "wiki-old", "export"}
 
 
-def test_duplicates_are_fetched_once_and_robots_is_obeyed(crawled: Crawled) -> None:
-    first = crawled.requests[0]
-    assert [first[f"/movies/ml{i}.html"] for i in (1, 2, 3)] == [1, 1, 1]
-    assert first["/old/movies/ml1.html"] == 1
-    assert "/private/secret.html" not in first
-    urls = [r[0] for r in rows(crawled.warehouse, "SELECT url FROM pages")]
-    assert not [u for u in urls if "ref=" in u or "#" in u or "/old/" in u or "example.com" in u]
+def test_each_film_page_is_read_by_its_markup(crawled: Crawled) -> None:
+    sources = dict(crawled.rows("SELECT url, method FROM movie_sources"))
+    challenge = set(crawled.manifest.fault_paths("challenge"))
+    broken = {m["path"] for m in crawled.manifest.movies if not m["jsonld_ok"]}
+    expected = {crawled.url(p["path"]): ("html" if p["path"] in broken else p["method"])
+                for p in crawled.manifest.film_pages if p["path"] not in challenge}
+    assert {url: sources.get(url) for url in expected} == expected
 
 
-def test_http_errors_and_malformed_markup_are_recorded(crawled: Crawled) -> None:
-    url = crawled.site.url
-    errors = dict(rows(crawled.warehouse,
-                       "SELECT source, reason FROM errors WHERE build_id = 'build-1' AND stage = 'crawl'"))
-    assert set(errors) == {url("/movies/missing.html"), url("/movies/fail.html"), url("/movies/ml4.html")}
-    assert errors[url("/movies/missing.html")] == "HTTP 404"
-    assert errors[url("/movies/fail.html")] == "HTTP 500"
-    assert errors[url("/movies/ml4.html")].startswith("malformed JSON-LD: Expecting ',' delimiter: line 4")
-    statuses = dict(rows(crawled.warehouse, "SELECT url, status FROM pages"))
-    assert statuses[url("/movies/missing.html")] == 404
-    assert statuses[url("/movies/fail.html")] == 500
-    assert statuses[url("/movies/ml4.html")] == 200
+def test_fields_of_each_film_come_out_right(crawled: Crawled) -> None:
+    """Title, year, kind and every fact its pages state; no value that is not in the data."""
+    movies = {r[0]: r[1:] for r in crawled.rows("SELECT movie_id, title, year, kind FROM movies")}
+    found: dict[tuple[str, str], set[str]] = {}
+    for movie_id, attribute, value in crawled.rows("SELECT movie_id, attribute, value FROM movie_attributes"):
+        found.setdefault((movie_id, attribute), set()).add(value)
+    right = expected = 0
+    for film in crawled.manifest.movies:
+        if film["item_id"] not in movies:
+            continue
+        assert movies[film["item_id"]] == (film["title"], film["year"], film["kind"]), film["item_id"]
+        stated = {f for page in film["pages"] for f in page["fields"]}
+        for attribute, names in film["facts"].items():
+            got = found.get((film["item_id"], attribute), set())
+            assert got <= set(names), (film["item_id"], attribute, got - set(names))
+            if attribute in stated:
+                expected += len(names)
+                right += len(got & set(names))
+    assert expected > 100 and right == expected
+
+
+def test_the_same_film_on_two_styles_is_one_item_with_both_sources(crawled: Crawled) -> None:
+    sources = Counter(r[0] for r in crawled.rows("SELECT movie_id FROM movie_sources"))
+    challenge = set(crawled.manifest.fault_paths("challenge"))
+    multi = {m["item_id"]: len([p for p in m["pages"] if p["path"] not in challenge])
+             for m in crawled.manifest.movies if len(m["pages"]) > 1}
+    assert len(multi) >= 5
+    for item_id, n_pages in multi.items():
+        assert sources[item_id] >= n_pages, item_id
+
+
+def test_films_link_to_the_ratings_through_ids_and_title_year(crawled: Crawled) -> None:
+    linked = dict(crawled.rows("SELECT movie_id, movielens_id FROM movies"))
+    rules = Counter(r[0] for r in crawled.rows("SELECT link_rule FROM movie_sources WHERE link_rule IS NOT NULL"))
+    expected = {m["item_id"]: m["movielens_id"] for m in crawled.manifest.movies if m["item_id"] in expected_items(crawled)}
+    assert {k: linked.get(k) for k in expected} == expected
+    assert {"movielens", "imdb"} <= set(rules)
     summary = crawled.summaries[0]
-    assert (summary.pages_fetched, summary.pages_by_status) == (11, {200: 9, 404: 1, 500: 1})
-    assert (summary.movies, summary.attributes, summary.documents, summary.errors) == (3, 14, 4, 3)
+    assert summary.movies_linked == sum(1 for v in expected.values() if v is not None)
 
 
-def test_raw_pages_are_in_the_blob_store(crawled: Crawled) -> None:
-    for url, sha in rows(crawled.warehouse, "SELECT url, content_sha256 FROM pages"):
-        assert hashlib.sha256(crawled.warehouse.blobs.get(sha)).hexdigest() == sha, url
-    (sha,) = rows(crawled.warehouse, "SELECT content_sha256 FROM pages WHERE url = ?",
-                  crawled.site.url("/wiki/Toy_Story.html"))[0]
-    assert crawled.warehouse.blobs.get(sha) == (crawled.site.root / "wiki" / "Toy_Story.html").read_bytes()
+def test_faults_are_recorded_with_their_reasons(crawled: Crawled) -> None:
+    errors = dict(crawled.rows("SELECT source, reason FROM errors WHERE build_id = 'build-1' AND stage = 'crawl'"))
+    faults = {f["kind"]: f["path"] for f in crawled.manifest.faults}
+    reason_of = {kind: errors.get(crawled.url(path), "") for kind, path in faults.items()}
+    assert reason_of["http_404"] == "HTTP 404" and reason_of["http_500"] == "HTTP 500"
+    assert reason_of["challenge"].startswith("anti-bot challenge page")
+    assert reason_of["oversized"].startswith("page too large")
+    assert reason_of["non_html"].startswith("not an HTML page (Content-Type text/csv")
+    assert reason_of["malformed_jsonld"].startswith("malformed JSON-LD") and "read from html instead" in reason_of["malformed_jsonld"]
+    assert any(r.startswith("redirect loop:") for r in errors.values())
+    assert reason_of["http_500_once"] == ""  # retried, then read
+    summary = crawled.summaries[0]
+    assert not summary.truncated and summary.errors_by_reason["HTTP 404"] >= 1
 
 
-def test_second_crawl_is_idempotent_and_revalidates(crawled: Crawled) -> None:
-    first, second = crawled.summaries
-    assert {**asdict(first), "seconds": 0} == {**asdict(second), "seconds": 0}
-    assert crawled.counts[0] == crawled.counts[1]
-    for table, key in MOVIE_TABLES.items():
-        total, distinct = rows(crawled.warehouse, f"SELECT count(*), count(DISTINCT {key}) FROM {table}")[0]
+def test_unchanged_nightly_crawl_revalidates_and_rereads_nothing(crawled: Crawled) -> None:
+    first, second = crawled.summaries[:2]
+    assert first.pages_read > 0 and second.pages_read == 0 and second.pages_reused == first.pages_read
+    assert crawled.conditional[0] == 0 and crawled.conditional[1] >= first.pages_read
+    assert (second.movies, second.movies_linked, second.attributes) == (first.movies, first.movies_linked, first.attributes)
+    assert crawled.documents[1] == crawled.documents[0]
+    for table, key in {"pages": "url", "movies": "movie_id", "documents": "url", "movie_sources": "movie_id || url",
+                       "movie_attributes": "movie_id || attribute || value"}.items():
+        total, distinct = crawled.rows(f"SELECT count(*), count(DISTINCT {key}) FROM {table}")[0]
         assert total == distinct, table
-    assert rows(crawled.warehouse, "SELECT DISTINCT build_id FROM movies") == [("build-2",)]
-    by_build = rows(crawled.warehouse, "SELECT build_id, count(*) FROM errors GROUP BY build_id ORDER BY 1")
-    assert by_build == [("build-1", 3), ("build-2", 3)]
-    # The nightly path: cached pages are revalidated with conditional requests, not refetched blindly.
-    assert crawled.conditional[1]["/movies/ml1.html"] == 1
-    assert crawled.conditional[0]["/movies/ml1.html"] == 0
 
 
-def test_a_crawl_that_cannot_start_raises_with_its_log(tmp_path: Path) -> None:
-    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path / "blobs")
-    config = CrawlConfig(start_url="no-host-here", work_dir=tmp_path / "work", timeout_s=30)
-    with pytest.raises(RuntimeError, match="start_url has no host"):
-        crawl_movie_site(config, warehouse, "build-x")
+def test_three_changed_pages_are_exactly_the_ones_reread(crawled: Crawled) -> None:
+    third = crawled.summaries[2]
+    assert third.pages_read == 3
+    before, after = crawled.documents[1], crawled.documents[2]
+    changed_docs = {url.split("#")[0] for url in after if before.get(url) != after[url]}
+    assert changed_docs <= set(crawled.changed_urls) and changed_docs
+
+
+def test_bad_parameters_are_refused_before_any_request(tmp_path: Path) -> None:
+    for bad in ({"start_url": "ftp://example.org/"}, {"start_url": "no-host-here"},
+                {"start_url": "http://127.0.0.1:1/", "max_pages": 0},
+                {"start_url": "http://127.0.0.1:1/", "movielens_dir": tmp_path}):
+        with pytest.raises(ValueError):
+            CrawlConfig(work_dir=tmp_path, **bad)

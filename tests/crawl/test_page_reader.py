@@ -1,0 +1,199 @@
+"""Reading pages by content, one markup pattern of real movie sites per test.
+
+Each page below reproduces a pattern real sites use (not a copy of any page): the right
+fields must come out, and values of the wrong type must be skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crawl.page_reader import read_page
+
+PAGE = "http://127.0.0.1:9/films/page"
+
+
+def read(html: str, url: str = PAGE, encoding: str = "utf-8"):
+    return read_page(html.encode(encoding, errors="xmlcharrefreplace"), html, url, encoding)
+
+
+def attrs(reading) -> set[tuple[str, str]]:
+    return {(a.attribute, a.value) for a in reading.attributes}
+
+
+def jsonld_page(data: dict, extra_head: str = "", body: str = "") -> str:
+    return (f'<html><head><title>t</title>{extra_head}<script type="application/ld+json">{json.dumps(data)}</script>'
+            f"</head><body>{body}</body></html>")
+
+
+def test_database_style_jsonld_without_identifier() -> None:
+    """IMDb-like: id from ``url`` and the page address, writers and studio under ``creator``,
+    ``dateCreated`` (the record's date) ignored, entities decoded, codes named."""
+    data = {
+        "@context": "https://schema.org", "@type": "Movie", "url": "/title/tt0114709/", "name": "Toy Story &amp; Co",
+        "datePublished": "1995-11-22", "dateCreated": "2019-01-01", "duration": "PT1H21M",
+        "genre": ["Animation", "https://example.org/genre/comedy"], "inLanguage": "en",
+        "director": [{"@type": "Person", "url": "/name/nm0005124/", "name": "John Lasseter"}],
+        "creator": [{"@type": "Person", "name": "Joss Whedon"}, {"@type": "Organization", "name": "Pixar"}],
+        "actor": [{"@type": "Person", "name": "Tom Hanks"}, 42],
+        "aggregateRating": {"@type": "AggregateRating", "ratingValue": 4.1, "bestRating": 5, "ratingCount": 1000},
+    }
+    reading = read(jsonld_page(data), url="http://127.0.0.1:9/title/tt0114709/?ref_=fn")
+    movie = reading.movie
+    assert (movie.title, movie.year, movie.kind, movie.method) == ("Toy Story & Co", 1995, "Movie", "json-ld")
+    assert (movie.imdb_id, movie.duration_min, movie.rating_value, movie.rating_count) == ("tt0114709", 81, 8.2, 1000)
+    assert movie.record_id == "http://127.0.0.1:9/title/tt0114709/"
+    assert attrs(reading) == {("genre", "Animation"), ("inLanguage", "English"), ("director", "John Lasseter"),
+                              ("author", "Joss Whedon"), ("productionCompany", "Pixar"), ("actor", "Tom Hanks")}
+    assert next(a for a in reading.attributes if a.attribute == "director").external_id == "nm0005124"
+    reasons = dict(reading.skips)
+    assert "a URL" in reasons["genre"] and "a number (42)" in reasons["actor"]
+
+
+def test_review_style_graph_with_item_reviewed_actors_and_released_event() -> None:
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "@id": PAGE, "name": "Review"},
+        {"@type": "Review", "itemReviewed": {
+            "@type": "Movie", "name": "Beauty &amp;amp; the Beast", "actors": [{"@type": "Person", "name": "Paige O'Hara"}],
+            "releasedEvent": [{"@type": "PublicationEvent", "startDate": "1992-01-10"},
+                              {"@type": "PublicationEvent", "startDate": "1991-11-22"}],
+            "dateCreated": "2021-10-02", "sameAs": "https://www.themoviedb.org/movie/10020", "genre": "Animation, Family"}},
+    ]}
+    reading = read(jsonld_page(graph))
+    assert (reading.movie.title, reading.movie.year, reading.movie.tmdb_id) == ("Beauty & the Beast", 1991, "10020")
+    assert ("actor", "Paige O'Hara") in attrs(reading)
+
+
+def test_microdata_with_itemprop_on_links_names_people_not_urls() -> None:
+    html = """<html><body><div itemscope itemtype="http://schema.org/Movie">
+<h1 itemprop="name">Heat</h1><meta itemprop="datePublished" content="1995-12-15">
+<p>Directed by <a itemprop="director" href="/catalogue/person.php?id=7">Michael Mann</a></p>
+<span itemprop="actor" itemscope itemtype="http://schema.org/Person"><a itemprop="url" href="/p/1"><span itemprop="name">Al Pacino</span></a></span>
+<span itemprop="genre">Crime</span><link itemprop="image" href="/img/heat.jpg"></div>
+<a href="https://www.imdb.com/title/tt0113277/">on IMDb</a><a href="/catalogue/list.php?page=2">more</a></body></html>"""
+    reading = read(html)
+    assert (reading.movie.title, reading.movie.year, reading.movie.method) == ("Heat", 1995, "microdata")
+    assert reading.movie.imdb_id == "tt0113277"
+    assert attrs(reading) == {("director", "Michael Mann"), ("actor", "Al Pacino"), ("genre", "Crime")}
+    assert "http://127.0.0.1:9/catalogue/list.php?page=2" in reading.links
+
+
+def test_rdfa_movie_is_read() -> None:
+    html = """<html><body vocab="http://schema.org/"><div typeof="Movie">
+<span property="name">Casino</span><span property="datePublished">1995</span>
+<div property="director" typeof="Person"><span property="name">Martin Scorsese</span></div></div></body></html>"""
+    reading = read(html)
+    assert (reading.movie.title, reading.movie.method) == ("Casino", "rdfa")
+    assert ("director", "Martin Scorsese") in attrs(reading)
+
+
+def test_tv_series_are_kept_as_their_own_kind() -> None:
+    reading = read(jsonld_page({"@type": "TVSeries", "name": "Frozen Planet", "datePublished": "2011-10-26",
+                                "episode": [{"@type": "TVEpisode", "name": "To the Ends of the Earth"}]}))
+    assert (reading.kind, reading.movie.kind, reading.movie.title) == ("movie", "TVSeries", "Frozen Planet")
+
+
+def test_opengraph_only_page() -> None:
+    html = """<html><head><meta property="og:type" content="video.movie"><meta property="og:title" content="Jumanji (1995)">
+<meta property="og:image" content="/p/jumanji.jpg"><meta property="og:video" content="/v/jumanji.mp4">
+<meta property="og:description" content="A magic board game unleashes a jungle.">
+<meta property="video:director" content="https://example.org/people/joe-johnston"></head>
+<body><h1>Jumanji</h1></body></html>"""
+    reading = read(html)
+    movie = reading.movie
+    assert (movie.title, movie.year, movie.method) == ("Jumanji", 1995, "opengraph")
+    assert (movie.poster_url, movie.trailer_url) == ("http://127.0.0.1:9/p/jumanji.jpg", "http://127.0.0.1:9/v/jumanji.mp4")
+    assert reading.attributes == [] and "a URL" in dict(reading.skips)["video:director"]
+    assert [d.kind for d in reading.documents] == ["description"]
+
+
+def test_plain_html_facts_table_and_main_text() -> None:
+    plot = ("Ace Rothstein runs a Las Vegas casino for the mob while his oldest friend builds a criminal empire of "
+            "his own in the desert city. Their friendship, and Ace's marriage to a hustler, unravel over a decade. ") * 3
+    html = f"""<html><head><title>Casino (1995) - Old Movie DB</title></head><body><a href="/">Home</a>
+<center>Casino</center><table><tr><td><b>Director:</b></td><td>Martin Scorsese</td></tr>
+<tr><td><b>Cast:</b></td><td>Robert De Niro as Ace Rothstein, Sharon Stone, Joe Pesci</td></tr>
+<tr><td><b>Genre:</b></td><td>Crime / Drama</td></tr></table><p>{plot}</p></body></html>"""
+    reading = read(html)
+    assert (reading.movie.title, reading.movie.year, reading.movie.method) == ("Casino", 1995, "html")
+    assert attrs(reading) == {("director", "Martin Scorsese"), ("actor", "Robert De Niro"), ("actor", "Sharon Stone"),
+                              ("actor", "Joe Pesci"), ("genre", "Crime"), ("genre", "Drama")}
+    assert [d.kind for d in reading.documents] == ["page-text"] and "Las Vegas" in reading.documents[0].text
+
+
+def test_listing_of_film_summaries_is_not_a_film_page() -> None:
+    data = {"@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "item": {"@type": "Movie", "url": "/title/tt1/", "name": "A"}}]}
+    reading = read(jsonld_page(data, body='<a href="/title/tt1/">A</a><a rel="next" href="?page=2">next</a>'))
+    assert (reading.kind, reading.movie, reading.problems) == ("listing", None, [])
+    assert "http://127.0.0.1:9/title/tt1/" in reading.links
+
+
+def test_pages_without_film_markup_give_nothing_and_no_error() -> None:
+    reading = read("<html><head><title>About us</title></head><body><h1>About</h1><p>We love films.</p></body></html>")
+    assert (reading.kind, reading.movie, reading.problems, reading.skips) == ("other", None, [], [])
+
+
+def test_malformed_jsonld_is_reported_and_the_page_read_from_html_instead() -> None:
+    html = """<html><head><title>Heat (1995)</title><script type="application/ld+json">{"@type": "Movie", "name": "He</script></head>
+<body><h1>Heat</h1><dl><dt>Year</dt><dd>1995</dd><dt>Genres</dt><dd>Crime, Drama</dd></dl></body></html>"""
+    reading = read(html)
+    assert reading.movie.method == "html" and reading.movie.title == "Heat"
+    assert reading.problems and reading.problems[0].startswith("malformed JSON-LD") and "read from html instead" in reading.problems[0]
+    broken_only = read('<html><head><script type="application/ld+json">{"@type": </script></head><body>x</body></html>')
+    assert broken_only.movie is None and broken_only.problems[0].startswith("malformed JSON-LD")
+
+
+def test_work_without_a_name_is_a_reason_not_a_record() -> None:
+    reading = read(jsonld_page({"@type": "Movie", "director": {"@type": "Person", "name": "X"}}))
+    assert reading.movie is None and reading.problems == ["Movie markup has no name"]
+
+
+def test_anti_bot_challenge_page_is_blocked() -> None:
+    reading = read('<html><head><title>Just a moment...</title></head><body><script src="/cdn-cgi/challenge-platform/x.js"></script></body></html>')
+    assert reading.kind == "blocked" and "anti-bot challenge" in reading.problems[0]
+
+
+def wiki_html(current: bool) -> str:
+    if current:
+        heading = '<div class="mw-heading mw-heading2"><h2 id="{0}">{0}</h2><span class="mw-editsection">[<a>edit</a>]</span></div>'
+        wrapper = '<div class="mw-parser-output">{}</div>'
+    else:
+        heading = '<h2><span class="editsection">[<a>edit</a>]</span> <span class="mw-headline" id="{0}">{0}</span></h2>'
+        wrapper = '<div class="mw-content-ltr">{}</div>'
+    infobox = ('<table class="infobox vevent"><tr><th class="infobox-above">Toy Story</th></tr>'
+               '<tr><th class="infobox-label">Directed by</th><td class="infobox-data">John Lasseter<sup class="reference">[1]</sup></td></tr>'
+               '<tr><th>Screenplay by</th><td><ul><li>Joss Whedon</li><li>Andrew Stanton</li></ul></td></tr>'
+               '<tr><th>Starring</th><td>Tom Hanks<br>Tim Allen</td></tr><tr><th>Release date</th><td>November 22, 1995</td></tr>'
+               '<tr><th>Running time</th><td>81 minutes</td></tr><tr><th>Country</th><td>United States</td></tr></table>')
+    content = (infobox + "<p><b>Toy Story</b> is a 1995 American animated film.[2]</p>" + heading.format("Plot")
+               + "<p>Woody, a cowboy doll, feels replaced by Buzz.</p>" + heading.format("Cast")
+               + "<ul><li>Tom Hanks as Woody</li><li>Tim Allen as Buzz Lightyear</li></ul>" + heading.format("Reception")
+               + "<p>It was acclaimed.</p>" + '<a href="https://www.imdb.com/title/tt0114709/">IMDb</a>')
+    return (f'<html><head><meta name="generator" content="MediaWiki 1.44"></head><body>'
+            f'<h1 id="firstHeading">Toy Story (1995 film)</h1>{wrapper.format(content)}</body></html>')
+
+
+def test_mediawiki_articles_in_current_and_older_skins() -> None:
+    for current in (True, False):
+        reading = read(wiki_html(current), url="http://127.0.0.1:9/wiki/Toy_Story")
+        movie = reading.movie
+        assert (reading.kind, movie.title, movie.year, movie.imdb_id, movie.duration_min) == (
+            "article", "Toy Story", 1995, "tt0114709", 81), current
+        assert {d.kind: d.text for d in reading.documents} == {
+            "lead": "Toy Story is a 1995 American animated film.",
+            "plot": "Woody, a cowboy doll, feels replaced by Buzz.",
+            "cast": "Tom Hanks as Woody\nTim Allen as Buzz Lightyear",
+        }, current
+        assert attrs(reading) == {("director", "John Lasseter"), ("author", "Joss Whedon"), ("author", "Andrew Stanton"),
+                                  ("actor", "Tom Hanks"), ("actor", "Tim Allen"), ("countryOfOrigin", "United States")}
+
+
+def test_mediawiki_special_export_xml(shared_data: Path) -> None:
+    body = (shared_data / "movies" / "wikipedia-films" / "Batman (1989 film).xml").read_bytes()
+    reading = read_page(body, body.decode("utf-8"), "http://127.0.0.1:9/export/x.xml")
+    assert reading.kind == "article" and reading.movie.method == "mediawiki"
+    assert (reading.movie.title, reading.movie.year) == ("Batman", 1989)
+    assert ("director", "Tim Burton") in attrs(reading)
+    assert {d.kind for d in reading.documents} >= {"lead"}

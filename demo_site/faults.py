@@ -84,7 +84,7 @@ class FaultPlan:
 
 
 def plan_faults(movies: list[SiteMovie], db_paths: list[str], n_listing_pages: int, seed: int) -> FaultPlan:
-    """Seeded choice of distinct movies for each fault; ``movies`` are those with a classic
+    """Seeded choice of movies for each fault; ``movies`` are those with a classic
     page, ``db_paths`` the db style's film pages (for the 500-once and the challenge).
 
     The malformed JSON-LD goes to a MovieLens-only movie when there is one, so every
@@ -94,17 +94,22 @@ def plan_faults(movies: list[SiteMovie], db_paths: list[str], n_listing_pages: i
         return FaultPlan()
     order = sorted(movies, key=lambda m: seeded_int(seed, "fault", m.movie_id))
     malformed = next((m for m in order if m.article is None), order[0])
-    rest = [m.movie_id for m in order if m is not malformed]
+    rest = [m.movie_id for m in order if m is not malformed] or [malformed.movie_id]
+
+    def pick(*indexes: int) -> tuple[str, ...]:
+        """Distinct movies while there are enough, shared ones on a tiny site."""
+        return tuple(dict.fromkeys(rest[i % len(rest)] for i in indexes))
+
     db_order = sorted(db_paths, key=lambda p: seeded_int(seed, "db-fault", p))
     return FaultPlan(
         missing_on_page=1 + seeded_int(seed, "404") % n_listing_pages,
         error_on_page=1 + seeded_int(seed, "500") % n_listing_pages,
-        redirected=tuple(rest[1:3]),
-        duplicated=tuple(rest[3:5]),
+        redirected=pick(1, 2),
+        duplicated=pick(3, 4),
         malformed_jsonld=malformed.movie_id,
-        truncated_trailer=rest[0] if rest else None,
-        redirect_chain=rest[5] if len(rest) > 5 else None,
-        canonical_alias=rest[6] if len(rest) > 6 else None,
+        truncated_trailer=rest[0],
+        redirect_chain=pick(5)[0],
+        canonical_alias=pick(6)[0],
         fails_once=db_order[0] if db_order else None,
         challenge=db_order[1] if len(db_order) > 1 else None,
         site_wide=True,

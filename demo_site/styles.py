@@ -15,9 +15,10 @@ styles generated from the same data, each under its own prefix:
 | export | MediaWiki Special:Export | XML with wikitext |
 
 Article films always have a classic page (whose ``subjectOf`` names the article) and a wiki
-page in one of the two skins; every third one also has its Special:Export XML. Every other
-film gets one style by seed, and about a third a second one, so the crawl must merge the
-same film met on two sites. TV series appear on the db style.
+page in one of the two skins, alternately; every third one also has its Special:Export XML.
+The other films take the page styles in turn (from a seeded start), and every third one a
+second style too, so the crawl must merge the same film met on two sites. TV series appear
+on the db style.
 """
 
 from __future__ import annotations
@@ -69,24 +70,28 @@ class FilmPage:
 def plan_film_pages(movies: list[SiteMovie], tv_ids: set[str], seed: int) -> list[FilmPage]:
     """Every film page of the site, in a stable order (by film, then style)."""
     pages: list[FilmPage] = []
+    turns = {"article": 0, "film": 0}
     for number, movie in enumerate(movies, start=1):
-        pages += [FilmPage(style, page_path(style, movie, number), movie.movie_id, number)
-                  for style in styles_of(movie, movie.movie_id in tv_ids, seed)]
+        group = "article" if movie.article is not None else "film"
+        styles = styles_of(movie, movie.movie_id in tv_ids, turns[group], seed)
+        turns[group] += 1
+        pages += [FilmPage(style, page_path(style, movie, number), movie.movie_id, number) for style in styles]
     return pages
 
 
-def styles_of(movie: SiteMovie, is_tv: bool, seed: int) -> tuple[str, ...]:
+def styles_of(movie: SiteMovie, is_tv: bool, turn: int, seed: int) -> tuple[str, ...]:
+    """Styles of a film, given its turn among the article films or among the others: the
+    styles go round in a seeded order, so even a small site has every style."""
     if is_tv:
         return ("db",)
+    offset = seeded_int(seed, "styles") % len(PAGE_STYLES)
     if movie.article is not None:
-        skin = "wiki" if seeded_int(seed, "skin", movie.movie_id) % 2 == 0 else "wiki-old"
-        extra = ("export",) if seeded_int(seed, "export", movie.movie_id) % 3 == 0 else ()
-        return ("classic", skin, *extra)
-    first = PAGE_STYLES[seeded_int(seed, "style", movie.movie_id) % len(PAGE_STYLES)]
-    if movie.year is None or seeded_int(seed, "second", movie.movie_id) % 3:
+        skin = ("wiki", "wiki-old")[(turn + offset) % 2]
+        return ("classic", skin, "export") if turn % 3 == 0 else ("classic", skin)
+    first = PAGE_STYLES[(turn + offset) % len(PAGE_STYLES)]
+    if movie.year is None or turn % 3 != 1:
         return (first,)
-    others = [s for s in PAGE_STYLES if s != first]
-    return (first, others[seeded_int(seed, "style2", movie.movie_id) % len(others)])
+    return (first, PAGE_STYLES[(turn + offset + 2) % len(PAGE_STYLES)])
 
 
 def page_path(style: str, movie: SiteMovie, number: int) -> str:

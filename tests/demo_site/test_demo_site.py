@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -20,10 +21,17 @@ from demo_site.generate import site_fingerprint
 from demo_site.movielens import read_movielens, split_title
 from demo_site.faults import FaultPlan
 from demo_site.pages import listing_page
+from demo_site.paths import file_of
+from demo_site.style_pages import legacy_page
+from demo_site.styles import FilmPage
+from crawl.page_reader import read_page
 from crawl.wikitext import list_items, read_film_articles
+from scrapy.http import HtmlResponse
 
-N_MOVIES = 8
-FAULT_KINDS = {"http_404", "http_500", "redirect", "duplicate_url", "malformed_jsonld", "truncated_trailer"}
+N_MOVIES = 10
+FAULT_KINDS = {"http_404", "http_500", "redirect", "duplicate_url", "malformed_jsonld", "truncated_trailer",
+               "redirect_chain", "canonical_alias", "http_500_once", "challenge", "redirect_loop", "oversized", "non_html"}
+STYLES = {"classic", "db", "review", "micro", "og", "legacy", "wiki", "wiki-old", "export"}
 JSONLD = re.compile(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', re.DOTALL)
 
 
@@ -85,38 +93,61 @@ def test_manifest_counts_and_faults(manifest, site_config):
     loaded = SiteManifest.load(site_config.out_dir)
     assert loaded == manifest
     movies = manifest.movies
-    assert len(movies) == N_MOVIES == len({m["movie_id"] for m in movies})
+    films = [m for m in movies if m["kind"] == "Movie"]
+    assert len(films) == N_MOVIES and len(movies) == len({m["movie_id"] for m in movies}) == len({m["item_id"] for m in movies})
+    assert {m["kind"] for m in movies} == {"Movie", "TVSeries"}
     article_movies = [m for m in movies if m["article_path"]]
     assert len(article_movies) == round(N_MOVIES / 3)
     assert any(m["movielens_id"] is not None for m in article_movies), "a tiny site keeps a matched article"
-    assert len(manifest.articles) == len(article_movies)
     assert {f["kind"] for f in manifest.faults} == FAULT_KINDS
     malformed = [f["movie_id"] for f in manifest.faults if f["kind"] == "malformed_jsonld"]
     assert [m["movie_id"] for m in movies if not m["jsonld_ok"]] == malformed
     for movie in movies:
-        assert movie["path"] == f"/movies/{movie['movie_id']}.html"
-        for key in ("path", "trailer_path", "poster_path", "trailer_page_path"):
+        assert movie["path"] == movie["pages"][0]["path"]
+        for page in movie["pages"]:
+            assert (site_config.out_dir / file_of(page["path"])).is_file(), page["path"]
+        for key in ("trailer_path", "poster_path", "trailer_page_path"):
             assert (site_config.out_dir / movie[key].lstrip("/")).is_file(), movie[key]
-    assert len({m["trailer_path"] for m in movies}) == N_MOVIES
+        if movie["article_path"]:
+            assert {"classic"} < {p["style"] for p in movie["pages"]} and {"wiki", "wiki-old"} & {p["style"] for p in movie["pages"]}
+    assert len({m["trailer_path"] for m in movies}) == len(movies)
 
 
-def test_robots_and_sitemap_use_absolute_urls_from_host(server, manifest):
+def test_films_are_spread_over_every_style_and_some_over_two(manifest):
+    styles = {p["style"] for p in manifest.film_pages}
+    assert styles == STYLES
+    two_page_styles = [m for m in manifest.movies if m["article_path"] is None and len(m["pages"]) == 2]
+    assert two_page_styles, "some films appear on two sites"
+
+
+def test_robots_and_sitemaps_use_absolute_urls_from_host(server, manifest):
     status, headers, body = fetch(server.base_url + "/robots.txt")
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
     assert "Disallow: /private/" in body.decode()
-    assert f"Sitemap: {server.base_url}/sitemap.xml" in body.decode()
-    status, headers, body = fetch(server.base_url + "/sitemap.xml")
+    assert f"Sitemap: {server.base_url}/sitemap-index.xml" in body.decode()
+    status, headers, body = fetch(server.base_url + "/sitemap-index.xml")
+    assert status == 200 and re.findall(r"<loc>(.*?)</loc>", body.decode()) == [
+        server.base_url + "/sitemaps/classic.xml", server.base_url + "/sitemaps/db.xml.gz"]
+    status, headers, body = fetch(server.base_url + "/sitemaps/classic.xml")
     assert status == 200 and headers["Content-Type"] == "application/xml"
-    locations = re.findall(r"<loc>(.*?)</loc>", body.decode())
-    expected = [server.base_url + m["path"] for m in manifest.movies] + [server.base_url + a for a in manifest.articles]
-    assert locations == expected
-    _, _, other_host = fetch(server.base_url + "/sitemap.xml", {"Host": "movies.example:8080"})
+    expected = [server.base_url + p["path"] for p in manifest.film_pages if p["style"] in ("classic", "wiki")]
+    assert re.findall(r"<loc>(.*?)</loc>", body.decode()) == expected
+    status, headers, body = fetch(server.base_url + "/sitemaps/db.xml.gz")
+    db = gzip.decompress(body).decode()
+    assert status == 200 and re.findall(r"<loc>(.*?)</loc>", db) == [
+        server.base_url + p["path"] for p in manifest.film_pages if p["style"] == "db"]
+    _, _, other_host = fetch(server.base_url + "/sitemaps/classic.xml", {"Host": "movies.example:8080"})
     assert "<loc>http://movies.example:8080/movies/" in other_host.decode()
 
 
-def test_detail_pages_carry_jsonld_of_their_movie(server, manifest):
-    for movie in manifest.movies:
-        status, headers, body = fetch(server.base_url + movie["path"])
+def classic_films(manifest):
+    return [m for m in manifest.movies if any(p["style"] == "classic" for p in m["pages"])]
+
+
+def test_classic_pages_carry_jsonld_of_their_movie(server, manifest):
+    for movie in classic_films(manifest):
+        path = next(p["path"] for p in movie["pages"] if p["style"] == "classic")
+        status, headers, body = fetch(server.base_url + path)
         assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
         assert int(headers["Content-Length"]) == len(body)
         raw = JSONLD.search(body.decode()).group(1)
@@ -127,7 +158,6 @@ def test_detail_pages_carry_jsonld_of_their_movie(server, manifest):
         data = json.loads(raw)
         assert data["@type"] == "Movie" and data["name"] == movie["title"] and data["identifier"] == movie["movie_id"]
         assert data["trailer"]["contentUrl"] == movie["trailer_path"]
-        assert f'<p class="description">' in body.decode()
         if movie["movielens_id"] is not None:
             assert f"https://movielens.org/movies/{movie['movielens_id']}" in data["sameAs"]
         if movie["article_path"] is None:
@@ -135,42 +165,94 @@ def test_detail_pages_carry_jsonld_of_their_movie(server, manifest):
             assert data["description"].endswith("film.")
 
 
+def test_each_style_uses_its_own_markup(server, manifest):
+    faulty = {f["path"] for f in manifest.faults}
+    pages = {}
+    for page in manifest.film_pages:
+        if page["path"] not in faulty:
+            pages.setdefault(page["style"], page["path"])
+
+    def text(style):
+        return fetch(server.base_url + pages[style])[2].decode("utf-8", errors="replace")
+    db = json.loads(JSONLD.search(text("db")).group(1))
+    assert "identifier" not in db and db["url"] == pages["db"] and "dateCreated" in db
+    review = json.loads(JSONLD.search(text("review")).group(1))
+    assert review["@graph"][1]["itemReviewed"]["@type"] == "Movie"
+    micro = text("micro")
+    assert 'itemtype="http://schema.org/Movie"' in micro and "ld+json" not in micro
+    og = text("og")
+    assert '<meta property="og:type" content="video.movie">' in og and "ld+json" not in og and "itemscope" not in og
+    legacy = text("legacy")
+    assert "ld+json" not in legacy and "og:" not in legacy and "itemscope" not in legacy and "<b>Year:</b>" in legacy
+    current, older = text("wiki"), text("wiki-old")
+    assert 'class="mw-parser-output"' in current and 'class="mw-heading mw-heading2"' in current
+    assert "mw-parser-output" not in older and '<span class="mw-headline"' in older
+    export = fetch(server.base_url + pages["export"])
+    assert export[0] == 200 and export[2].startswith(b"<mediawiki") and b"{{Infobox film" in export[2]
+
+
+def test_legacy_pages_are_windows_1252_with_the_charset_in_the_page_the_header_or_nowhere(manifest):
+    amelie = SiteMovie("ml4973", "Amélie", 2001, None, None)
+    for number, mode in ((0, "page"), (1, "header"), (2, "none")):
+        body = legacy_page(amelie, FilmPage("legacy", f"/old-site/film_{number}.htm", "ml4973", number), mode == "page")
+        assert "Amélie".encode("cp1252") in body and "Amélie".encode() not in body
+        headers = {"Content-Type": "text/html; charset=windows-1252" if mode == "header" else "text/html"}
+        assert "Amélie" in HtmlResponse("http://127.0.0.1/x", body=body, headers=headers).text, mode
+    in_header = set(manifest.legacy_charset_in_header)
+    assert in_header <= {p["path"] for p in manifest.film_pages if p["style"] == "legacy"}
+
+
 def test_matched_article_page_agrees_with_jsonld_people(server, manifest):
-    movie = next(m for m in manifest.movies if m["article_path"] and m["movielens_id"] is not None and m["jsonld_ok"])
+    movie = next(m for m in classic_films(manifest) if m["article_path"] and m["movielens_id"] is not None and m["jsonld_ok"])
     _, _, page = fetch(server.base_url + movie["path"])
     data = json.loads(JSONLD.search(page.decode()).group(1))
-    assert data["subjectOf"]["url"] == movie["article_path"]
-    assert data["director"] and all(person["@type"] == "Person" for person in data["director"])
-    status, _, article = fetch(server.base_url + movie["article_path"])
-    text = article.decode()
-    assert status == 200 and '<h1 id="firstHeading">' in text and '<table class="infobox">' in text
-    directed_by = re.search(r"<tr><th>Directed by</th><td>(.*?)</td></tr>", text).group(1).split("<br>")
-    assert [person["name"] for person in data["director"]] == directed_by
-    assert '<h2 id="Plot">Plot</h2>' in text and data["description"] in html.unescape(text)
-    assert 'href="https://en.wikipedia.org/wiki/' in text and "CC BY-SA" in text
+    article_path = next(p["path"] for p in movie["pages"] if p["style"] in ("wiki", "wiki-old"))
+    assert data["subjectOf"]["url"] == article_path
+    status, _, article = fetch(server.base_url + article_path)
+    reading = read_page(article, article.decode(), server.base_url + article_path)
+    assert status == 200 and reading.kind == "article"
+    assert [p["name"] for p in data["director"]] == [a.value for a in reading.attributes if a.attribute == "director"]
+    assert data["description"] in html.unescape(article.decode())
+    assert 'href="https://en.wikipedia.org/wiki/' in article.decode() and "CC BY-SA" in article.decode()
 
 
-def test_fault_paths_answer_404_500_and_301(server, manifest):
+def test_fault_paths_answer_as_real_sites_break(server, manifest):
     by_kind = {}
     for fault in manifest.faults:
         by_kind.setdefault(fault["kind"], []).append(fault)
     assert fetch(server.base_url + by_kind["http_404"][0]["path"])[0] == 404
     assert fetch(server.base_url + by_kind["http_500"][0]["path"])[0] == 500
+    once = server.base_url + by_kind["http_500_once"][0]["path"]
+    assert [fetch(once)[0], fetch(once)[0]] == [500, 200]
     for redirect in by_kind["redirect"]:
         status, headers, _ = fetch(server.base_url + redirect["path"])
         assert status == 301 and headers["Location"] == server.base_url + redirect["target"]
+    chain = by_kind["redirect_chain"][0]
+    status, headers, _ = fetch(server.base_url + chain["path"])
+    assert status == 302 and fetch(headers["Location"])[0] == 301
+    loop = by_kind["redirect_loop"][0]
+    assert fetch(server.base_url + loop["path"])[1]["Location"] == server.base_url + loop["target"]
+    assert fetch(server.base_url + loop["target"])[1]["Location"] == server.base_url + loop["path"]
+    alias = by_kind["canonical_alias"][0]
+    alias_body = fetch(server.base_url + alias["path"])[2]
+    assert alias_body == fetch(server.base_url + alias["target"])[2] and f'rel="canonical" href="{alias["target"]}"'.encode() in alias_body
     for duplicate in by_kind["duplicate_url"]:
         _, _, listing = fetch(server.base_url + duplicate["linked_from"])
-        assert f'href="{duplicate["path"]}"' in listing.decode() and f'href="{duplicate["target"]}"' in listing.decode()
+        assert f'href="{duplicate["path"]}"' in listing.decode()
         assert fetch(server.base_url + duplicate["path"])[2] == fetch(server.base_url + duplicate["target"])[2]
-    _, _, listing = fetch(server.base_url + by_kind["http_404"][0]["linked_from"])
-    assert f'href="{by_kind["http_404"][0]["path"]}"' in listing.decode()
+    status, _, challenge = fetch(server.base_url + by_kind["challenge"][0]["path"])
+    assert status == 200 and b"challenge-platform" in challenge
+    request = urllib.request.Request(server.base_url + by_kind["oversized"][0]["path"], method="HEAD")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert int(response.headers["Content-Length"]) > 8 * 1024 * 1024
+    status, headers, _ = fetch(server.base_url + by_kind["non_html"][0]["path"])
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert fetch(server.base_url + "/movies/not-a-movie.html")[0] == 404
     assert fetch(server.base_url + "/site_manifest.json")[0] == 404
 
 
 def test_conditional_requests_answer_304(server, manifest):
-    url = server.base_url + manifest.movies[0]["path"]
+    url = server.base_url + classic_films(manifest)[0]["path"]
     status, headers, _ = fetch(url)
     assert status == 200 and headers["ETag"] and headers["Last-Modified"]
     assert fetch(url, {"If-None-Match": headers["ETag"]})[0] == 304
@@ -180,7 +262,7 @@ def test_conditional_requests_answer_304(server, manifest):
 
 def test_media_are_real_poster_and_video(server, manifest, tmp_path):
     truncated = next(f["movie_id"] for f in manifest.faults if f["kind"] == "truncated_trailer")
-    movie = next(m for m in manifest.movies if m["movie_id"] != truncated)
+    movie = next(m for m in classic_films(manifest) if m["movie_id"] != truncated)
     status, headers, poster = fetch(server.base_url + movie["poster_path"])
     assert status == 200 and headers["Content-Type"] == "image/jpeg"
     (tmp_path / "p.jpg").write_bytes(poster)

@@ -1,134 +1,99 @@
-"""Benchmark of the crawl stage on a generated loopback site (~300 detail pages).
+"""Benchmark of the crawl stage on the multi-style embedded site, against baselines of the same run.
 
-Figures are ratios against baselines measured in the same run:
-  * crawl: the Scrapy spider in its subprocess, end to end (parse + blob store + DuckDB load),
-    against sequential ``urllib.request`` fetches of the same URLs (fetch only, no parsing);
-  * load: the DuckDB ``read_json`` + Arrow bulk loader against row-by-row INSERTs of the same feed.
-Run: .venv/bin/python bench/bench_crawl.py
+Figures (each a ratio against a baseline measured in this run, the machine being noisy):
+  * full crawl, end to end (spider, parsing, blob store, linking, DuckDB load): pages/s
+    against ``scrapy bench`` (Scrapy's own loopback benchmark, no parsing) on this machine;
+  * reading a page: pages without any film markup (plain HTML facts, non-film pages) against
+    pages with JSON-LD, mean milliseconds per page in-process;
+  * nightly re-crawl of the unchanged site against the first crawl (wall time).
+Run: .venv/bin/python bench/bench_crawl.py [--n-movies 9742]   (9742 = all of ml-latest-small)
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import argparse
+import re
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from crawl import CrawlConfig, crawl_movie_site  # noqa: E402
-from crawl.loader import load_feed  # noqa: E402
-from tests.crawl.fixture_site import serve, write_generated_site, write_robots_and_sitemap  # noqa: E402
+from crawl.page_reader import read_page  # noqa: E402
+from demo_site import SiteConfig, generate_site, serve_site  # noqa: E402
+from demo_site.paths import file_of  # noqa: E402
+from mmkg.settings import Settings  # noqa: E402
 from warehouse import Warehouse  # noqa: E402
 
-N_MOVIES = 300
-FEED_COPIES = 1  # the load benchmark repeats the feed (with distinct keys) to get a few thousand rows
+SCRAPY_BENCH_RE = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\)")
+READ_SAMPLE = 300
 
 
-def fetch_sequentially(urls: list[str]) -> float:
-    """The naive crawler: one ``urllib.request`` GET after another; returns seconds."""
+def scrapy_bench_pages_per_second(seconds: int = 20) -> float:
+    """The best one-minute rate ``scrapy bench`` logs, in pages/s."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}", "-s", "LOGSTATS_INTERVAL=2"],
+        capture_output=True, text=True, cwd=ROOT, timeout=seconds + 120,
+    )
+    rates = [int(m.group(2)) for m in SCRAPY_BENCH_RE.finditer(result.stderr + result.stdout)]
+    if not rates:
+        raise RuntimeError(f"scrapy bench printed no rate:\n{result.stderr[-2000:]}")
+    return max(rates) / 60
+
+
+def mean_read_ms(site_dir: Path, paths: list[str], encoding: str) -> float:
+    bodies = [(site_dir / file_of(p)).read_bytes() for p in paths]
     started = time.perf_counter()
-    for url in urls:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            response.read()
-    return time.perf_counter() - started
-
-
-def spider_startup_seconds() -> float:
-    """Fixed cost of every crawl: a fresh interpreter importing Scrapy and the project (``--help``)."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "crawl.run_spider", "--help"], check=True,
-                   stdout=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent)
-    return time.perf_counter() - started
-
-
-def replicated_feed(feed: Path, target: Path, copies: int) -> int:
-    """Write ``copies`` of the feed with distinct URLs and ids; returns the number of lines."""
-    lines = feed.read_text(encoding="utf-8").splitlines()
-    keys = ("url", "movie_id", "source_url", "source", "article_url")
-    with target.open("w", encoding="utf-8") as out:
-        for copy in range(copies):
-            for line in lines:
-                record = json.loads(line)
-                for key in keys:
-                    if record.get(key):
-                        record[key] = f"{record[key]}#{copy}"
-                out.write(json.dumps(record) + "\n")
-    return len(lines) * copies
-
-
-def insert_row_by_row(warehouse: Warehouse, feed: Path, build_id: str) -> float:
-    """The naive loader: one INSERT per feed item (pages, movies, attributes, documents, errors)."""
-    columns = {
-        "page": ("pages", ["url", "status", "kind", "content_sha256", "content_type", "etag", "last_modified", "fetched_at"]),
-        "movie": ("movies", ["movie_id", "url", "title", "year", "description", "movielens_id", "imdb_id", "tmdb_id",
-                             "poster_url", "trailer_url", "article_url", "page_sha256"]),
-        "attribute": ("movie_attributes", ["movie_id", "attribute", "value", "external_id", "source_url"]),
-        "document": ("documents", ["url", "movie_id", "kind", "text"]),
-        "error": ("errors", ["source", "reason"]),
-    }
-    started = time.perf_counter()
-    with warehouse.transaction() as con:
-        for line in feed.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            table, names = columns[record["item_type"]]
-            values = [record.get(n) for n in names]
-            if table == "documents":
-                names, values = names + ["content_sha256"], values + [hashlib.sha256(record["text"].encode()).hexdigest()]
-            if table == "errors":
-                names, values = names + ["stage"], values + ["crawl"]
-            placeholders = ", ".join("?" for _ in range(len(names) + 1))
-            con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(names)}, build_id) VALUES ({placeholders})",
-                        [*values, build_id])
-    return time.perf_counter() - started
-
-
-def bulk_load(warehouse: Warehouse, feed: Path, build_id: str) -> float:
-    started = time.perf_counter()
-    with warehouse.transaction() as con:
-        load_feed(con, feed, build_id)
-    return time.perf_counter() - started
+    for path, body in zip(paths, bodies):
+        read_page(body, body.decode(encoding, errors="replace"), "http://127.0.0.1:1" + path, encoding)
+    return (time.perf_counter() - started) * 1000 / max(1, len(bodies))
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-movies", type=int, default=9742, help="films on the site (default: all of ml-latest-small)")
+    args = parser.parse_args()
+    settings = Settings.from_env()
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         root = Path(tmp)
-        sitemap_paths = write_generated_site(root / "site", N_MOVIES)
-        with serve(root / "site") as site:
-            write_robots_and_sitemap(site, sitemap_paths)
-            warehouse = Warehouse(root / "warehouse.duckdb", root / "blobs")
-            cold = CrawlConfig(start_url=site.url("/"), work_dir=root / "work", use_http_cache=True)
-            summary = crawl_movie_site(cold, warehouse, "bench-1")
-            with warehouse.connect() as con:
-                urls = [u for (u,) in con.execute("SELECT url FROM pages ORDER BY url").fetchall()]
-            baseline_s = fetch_sequentially(urls)
-            warm = crawl_movie_site(cold, warehouse, "bench-2")  # same cache: conditional requests, 304s
+        started = time.perf_counter()
+        manifest = generate_site(SiteConfig(data_dir=settings.data_dir, out_dir=root / "site", n_movies=args.n_movies, media=False))
+        print(f"site: {len(manifest.movies)} films on {len(manifest.film_pages)} film pages, generated in "
+              f"{time.perf_counter() - started:.0f} s")
 
-        pages = summary.pages_fetched
-        print(f"site: {N_MOVIES} detail pages, {pages} pages crawled, {summary.movies} movies, "
-              f"{summary.attributes} attributes, {summary.documents} documents, {summary.errors} errors")
-        print(f"baseline urllib sequential fetch : {baseline_s:6.2f} s  {len(urls) / baseline_s:7.1f} pages/s (fetch only)")
-        print(f"scrapy crawl, cold, end to end   : {summary.seconds:6.2f} s  {pages / summary.seconds:7.1f} pages/s")
-        print(f"scrapy crawl, revalidated (304)  : {warm.seconds:6.2f} s  {warm.pages_fetched / warm.seconds:7.1f} pages/s")
-        base_rate = len(urls) / baseline_s
-        startup_s = spider_startup_seconds()
-        print(f"spider start-up (fixed per crawl): {startup_s:6.2f} s; cold crawl without it: "
-              f"{pages / (summary.seconds - startup_s):7.1f} pages/s")
-        print(f"ratio crawl/baseline pages/s     : cold {pages / summary.seconds / base_rate:.2f}x, "
-              f"revalidated {warm.pages_fetched / warm.seconds / base_rate:.2f}x  (>1 = faster than baseline)")
+        by_style: dict[str, list[str]] = {}
+        for page in manifest.film_pages:
+            by_style.setdefault(page["style"], []).append(page["path"])
+        faulty = {f["path"] for f in manifest.faults}
+        jsonld = [p for p in by_style["db"] + by_style["classic"] if p not in faulty][:READ_SAMPLE]
+        plain = [p for p in by_style["legacy"] if p not in faulty][:READ_SAMPLE // 2]
+        others = [p for p in ("/index.html", "/credits.html", "/old-site/index.htm")]
+        jsonld_ms = mean_read_ms(root / "site", jsonld, "utf-8")
+        plain_ms = mean_read_ms(root / "site", plain, "cp1252")
+        other_ms = mean_read_ms(root / "site", others * 20, "utf-8")
+        print(f"read a page: JSON-LD {jsonld_ms:.2f} ms ({len(jsonld)} pages); no markup, film facts in HTML "
+              f"{plain_ms:.2f} ms ({len(plain)}); no markup, not a film page {other_ms:.2f} ms")
+        print(f"ratio no-markup / JSON-LD page: {plain_ms / jsonld_ms:.2f}x (film facts), "
+              f"{other_ms / jsonld_ms:.2f}x (non-film)  (target <= 2x)")
 
-        feed = root / "work" / "crawl-bench-1.jsonl"
-        big_feed = root / "feed-x.jsonl"
-        n_items = replicated_feed(feed, big_feed, FEED_COPIES)
-        row_s = insert_row_by_row(Warehouse(root / "rows.duckdb", root / "blobs"), big_feed, "bench-rows")
-        bulk_s = bulk_load(Warehouse(root / "bulk.duckdb", root / "blobs"), big_feed, "bench-bulk")
-        print(f"load {n_items} feed items: row-by-row INSERT {row_s:.3f} s ({n_items / row_s:,.0f} items/s), "
-              f"bulk read_json+Arrow {bulk_s:.3f} s ({n_items / bulk_s:,.0f} items/s)")
-        print(f"ratio bulk vs row-by-row         : {row_s / bulk_s:.1f}x faster")
+        warehouse = Warehouse(root / "warehouse.duckdb", root / "blobs")
+        with serve_site(root / "site") as server:
+            config = CrawlConfig(start_url=server.base_url + "/", work_dir=root / "work", max_pages=100_000,
+                                 timeout_s=3000, movielens_dir=settings.movies_dir / "ml-latest-small")
+            first = crawl_movie_site(config, warehouse, "bench-1")
+            second = crawl_movie_site(config, warehouse, "bench-2")
+        bench_rate = scrapy_bench_pages_per_second()
+        rate = first.pages_fetched / first.seconds
+        print(f"full crawl: {first.pages_fetched} pages, {first.movies} items ({first.movies_linked} linked to ratings), "
+              f"{first.pages_read} pages read, {first.seconds:.1f} s, {rate:.1f} pages/s end to end")
+        print(f"scrapy bench on this machine: {bench_rate:.1f} pages/s")
+        print(f"ratio full crawl / scrapy bench: {rate / bench_rate:.2f}x  (target >= 0.5x)")
+        print(f"re-crawl unchanged: {second.seconds:.1f} s, {second.pages_read} pages read, "
+              f"{second.pages_reused} reused; ratio re-crawl / first crawl: {second.seconds / first.seconds:.2f}x  (target <= 0.2x)")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ CHALLENGE_MARKERS = (
     "_incapsula_resource", "px-captcha", "captcha-delivery.com", "datadome", "g-recaptcha", "h-captcha",
     "please enable javascript and cookies", "verify you are human", "are you a robot",
 )
-CHALLENGE_MAX_BYTES = 200_000
+CHALLENGE_MAX_BYTES = 100_000
 # Extra text beyond the description that makes the main text worth a document of its own.
 MAIN_TEXT_EXTRA_CHARS = 200
 
@@ -58,9 +58,6 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     url = canonical_url(page_url)
     if is_mediawiki_export(body):
         return _article_reading(read_wiki_export(body, url), url, [])
-    lowered = text[:CHALLENGE_MAX_BYTES].lower() if len(body) < CHALLENGE_MAX_BYTES else ""
-    if marker := next((m for m in CHALLENGE_MARKERS if m in lowered), None):
-        return PageReading("blocked", problems=[f"anti-bot challenge page ({marker!r}): the site refused the crawler"])
     tree = _parse(body, text, encoding)
     if tree is None:
         return PageReading("other", problems=["unparseable HTML"])
@@ -91,6 +88,8 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
             return reading
         record = read_opengraph(og, context) or read_html_facts(tree, context)
     if record is None:
+        if marker := _challenge_marker(body, text):
+            return PageReading("blocked", problems=[f"anti-bot challenge page ({marker!r}): the site refused the crawler"])
         kind = "listing" if scan.has_summaries or tree.xpath("boolean(//a[@rel='next'] | //link[@rel='next'])") else "other"
         return PageReading(kind, problems=problems, links=links)
     if problems:
@@ -99,6 +98,14 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     movie = _fill_from(record.movie, opengraph.movie) if opengraph else record.movie
     documents = _documents(movie, url, main_text(tree, url))
     return PageReading("movie", movie, record.attributes, documents, problems, record.skips, links)
+
+
+def _challenge_marker(body: bytes, text: str) -> str | None:
+    """A bot-wall marker on a small page that has no film: a 200 that is not the page asked for."""
+    if len(body) >= CHALLENGE_MAX_BYTES:
+        return None
+    lowered = text.lower()
+    return next((m for m in CHALLENGE_MARKERS if m in lowered), None)
 
 
 def _article_reading(article: WikiArticle | None, url: str, links: list[str]) -> PageReading:

@@ -2,7 +2,8 @@
 
 A URL is followed when it is on the crawled site, matches ``follow`` (or ``follow`` is
 empty), matches no ``deny`` pattern and lies within ``max_depth`` hops; URLs matching
-``detail`` are fetched before the rest, so a page budget is spent on film pages first.
+``detail`` are fetched before the rest, so a page budget is spent on film pages first;
+``pagination`` links do not add a hop, so a listing of any length is read to its end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 BUILT_IN = Path(__file__).with_name("site_rules.toml")
-KEYS = {"max_depth", "follow", "deny", "detail"}
+KEYS = {"max_depth", "follow", "deny", "detail", "pagination"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SiteRules:
     follow: tuple[re.Pattern[str], ...]
     deny: tuple[re.Pattern[str], ...]
     detail: tuple[re.Pattern[str], ...]
+    pagination: tuple[re.Pattern[str], ...]
 
     def allows(self, url: str, depth: int) -> bool:
         target = _path_and_query(url)
@@ -37,6 +39,10 @@ class SiteRules:
     def is_detail(self, url: str) -> bool:
         target = _path_and_query(url)
         return any(p.search(target) for p in self.detail)
+
+    def is_pagination(self, url: str) -> bool:
+        target = _path_and_query(url)
+        return any(p.search(target) for p in self.pagination)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ def _compile(table: dict[str, Any], host: str) -> SiteRules:
     depth = table.get("max_depth", 8)
     if not isinstance(depth, int) or depth < 0:
         raise ValueError(f"site rules for {host or 'default'}: max_depth must be an integer >= 0, got {depth!r}")
-    return SiteRules(depth, patterns("follow"), patterns("deny"), patterns("detail"))
+    return SiteRules(depth, patterns("follow"), patterns("deny"), patterns("detail"), patterns("pagination"))
 
 
 def _path_and_query(url: str) -> str:

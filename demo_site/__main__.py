@@ -9,6 +9,8 @@ from pathlib import Path
 from demo_site import SiteConfig, generate_site, serve_site
 from mmkg.settings import Settings
 
+FULL_SIZE = 9742  # the movies of ml-latest-small
+
 
 def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_env()
@@ -22,6 +24,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="the shared data folder with movies/ and media/ (default: MMKG_DATA or ../shared/data)")
     parser.add_argument("--n-movies", type=int, default=200,
                         help="number of movies on the site: Wikipedia films first, then the most rated (default: 200)")
+    parser.add_argument("--full", action="store_true",
+                        help="every movie of ml-latest-small (9,742 films, over 13,000 film pages)")
+    parser.add_argument("--no-media", action="store_true", help="leave out posters and trailers (a crawl-only site)")
     parser.add_argument("--seed", type=int, default=7, help="seed for posters, sounds and faults (default: 7)")
     parser.add_argument("--no-faults", action="store_true",
                         help="leave out the 404/500 links, redirects, duplicate URLs, malformed JSON-LD and truncated trailer")
@@ -33,14 +38,15 @@ def main(argv: list[str] | None = None) -> None:
     config = SiteConfig(
         data_dir=args.data_dir,
         out_dir=args.out,
-        n_movies=args.n_movies,
+        n_movies=FULL_SIZE if args.full else args.n_movies,
         seed=args.seed,
         faults=not args.no_faults,
         trailer_seconds=args.trailer_seconds,
+        media=not args.no_media,
     )
     manifest = generate_site(config)
-    print(f"site: {len(manifest.movies)} movies, {len(manifest.articles)} articles, "
-          f"{len(manifest.faults)} faults in {args.out}", flush=True)  # fmt: skip
+    print(f"site: {len(manifest.movies)} movies on {len(manifest.film_pages)} film pages, {len(manifest.articles)} "
+          f"current-skin articles, {len(manifest.faults)} faults in {args.out}", flush=True)  # fmt: skip
     if args.generate_only:
         return
     with serve_site(args.out, port=args.port) as server:

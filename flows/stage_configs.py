@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from crawl import CrawlConfig
 from demo_site import SiteConfig
@@ -31,8 +33,9 @@ class StageConfigs:
 
     def crawl(self, start_url: str, settings: Settings, options: BuildOptions) -> CrawlConfig:
         """A method, not a field: the start URL is known only once the site is being served."""
+        rules = os.environ.get("MMKG_SITE_RULES")
         return CrawlConfig(start_url=start_url, work_dir=settings.work_dir / "crawl", max_pages=options.max_pages,
-                           movielens_dir=settings.movies_dir / "ml-latest-small")
+                           movielens_dir=settings.movies_dir / "ml-latest-small", site_rules=Path(rules) if rules else None)
 
 
 def stage_configs(options: BuildOptions, settings: Settings) -> StageConfigs:

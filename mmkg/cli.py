@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(stage, help=f"run only the {stage} stage against the warehouse")
         sub.add_argument("--build-id", default="manual", help="build id to tag rows with (default: %(default)s)")
         if stage == "crawl":
-            sub.add_argument("--start-url", required=True, help="site to crawl, e.g. http://127.0.0.1:8000/")
+            sub.add_argument("--start-url", required=True,
+                             help="any page of the site to crawl, e.g. http://127.0.0.1:8000/films/ (link rules: "
+                                  "crawl/site_rules.toml, plus your own file named by MMKG_SITE_RULES)")
         if stage == "train":
             sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
             sub.add_argument("--epochs", type=int, default=10, help="most training epochs per model (default: %(default)s)")

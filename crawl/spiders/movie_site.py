@@ -111,9 +111,9 @@ class MovieSiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"mmkg/pages_{reading.kind}")
         yield self._page_item(response, reading.kind)
         yield from self._items(reading, url, sha256_bytes(response.body))
-        depth = response.meta.get("page_depth", 0) + 1
+        depth = response.meta.get("page_depth", 0)
         for link in reading.links:
-            if request := self._follow(link, depth):
+            if request := self._follow(link, depth if self.rules.is_pagination(link) else depth + 1):
                 yield request
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
@@ -164,7 +164,8 @@ class MovieSiteSpider(scrapy.Spider):
             return None
         if not self.rules.allows(url, depth):
             return None
-        priority = PRIORITY["detail"] if self.rules.is_detail(url) else PRIORITY["other"]
+        kind = "detail" if self.rules.is_detail(url) else "pagination" if self.rules.is_pagination(url) else "other"
+        priority = PRIORITY[kind]
         return self._request(url, depth, priority)
 
     def _request(self, url: str, depth: int, priority: int) -> scrapy.Request:

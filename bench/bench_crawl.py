@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from crawl import CrawlConfig, crawl_movie_site  # noqa: E402
 from crawl.page_reader import read_page  # noqa: E402
 from demo_site import SiteConfig, generate_site, serve_site  # noqa: E402
+from demo_site.crawl_score import format_scores, score_crawl  # noqa: E402
 from demo_site.paths import file_of  # noqa: E402
 from mmkg.settings import Settings  # noqa: E402
 from warehouse import Warehouse  # noqa: E402
@@ -86,8 +87,10 @@ def main() -> None:
                                  timeout_s=3000, movielens_dir=settings.movies_dir / "ml-latest-small")
             first = crawl_movie_site(config, warehouse, "bench-1")
             second = crawl_movie_site(config, warehouse, "bench-2")
+            print(format_scores(score_crawl(manifest, root / "work" / "crawl-bench-1.jsonl", server.base_url)))
         bench_rate = scrapy_bench_pages_per_second()
         rate = first.pages_fetched / first.seconds
+        print(f"link rate: {first.movies_linked} / {first.movies} items = {first.movies_linked / max(1, first.movies):.3f}")
         print(f"full crawl: {first.pages_fetched} pages, {first.movies} items ({first.movies_linked} linked to ratings), "
               f"{first.pages_read} pages read, {first.seconds:.1f} s, {rate:.1f} pages/s end to end")
         print(f"scrapy bench on this machine: {bench_rate:.1f} pages/s")

@@ -31,7 +31,7 @@ class SiteManifest:
     """What a generated site holds (``site_manifest.json``), read by the server and tests.
 
     ``movies`` rows: movie_id (the site's), item_id (the id the crawl should give the film),
-    kind, path (its first page), pages (style, path, method, fields of each page showing it),
+    kind, path (its first page), pages (style, path, method, fields and title of each page showing it),
     title, year, genres, facts (attribute -> names the data has), movielens_id, imdb_id,
     tmdb_id, article_path, trailer_path, trailer_page_path, poster_path, poster_source,
     audio_source, jsonld_ok. ``faults`` rows: kind, path and, where it applies, target,

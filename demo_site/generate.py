@@ -24,7 +24,7 @@ from demo_site.credits import read_media_credits
 from demo_site.faults import FaultPlan, plan_faults
 from demo_site.movielens import read_movielens
 from demo_site.posters import pick_image, write_poster
-from demo_site.styles import STYLE_FIELDS, FilmPage, plan_film_pages
+from demo_site.styles import ARTICLE_STYLES, STYLE_FIELDS, FilmPage, plan_film_pages
 from demo_site.trailers import make_trailer, plan_trailer
 
 _TRAILER_WORKERS = 2
@@ -278,8 +278,8 @@ def _manifest_row(movie: SiteMovie, faults: FaultPlan, sources: tuple[str, str],
         "item_id": expected_item_id(movie, own[0].path),
         "kind": "TVSeries" if is_tv else "Movie",
         "path": own[0].path,
-        "pages": [{"style": p.style, "path": p.path, "method": p.method, "fields": list(STYLE_FIELDS[p.style])}
-                  for p in own],
+        "pages": [{"style": p.style, "path": p.path, "method": p.method, "fields": list(STYLE_FIELDS[p.style]),
+                   "title": art.display_title if art and p.style in ARTICLE_STYLES else movie.title} for p in own],
         "title": movie.title,
         "year": movie.year,
         "genres": list(ml.genres) if ml else [],

@@ -32,6 +32,7 @@ from demo_site.catalog import SiteMovie
 from demo_site.seeded import seeded_int
 
 PAGE_STYLES = ("classic", "db", "review", "micro", "og", "legacy")
+ARTICLE_STYLES = ("wiki", "wiki-old", "export")  # pages with the article's own title
 # Facts each style states on a film page (beside title and year), for measuring the crawl.
 STYLE_FIELDS = {
     "classic": ("genre", "director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),

@@ -17,6 +17,7 @@ import pytest
 from crawl import CrawlConfig, CrawlSummary, crawl_movie_site
 from crawl.urls import canonical_url
 from demo_site import SiteConfig, SiteManifest, generate_site, serve_site
+from demo_site.crawl_score import score_crawl
 from demo_site.paths import file_of
 from warehouse import Warehouse
 
@@ -34,6 +35,7 @@ class Crawled:
     conditional: list[int]
     changed_urls: list[str]
     documents: list[dict[str, str]]
+    feed_path: Path
 
     def url(self, path: str) -> str:
         return canonical_url(self.base_url + path)
@@ -51,7 +53,7 @@ def crawled(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Craw
     with serve_site(root / "site") as server:
         config = CrawlConfig(start_url=server.base_url + START_PATH, work_dir=root / "work",
                              movielens_dir=shared_data / "movies" / "ml-latest-small")
-        result = Crawled(manifest, server.base_url, warehouse, [], [], [], [])
+        result = Crawled(manifest, server.base_url, warehouse, [], [], [], [], root / "work" / "crawl-build-1.jsonl")
         changed = [next(p for p in manifest.film_pages if p["style"] == style) for style in CHANGED_STYLES]
         for build_id in ("build-1", "build-2", "build-3"):
             if build_id == "build-3":  # three pages change between two nightly runs
@@ -119,6 +121,13 @@ def test_fields_of_each_film_come_out_right(crawled: Crawled) -> None:
                 expected += len(names)
                 right += len(got & set(names))
     assert expected > 100 and right == expected
+
+
+def test_every_style_scores_full_marks_page_by_page(crawled: Crawled) -> None:
+    scores = score_crawl(crawled.manifest, crawled.feed_path, crawled.base_url)
+    assert set(scores) == {p["style"] for p in crawled.manifest.film_pages}
+    for style, score in scores.items():
+        assert (score.found, score.fields_right, score.fields_wrong) == (score.pages, score.fields_expected, 0), (style, score)
 
 
 def test_the_same_film_on_two_styles_is_one_item_with_both_sources(crawled: Crawled) -> None:

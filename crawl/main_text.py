@@ -13,10 +13,13 @@ MIN_CHARS = 80
 
 
 def main_text(tree: HtmlElement, page_url: str) -> str | None:
-    """Paragraphs of the page's main content separated by newlines, or None when there is too little."""
+    """Paragraphs of the main content, or None when there is too little.
+
+    ``fast`` skips the justext fallback: it doubled the cost of a page, and on the 52 film pages
+    of a 30-film embedded site it changed no text that is kept (one page under ``MIN_CHARS``)."""
     text = trafilatura.extract(
         tree, url=page_url, include_comments=False, include_tables=False, include_links=False,
-        include_images=False, favor_precision=True, deduplicate=False, with_metadata=False,
+        include_images=False, favor_precision=True, deduplicate=False, with_metadata=False, fast=True,
     )
     if not text or len(text) < MIN_CHARS:
         return None

@@ -40,7 +40,7 @@ SKIPPED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
 class MovieSiteSpider(scrapy.Spider):
-    """Crawl the site of ``start_url``; other hosts are never fetched."""
+    """Crawl the site of ``start_url`` (its host and subdomains, ``www.`` or not); other hosts are never fetched."""
 
     name = "movie_site"
 
@@ -51,7 +51,9 @@ class MovieSiteSpider(scrapy.Spider):
         if not host:
             raise ValueError(f"start_url has no host: {start_url!r}")
         self.start_url = start_url
-        self.allowed_domains = [host]
+        # example.org and www.example.org are one site: sites redirect from one to the other.
+        self.site_domain = host.lower().removeprefix("www.")
+        self.allowed_domains = [self.site_domain]
         self.rules = load_site_rules(Path(site_rules) if site_rules else None).for_site(host_of(start_url))
         self.readings = ReadingCache(Path(readings_dir)) if readings_dir else None
 
@@ -160,7 +162,10 @@ class MovieSiteSpider(scrapy.Spider):
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
         url = canonical_url(url)
         parts = urlsplit(url)
-        if parts.hostname != self.allowed_domains[0] or parts.path.lower().endswith(SKIPPED_SUFFIXES):
+        host = parts.hostname or ""
+        if not (host == self.site_domain or host.endswith("." + self.site_domain)):
+            return None
+        if parts.path.lower().endswith(SKIPPED_SUFFIXES):
             return None
         if not self.rules.allows(url, depth):
             return None

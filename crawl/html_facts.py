@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from crawl.identity import ExternalIds, ids_in_urls, imdb_title_in_page_url
-from crawl.items import AttributeItem, MovieItem
-from crawl.languages import country_name, language_name
-from crawl.values import (
-    SPACES_RE, ValueRejected, checked_name, clean_text, minutes_of, title_without_year, year_in_title, year_of,
-)
-from crawl.work_record import PageContext, RecordReading
+from crawl.items import MovieItem
+from crawl.values import SPACES_RE, clean_text, minutes_of, title_without_year, year_in_title, year_of
+from crawl.work_record import PageContext, RecordReading, add_named_value
 
 MIN_FACTS = 2
 # Lower-case label (without a trailing colon) -> attribute, or a literal field in LITERALS.
@@ -101,17 +98,7 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
         if attribute in LITERALS:
             continue
         for raw in fact.values:
-            try:
-                name = checked_name(CHARACTER_RE.sub("", raw))
-            except ValueRejected as exc:
-                reading.skips.append((fact.label, str(exc)))
-                continue
-            if attribute == "inLanguage":
-                name = language_name(name)
-            elif attribute == "countryOfOrigin":
-                name = country_name(name)
-            if all(a.attribute != attribute or a.value != name for a in reading.attributes):
-                reading.attributes.append(AttributeItem(attribute, name, page.url, "html"))
+            add_named_value(reading.attributes, reading.skips, fact.label, attribute, CHARACTER_RE.sub("", raw), page.url, "html")
     return reading
 
 

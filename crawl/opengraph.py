@@ -10,10 +10,10 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from crawl.identity import ExternalIds, ids_in_urls, imdb_title_in_page_url
-from crawl.items import AttributeItem, MovieItem
+from crawl.items import MovieItem
 from crawl.urls import absolute_url
-from crawl.values import ValueRejected, checked_name, clean_text, title_without_year, year_in_title, year_of
-from crawl.work_record import PageContext, RecordReading
+from crawl.values import clean_text, title_without_year, year_in_title, year_of
+from crawl.work_record import PageContext, RecordReading, add_named_value
 
 OG_KINDS = {"video.movie": "Movie", "movie": "Movie", "video.tv_show": "TVSeries", "video.episode": "TVEpisode"}
 OG_PEOPLE = {"video:director": "director", "video:actor": "actor", "video:writer": "author"}
@@ -56,12 +56,7 @@ def read_opengraph(properties: dict[str, list[str]], page: PageContext) -> Recor
     reading = RecordReading(movie)
     for prop, attribute in OG_PEOPLE.items():
         for value in properties.get(prop, []):
-            try:
-                name = checked_name(value)
-            except ValueRejected as exc:
-                reading.skips.append((prop, str(exc)))
-                continue
-            reading.attributes.append(AttributeItem(attribute, name, page.url, "opengraph"))
+            add_named_value(reading.attributes, reading.skips, prop, attribute, value, page.url, "opengraph")
     return reading
 
 

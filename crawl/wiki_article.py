@@ -17,8 +17,8 @@ from lxml.html import HtmlElement
 
 from crawl.identity import ids_in_urls
 from crawl.items import AttributeItem
-from crawl.languages import country_name, language_name
-from crawl.values import ValueRejected, checked_name, clean_text, minutes_of, year_in_title, year_of
+from crawl.values import clean_text, minutes_of, year_in_title, year_of
+from crawl.work_record import add_named_value
 
 # Infobox row label (lower case) -> attribute, or a literal in LITERAL_LABELS.
 INFOBOX_LABELS = {
@@ -120,19 +120,8 @@ def _read_row(article: WikiArticle, label: str, cell: HtmlElement, page_url: str
     if attribute is None:
         return
     for value in _cell_lines(cell):
-        if attribute == "basedOn" and value.lower().startswith("by "):
-            continue
-        try:
-            name = checked_name(value)
-        except ValueRejected as exc:
-            article.skips.append((label, str(exc)))
-            continue
-        if attribute == "inLanguage":
-            name = language_name(name)
-        elif attribute == "countryOfOrigin":
-            name = country_name(name)
-        if all(a.attribute != attribute or a.value != name for a in article.attributes):
-            article.attributes.append(AttributeItem(attribute, name, page_url, "mediawiki"))
+        if attribute != "basedOn" or not value.lower().startswith("by "):
+            add_named_value(article.attributes, article.skips, label, attribute, value, page_url, "mediawiki")
 
 
 def _cell_lines(cell: HtmlElement) -> list[str]:

@@ -142,19 +142,26 @@ def _add_value(reading: RecordReading, prop: str, attribute: str, value: Any, me
         raw = value
         if isinstance(raw, str) and (text := page.link_texts.get((prop, absolute_url(page.url, raw.strip()) or ""))):
             raw = text  # microdata itemprop on a link: the value is the href, the name its text
+    add_named_value(reading.attributes, reading.skips, where, attribute, raw, page.url, method, external)
+
+
+def add_named_value(
+    attributes: list[AttributeItem], skips: list[tuple[str, str]], field_name: str, attribute: str, raw: Any,
+    source_url: str, method: str, external_id: str | None = None,
+) -> None:
+    """Keep a value that names a thing, once (languages and countries by their English names),
+    or record in ``skips`` why it cannot be one."""
     try:
         name = checked_name(raw)
     except ValueRejected as exc:
-        reading.skips.append((where, str(exc)))
+        skips.append((field_name, str(exc)))
         return
     if attribute == "inLanguage":
         name = language_name(name)
     elif attribute == "countryOfOrigin":
         name = country_name(name)
-    if all(a.attribute != attribute or a.value != name for a in reading.attributes):
-        reading.attributes.append(
-            AttributeItem(attribute=attribute, value=name, source_url=page.url, method=method, external_id=external)
-        )
+    if all(a.attribute != attribute or a.value != name for a in attributes):
+        attributes.append(AttributeItem(attribute, name, source_url, method, external_id))
 
 
 def _person_id(value: dict[str, Any]) -> str | None:

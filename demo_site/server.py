@@ -246,7 +246,10 @@ class _SiteHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a crawler's size limit)
+                self.close_connection = True
 
 
 def _suffix(site_path: str) -> str:

@@ -58,7 +58,7 @@ class MovieSiteSpider(scrapy.Spider):
         self.readings = ReadingCache(Path(readings_dir)) if readings_dir else None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self._request(self.start_url, depth=0, priority=PRIORITY["start"])
+        yield self._request(canonical_url(self.start_url), depth=0, priority=PRIORITY["start"])
         yield scrapy.Request(urljoin(self.start_url, "/robots.txt"), callback=self.parse_robots,
                              errback=self.on_error, priority=PRIORITY["start"])
 
@@ -94,7 +94,7 @@ class MovieSiteSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(canonical_url(loc), callback=self.parse_sitemap, errback=self.on_error,
                                      priority=PRIORITY["pagination"])
-            elif request := self._follow(loc, depth=1):
+            elif request := self._follow(canonical_url(loc), depth=1):
                 yield request
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -160,7 +160,7 @@ class MovieSiteSpider(scrapy.Spider):
         yield from reading.documents
 
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
-        url = canonical_url(url)
+        """A request for a canonical ``url`` of the site that the rules allow, else None."""
         parts = urlsplit(url)
         host = parts.hostname or ""
         if not (host == self.site_domain or host.endswith("." + self.site_domain)):
@@ -174,8 +174,7 @@ class MovieSiteSpider(scrapy.Spider):
         return self._request(url, depth, priority)
 
     def _request(self, url: str, depth: int, priority: int) -> scrapy.Request:
-        return scrapy.Request(canonical_url(url), callback=self.parse, errback=self.on_error,
-                              priority=priority, meta={"page_depth": depth})
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, priority=priority, meta={"page_depth": depth})
 
     def _page_item(self, response: Response, kind: str) -> PageItem:
         return PageItem(

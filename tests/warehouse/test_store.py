@@ -9,7 +9,7 @@ import pytest
 
 from warehouse import upsert
 from warehouse.builds import finish_build, latest_build, start_build
-from warehouse.interactions import InteractionsConfig, load_interactions
+from interactions import InteractionsConfig, load_interactions
 
 
 def _movie(movie_id: str, movielens_id: int | None, title: str = "Toy Story") -> dict:

@@ -23,21 +23,21 @@ TEXT_DIM = 64  # target width of the text features (smaller only when the data c
 TEXT_MAX_FEATURES = 20_000  # vocabulary cap of the TF-IDF step
 TEXT_SEED = 0
 
-# One text per item, in item_idx order (ORDER BY movie_id, as ITEMS_SQL): title, genres,
-# the page's description, then the crawled documents (description, article) in a fixed order.
+# One text per item, in item_idx order (the export's x_items): title, genres, the page's
+# description, then the crawled documents (description, article) in a fixed order.
 ITEM_TEXT_SQL = """
 WITH genres AS (
     SELECT movie_id, string_agg(value, ', ' ORDER BY value) AS genres
-    FROM movie_attributes WHERE attribute = 'genre' GROUP BY movie_id
+    FROM movie_attributes SEMI JOIN x_items USING (movie_id) WHERE attribute = 'genre' GROUP BY movie_id
 ),
 docs AS (  -- a document repeating the movie's description adds nothing
     SELECT d.movie_id, string_agg(d.text, chr(10) ORDER BY d.kind, d.url) AS docs
-    FROM documents d JOIN movies m USING (movie_id)
+    FROM documents d JOIN movies m USING (movie_id) SEMI JOIN x_items i ON i.movie_id = d.movie_id
     WHERE d.text IS DISTINCT FROM m.description GROUP BY d.movie_id
 )
 SELECT concat_ws(chr(10), m.title, g.genres, m.description, d.docs) AS text
-FROM movies m LEFT JOIN genres g USING (movie_id) LEFT JOIN docs d USING (movie_id)
-ORDER BY m.movie_id
+FROM x_items i JOIN movies m USING (movie_id) LEFT JOIN genres g USING (movie_id) LEFT JOIN docs d USING (movie_id)
+ORDER BY i.item_idx
 """
 
 

@@ -13,8 +13,8 @@ from safetensors.numpy import load_file
 
 from warehouse import Warehouse, upsert
 from warehouse.blobs import sha256_file
-from warehouse.export import ExportConfig, export_build
-from warehouse.export_features import pooled_poster_features
+from export import ExportConfig, export_build
+from export.features import pooled_poster_features
 
 BUILD = "20250101T000000Z-abc123"
 N_MOVIES = 30
@@ -241,7 +241,7 @@ def test_text_features_are_row_aligned_deterministic_and_zero_without_text(expor
 
 
 def test_text_features_of_degenerate_inputs():
-    from warehouse.export_text import text_features
+    from export.text import text_features
 
     empty, mask = text_features([])
     assert empty.shape == (0, 1) and mask.shape == (0,)
@@ -271,7 +271,7 @@ def test_export_is_atomic_and_repeatable(exported, settings, monkeypatch):
     assert first["files"]["items.parquet"] == second["files"]["items.parquet"]
     assert first["files"]["interactions.parquet"] == second["files"]["interactions.parquet"]
 
-    import warehouse.export as export_module
+    import export.stage as export_module
 
     def killed(*args, **kwargs):
         raise KeyboardInterrupt("killed mid-export")

@@ -24,17 +24,16 @@ FEATURE_SPECS: dict[str, tuple[str, int, np.dtype, tuple[int, ...]]] = {
 }
 
 # One feature blob per (movie, feature): prefer the asset kind meant for it, then the newest extractor.
-FEATURE_ROWS_SQL = """
+_KIND_OF_FEATURE = " ".join(f"WHEN '{name}' THEN '{spec[0]}'" for name, spec in FEATURE_SPECS.items())
+FEATURE_ROWS_SQL = f"""
 SELECT a.movie_id, f.feature, f.blob_sha256
 FROM media_assets a
 JOIN media_features f ON a.content_sha256 = f.content_sha256
-WHERE a.status = 'ok' AND f.feature IN ('keyframes', 'logmel', 'poster')
+WHERE a.status = 'ok' AND f.feature IN ({", ".join(f"'{name}'" for name in FEATURE_SPECS)})
   AND a.movie_id IN (SELECT movie_id FROM x_items)
 QUALIFY row_number() OVER (
     PARTITION BY a.movie_id, f.feature
-    ORDER BY (a.kind = CASE f.feature WHEN 'keyframes' THEN 'trailer'
-                                      WHEN 'logmel' THEN 'audio' ELSE 'poster' END) DESC,
-             f.extractor DESC, f.blob_sha256
+    ORDER BY (a.kind = CASE f.feature {_KIND_OF_FEATURE} END) DESC, f.extractor DESC, f.blob_sha256
 ) = 1
 ORDER BY a.movie_id, f.feature
 """

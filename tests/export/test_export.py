@@ -434,3 +434,9 @@ def test_export_to_a_folder_whose_path_holds_a_quote(tmp_path, shared_data):
 
 def test_pooled_poster_features_of_an_export_without_items():
     assert pooled_poster_features(np.zeros((0, 8, 8, 3), dtype=np.uint8)).shape == (0, 8 * 8 * 3)
+
+
+def test_feature_modalities_are_the_ontologys_media_kinds():
+    from export.features import FEATURE_SPECS
+
+    assert {kind for kind, *_ in FEATURE_SPECS.values()} == set(vocabulary().media)

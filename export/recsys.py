@@ -19,6 +19,9 @@ from export.split import TEST, TRAIN, VALID
 from warehouse.store import sql_string
 
 TSV = "(FORMAT csv, HEADER true, DELIMITER '\t', QUOTE '', ESCAPE '')"
+# RecBole's KG datasets require every linked item to have interactions (an unrated linked item
+# breaks its id merge), so `.item` and `.link` list the rated items; the others stay KG entities.
+SEEN = "WHERE item_idx IN (SELECT item_idx FROM inter)"
 BENCHMARK_PARTS = {"train": TRAIN, "valid": VALID, "test": TEST}
 
 RECBOLE_CONFIG = """# RecBole 1.2.1 dataset config for this export: copy recbole/ to dataset/{name}/
@@ -65,7 +68,8 @@ def write_recbole_files(con: duckdb.DuckDBPyConnection, out_dir: Path, name: str
     """`.inter` (all), `.train/.valid/.test.inter` (the split), `.item`, `.kg`, `.link` and `{name}.yaml`.
 
     The `.kg` is the export's kg table, i.e. the build's node-to-node triples (media edges
-    included in the entity style); its tokens are movie_ids for items, node ids otherwise."""
+    included in the entity style); its tokens are movie_ids for items, node ids otherwise.
+    `.item` and `.link` hold the items with interactions: the items RecBole sees."""
     out_dir.mkdir(parents=True, exist_ok=True)
     inter = f"""SELECT x.user_idx AS "user_id:token", {_flat('i.movie_id')} AS "item_id:token",
                 x.rating AS "rating:float", x.timestamp AS "timestamp:float"
@@ -75,13 +79,13 @@ def write_recbole_files(con: duckdb.DuckDBPyConnection, out_dir: Path, name: str
         **{f"{part}.inter": inter.format(where=f"WHERE x.split = {code}") for part, code in BENCHMARK_PARTS.items()},
         "item": f"""SELECT {_flat('movie_id')} AS "item_id:token", {_flat('title')} AS "title:token_seq",
                     year AS "year:token", movielens_id AS "movielens_id:token", imdb_id AS "imdb_id:token"
-                    FROM items ORDER BY item_idx""",
+                    FROM items {SEEN} ORDER BY item_idx""",
         "kg": f"""SELECT {_flat('h.token')} AS "head_id:token", {_flat('k.relation')} AS "relation_id:token",
                   {_flat('t.token')} AS "tail_id:token"
                   FROM kg k JOIN nodes h ON h.node_idx = k.head_idx JOIN nodes t ON t.node_idx = k.tail_idx
                   ORDER BY k.head_idx, k.relation, k.tail_idx""",
         "link": f"""SELECT {_flat('movie_id')} AS "item_id:token", {_flat('movie_id')} AS "entity_id:token"
-                    FROM items ORDER BY item_idx""",
+                    FROM items {SEEN} ORDER BY item_idx""",
     }
     written = []
     for suffix, select in files.items():

@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")  # RecBole saves its config in checkpoints
@@ -25,8 +26,7 @@ def _split_sizes(recbole_dir: Path) -> dict[str, int]:
 def run_recbole(export_dir: Path, model_name: str, epochs: int, work: Path) -> dict:
     from recbole.config import Config
     from recbole.data import create_dataset, data_preparation
-    from recbole.trainer import Trainer
-    from recbole.utils import get_model, init_seed
+    from recbole.utils import get_model, get_trainer, init_seed
 
     data = work / "recbole-data"
     if not (data / "mmkg").exists():
@@ -39,7 +39,7 @@ def run_recbole(export_dir: Path, model_name: str, epochs: int, work: Path) -> d
     dataset = create_dataset(config)
     train, valid, test = data_preparation(config, dataset)
     model = get_model(config["model"])(config, train._dataset).to(config["device"])
-    trainer = Trainer(config, model)
+    trainer = get_trainer(config["MODEL_TYPE"], config["model"])(config, model)
     trainer.fit(train, valid, saved=True, show_progress=False)
     result = trainer.evaluate(test, load_best_model=True, show_progress=False)
     expected = _split_sizes(export_dir / "recbole")
@@ -61,6 +61,11 @@ def run_mmrec(export_dir: Path, mmrec_src: Path, model_name: str, epochs: int, w
         shutil.copy(export_dir / "mmrec" / "mmkg.yaml", src / "configs" / "dataset" / "mmkg.yaml")
     sys.path.insert(0, str(src))
     os.chdir(src)
+    # utils.data_utils only decodes raw images for end-to-end models and needs torchvision, whose
+    # CPU build need not match this torch; the feature-file path used here never calls it.
+    stub = types.ModuleType("utils.data_utils")
+    stub.ImageResize = stub.ImagePad = stub.image_to_tensor = stub.load_decompress_img_from_lmdb_value = None
+    sys.modules.setdefault("utils.data_utils", stub)
     from utils.configurator import Config
     from utils.dataloader import EvalDataLoader, TrainDataLoader
     from utils.dataset import RecDataset
@@ -72,6 +77,8 @@ def run_mmrec(export_dir: Path, mmrec_src: Path, model_name: str, epochs: int, w
     init_seed(config["seed"])
     dataset = RecDataset(config)
     train_ds, valid_ds, test_ds = dataset.split()
+    for part in (dataset, train_ds, valid_ds, test_ds):
+        str(part)  # as MMRec's quick_start logs them: this also sets their inter_num
     train = TrainDataLoader(config, train_ds, batch_size=config["train_batch_size"], shuffle=True)
     valid = EvalDataLoader(config, valid_ds, additional_dataset=train_ds, batch_size=config["eval_batch_size"])
     test = EvalDataLoader(config, test_ds, additional_dataset=train_ds, batch_size=config["eval_batch_size"])

@@ -176,6 +176,7 @@ def _read_snapshot(con: duckdb.DuckDBPyConnection, config: ExportConfig, build_i
         con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
     failures = [tuple(row) for row in con.execute(UNTYPED_EDGES_SQL).fetchall()]
     con.execute(GRAPH_NT_SQL.format(target=sql_string(graph_nt.as_posix())), {"build_id": build_id})
+    write_graph_turtle(con, build_id, graph_nt.with_name("graph.ttl"))
     (n_triples,) = con.execute("SELECT count(*) FROM triples WHERE build_id = ?", [build_id]).fetchall()[0]
     movielens_items, ratings, wikipedia_items, media, media_hosts = con.execute(SOURCES_SQL).fetchall()[0]
     previous, gone, new = con.execute(CHANGES_SQL, {"build_id": build_id}).fetchall()[0]
@@ -273,7 +274,6 @@ def export_build(config: ExportConfig, warehouse: Warehouse, build_id: str) -> E
             "audio": pooled_logmel_features(features.tensors["logmel"]),
         })
         mem.close()
-        write_graph_turtle(tmp / "graph.nt", tmp / "graph.ttl")
 
         counts = {
             "users": snap.users.num_rows,

@@ -31,6 +31,7 @@ from export.recsys import write_mmrec_files, write_recbole_files
 from export.split import assign_splits
 from export.text import read_item_texts, text_features, write_graph_turtle
 from kg_build.vocabulary import MMKG, RESOURCE_BASE, nt, vocabulary
+from mmkg.settings import Settings
 from warehouse.blobs import sha256_file
 from warehouse.store import Warehouse, record_errors, require_build_movies, sql_string
 
@@ -288,7 +289,8 @@ def export_build(config: ExportConfig, warehouse: Warehouse, build_id: str) -> E
             "items_gone": len(snap.changes["items_gone"]),
             "items_new": len(snap.changes["items_new"]),
         }
-        card = render_dataset_card(build_id, created_at, counts, snap.sources, config.data_dir)
+        data_dir = config.data_dir if config.data_dir is not None else Settings.from_env().data_dir
+        card = render_dataset_card(build_id, created_at, counts, snap.sources, data_dir)
         (tmp / "README.md").write_text(card, encoding="utf-8")
         manifest = _manifest(tmp, build_id, created_at, counts, snap.changes)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")

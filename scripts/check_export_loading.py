@@ -28,6 +28,7 @@ def run_recbole(export_dir: Path, model_name: str, epochs: int, work: Path) -> d
     from recbole.data import create_dataset, data_preparation
     from recbole.utils import get_model, get_trainer, init_seed
 
+    os.chdir(work)  # RecBole writes log/ and log_tensorboard/ under the current folder
     data = work / "recbole-data"
     if not (data / "mmkg").exists():
         shutil.copytree(export_dir / "recbole", data / "mmkg")

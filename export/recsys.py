@@ -19,9 +19,11 @@ from export.split import TEST, TRAIN, VALID
 from warehouse.store import sql_string
 
 TSV = "(FORMAT csv, HEADER true, DELIMITER '\t', QUOTE '', ESCAPE '')"
-# RecBole's KG datasets require every linked item to have interactions (an unrated linked item
-# breaks its id merge), so `.item` and `.link` list the rated items; the others stay KG entities.
+# RecBole's KG datasets break their id merge on a linked item without interactions or without a
+# triple (KeyError in _merge_item_and_entity, found by loading), so `.item` lists the rated items
+# and `.link` the rated items that are in the graph; the others stay plain KG entities.
 SEEN = "WHERE item_idx IN (SELECT item_idx FROM inter)"
+LINKED = SEEN + " AND item_idx IN (SELECT head_idx FROM kg UNION SELECT tail_idx FROM kg)"
 BENCHMARK_PARTS = {"train": TRAIN, "valid": VALID, "test": TEST}
 
 RECBOLE_CONFIG = """# RecBole 1.2.1 dataset config for this export: copy recbole/ to dataset/{name}/
@@ -69,7 +71,7 @@ def write_recbole_files(con: duckdb.DuckDBPyConnection, out_dir: Path, name: str
 
     The `.kg` is the export's kg table, i.e. the build's node-to-node triples (media edges
     included in the entity style); its tokens are movie_ids for items, node ids otherwise.
-    `.item` and `.link` hold the items with interactions: the items RecBole sees."""
+    `.item` holds the items with interactions (the items RecBole sees), `.link` those of them in the graph."""
     out_dir.mkdir(parents=True, exist_ok=True)
     inter = f"""SELECT x.user_idx AS "user_id:token", {_flat('i.movie_id')} AS "item_id:token",
                 x.rating AS "rating:float", x.timestamp AS "timestamp:float"
@@ -85,7 +87,7 @@ def write_recbole_files(con: duckdb.DuckDBPyConnection, out_dir: Path, name: str
                   FROM kg k JOIN nodes h ON h.node_idx = k.head_idx JOIN nodes t ON t.node_idx = k.tail_idx
                   ORDER BY k.head_idx, k.relation, k.tail_idx""",
         "link": f"""SELECT {_flat('movie_id')} AS "item_id:token", {_flat('movie_id')} AS "entity_id:token"
-                    FROM items {SEEN} ORDER BY item_idx""",
+                    FROM items {LINKED} ORDER BY item_idx""",
     }
     written = []
     for suffix, select in files.items():

@@ -74,7 +74,8 @@ def run_mmrec(export_dir: Path, mmrec_src: Path, model_name: str, epochs: int, w
 
     config = Config(model_name, "mmkg", {"use_gpu": False, "gpu_id": 0, "epochs": epochs,
                                          "data_path": str(work / "mmrec" / "data") + "/",
-                                         "reg_weight": 1e-4, "dropout": 0.8, "seed": 999})
+                                         "reg_weight": 1e-4, "dropout": 0.8, "seed": 999,
+                                         "topk": [10], "valid_metric": "NDCG@10"})
     init_seed(config["seed"])
     dataset = RecDataset(config)
     train_ds, valid_ds, test_ds = dataset.split()

@@ -139,9 +139,12 @@ def main() -> None:
         root = Path(tmp)
         warehouse = Warehouse(root / "bench.duckdb", root / "blobs")
         tables = synthetic_rows(rng)
+        movie_ids = tables["movies"].column("movie_id").to_pylist()
         with warehouse.transaction() as con:
             for name, table in tables.items():
                 upsert(con, name, table)
+            for build_id in ("warm-up", BUILD, "bench-attr"):  # what each build's crawl saw
+                upsert(con, "build_movies", pa.table({"build_id": [build_id] * len(movie_ids), "movie_id": movie_ids}))
         print(f"input: {tables['movies'].num_rows:,} movies, {tables['relations'].num_rows:,} relation rows, "
               f"{tables['entities'].num_rows:,} entities, {tables['media_assets'].num_rows:,} media assets")
 

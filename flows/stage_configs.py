@@ -13,8 +13,8 @@ from kg_build import KGConfig
 from media import MediaConfig
 from mmkg.settings import Settings
 from train import TrainConfig
-from warehouse.export import ExportConfig
-from warehouse.interactions import InteractionsConfig
+from export import ExportConfig
+from interactions import InteractionsConfig
 
 from flows.options import BuildOptions
 

@@ -22,8 +22,8 @@ from media import MediaConfig, MediaSummary, fetch_media
 from train import TrainConfig, TrainSummary, train_models
 from warehouse import Warehouse
 from warehouse.builds import run_stage
-from warehouse.export import ExportConfig, ExportSummary, export_build
-from warehouse.interactions import InteractionsConfig, InteractionsSummary, load_interactions
+from export import ExportConfig, ExportSummary, export_build
+from interactions import InteractionsConfig, InteractionsSummary, load_interactions
 
 
 T = TypeVar("T")

@@ -49,12 +49,19 @@ CREATE OR REPLACE TEMP TABLE kg_staged (
 CREATE OR REPLACE TEMP TABLE kg_rejects (source VARCHAR, reason VARCHAR);
 """
 
+# The build's snapshot: the movies its crawl saw (build_movies). Relations and media of
+# any other movie in the working tables belong to other builds and are not read.
+_SCOPE = """
+CREATE OR REPLACE TEMP TABLE kg_scope AS
+SELECT m.* FROM movies m SEMI JOIN build_movies b ON b.movie_id = m.movie_id AND b.build_id = $build_id;
+"""
+
 _MOVIE_TRIPLES = """
 CREATE OR REPLACE TEMP TABLE kg_movies AS
 SELECT kg_node('movie', movie_id) AS node, movie_id, url, title, year, movielens_id, imdb_id,
        CASE WHEN regexp_full_match(imdb_id, 'tt[0-9]+') THEN imdb_id
             WHEN regexp_full_match(imdb_id, '[0-9]+') THEN 'tt' || lpad(imdb_id, 7, '0') END AS imdb
-FROM movies;
+FROM kg_scope;
 
 INSERT INTO kg_rejects
 SELECT url, 'movie ' || movie_id || ': year ' || year || ' is not a 4-digit year' FROM kg_movies
@@ -83,19 +90,18 @@ _RELATION_TRIPLES = """
 CREATE OR REPLACE TEMP TABLE kg_relations AS
 WITH best AS (
     SELECT movie_id, relation, entity_id, extractor, source_url, confidence FROM relations
+    SEMI JOIN kg_scope USING (movie_id)
     QUALIFY row_number() OVER (
         PARTITION BY movie_id, relation, entity_id
         ORDER BY confidence DESC, (extractor = 'structured') DESC, extractor, source_url) = 1
 )
 SELECT b.*, rt.predicate, e.kind, et.class_term,
-       CASE WHEN m.movie_id IS NULL THEN 'movie_id not in movies'
-            WHEN rt.predicate IS NULL THEN 'relation ' || b.relation || ' is not in the ontology'
+       CASE WHEN rt.predicate IS NULL THEN 'relation ' || b.relation || ' is not in the ontology'
             WHEN e.entity_id IS NULL THEN 'entity_id not in entities'
             WHEN strpos(b.entity_id, '/') = 0 THEN 'entity_id is not <kind>/<slug>'
             WHEN et.class_term IS NULL THEN 'entity kind ' || e.kind || ' is not in the ontology'
        END AS problem
 FROM best b
-LEFT JOIN movies m USING (movie_id)
 LEFT JOIN kg_relation_terms rt USING (relation)
 LEFT JOIN entities e USING (entity_id)
 LEFT JOIN kg_entity_terms et ON et.kind = e.kind;
@@ -131,12 +137,11 @@ _MEDIA_ROWS = """
 CREATE OR REPLACE TEMP TABLE kg_media AS
 SELECT a.*, kg_node('movie', a.movie_id) AS movie_node, kg_node(a.kind, a.content_sha256) AS node,
        mt.class_term, mt.link_term, mt.feature_term,
-       CASE WHEN m.movie_id IS NULL THEN 'movie_id ' || a.movie_id || ' not in movies'
-            WHEN mt.kind IS NULL THEN 'media kind ' || a.kind || ' is not in the ontology'
+       CASE WHEN mt.kind IS NULL THEN 'media kind ' || a.kind || ' is not in the ontology'
             WHEN NOT is_sha256(a.content_sha256) THEN 'content_sha256 is not a sha256 hex digest'
        END AS problem
 FROM media_assets a
-LEFT JOIN movies m USING (movie_id)
+SEMI JOIN kg_scope USING (movie_id)
 LEFT JOIN kg_media_terms mt ON mt.kind = a.kind
 WHERE a.status = 'ok';
 
@@ -271,6 +276,6 @@ def assemble(
         con.register(name, table)
     media_triples = _MEDIA_NODE_TRIPLES if style == "entity" else _MEDIA_FEATURE_TRIPLES
     params = {"build_id": build_id, "min_confidence": min_confidence}
-    for script in (_MACROS, _STAGING_TABLES, _MOVIE_TRIPLES, _RELATION_TRIPLES, _MEDIA_ROWS,
+    for script in (_MACROS, _STAGING_TABLES, _SCOPE, _MOVIE_TRIPLES, _RELATION_TRIPLES, _MEDIA_ROWS,
                    media_triples, _REPLACE_BUILD):
         _run_script(con, script, params)

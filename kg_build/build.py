@@ -10,17 +10,22 @@ from kg_build.ntriples import load_graph
 from kg_build.statistics import graph_statistics
 from kg_build.validation import validate_graph
 from kg_build.vocabulary import vocabulary
-from warehouse import Warehouse, record_errors
+from warehouse import Warehouse, record_errors, require_build_movies
 
 
 def build_triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSummary:
     """Replace the triples of ``build_id`` (entity- or attribute-based style) and validate them.
+
+    Only the movies the build's crawl saw (``build_movies``) and their relations and media
+    are read, so the graph is a snapshot of that build's inputs.
 
     A graph that breaks the shapes does not raise: the summary says so and each violation
     becomes an error row, so the flow decides whether to publish the build.
     """
     started = time.perf_counter()
     vocab = vocabulary()
+    with warehouse.connect() as con:
+        require_build_movies(con, build_id, STAGE)
     with warehouse.transaction() as con:
         assemble(con, vocab, build_id, config.style, config.min_confidence)
         stats = graph_statistics(con, vocab, build_id)
@@ -30,10 +35,10 @@ def build_triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSu
         ).fetchall()[0][0]
 
     conforms: bool | None = None
-    violations = 0
+    violations, by_kind = 0, {}
     if config.validate:
         report = validate_graph(load_graph(warehouse, build_id))
-        conforms, violations = report.conforms, report.violations
+        conforms, violations, by_kind = report.conforms, report.violations, report.violations_by_kind
         if report.failures:
             with warehouse.transaction() as con:
                 record_errors(con, build_id, STAGE, report.failures)
@@ -58,5 +63,6 @@ def build_triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSu
         errors=errors,
         shacl_conforms=conforms,
         shacl_violations=violations,
+        shacl_violations_by_kind=by_kind,
         seconds=round(time.perf_counter() - started, 3),
     )

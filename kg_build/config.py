@@ -30,7 +30,9 @@ class KGSummary:
 
     ``entities`` counts distinct non-literal nodes (items + entities + media nodes),
     ``relations`` the distinct predicates that link two such nodes. ``shacl_conforms`` is
-    None when validation was switched off.
+    None when validation was switched off; ``shacl_violations`` counts the SHACL results of
+    severity Violation (``shacl_violations_by_kind`` per constraint component), so a gate
+    can fail the build above a threshold.
     """
 
     build_id: str
@@ -46,4 +48,5 @@ class KGSummary:
     errors: int = 0
     shacl_conforms: bool | None = None
     shacl_violations: int = 0
+    shacl_violations_by_kind: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0

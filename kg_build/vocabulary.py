@@ -31,12 +31,24 @@ class MediaTerms:
     link_property: URIRef
     feature_property: URIRef
 
+    @property
+    def link_name(self) -> str:
+        """The edge's relation name in the training files (has_trailer, has_poster, has_audio)."""
+        return f"has_{self.kind}"
+
 
 @dataclass(frozen=True)
 class Vocabulary:
     relation_properties: dict[str, URIRef]
     entity_classes: dict[str, URIRef]
     media: dict[str, MediaTerms]
+
+    @property
+    def edge_names(self) -> dict[URIRef, str]:
+        """Every node-to-node property of the graph -> its relation name in the training files."""
+        names = {prop: name for name, prop in self.relation_properties.items()}
+        names |= {m.link_property: m.link_name for m in self.media.values()}
+        return names
 
 
 def nt(term: URIRef) -> str:

@@ -131,13 +131,13 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
         from media import fetch_media
         result = fetch_media(configs.media, warehouse, args.build_id)
     elif args.stage == "interactions":
-        from warehouse.interactions import load_interactions
+        from interactions import load_interactions
         result = load_interactions(configs.interactions, warehouse, args.build_id)
     elif args.stage == "kg":
         from kg_build import build_triples
         result = build_triples(configs.kg, warehouse, args.build_id)
     elif args.stage == "export":
-        from warehouse.export import export_build
+        from export import export_build
         result = export_build(configs.export, warehouse, args.build_id)
     else:
         from train import train_models

@@ -39,7 +39,8 @@ def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) ->
         graph = graph_statistics(con, vocabulary(), build_id)
         media: dict[str, dict[str, int]] = {}
         for kind, status_, n in con.execute(
-            "SELECT kind, status, count(*) FROM media_assets GROUP BY ALL ORDER BY ALL"
+            "SELECT kind, status, count(*) FROM media_assets SEMI JOIN build_movies b "
+            "ON b.movie_id = media_assets.movie_id AND b.build_id = ? GROUP BY ALL ORDER BY ALL", [build_id]
         ).fetchall():
             media.setdefault(kind, {})[status_] = n
         errors = dict(con.execute(
@@ -59,7 +60,8 @@ def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) ->
             "SELECT stage, seconds FROM stage_runs WHERE build_id = ? ORDER BY started_at", [build_id]
         ).fetchall())
         interactions, users = con.execute(
-            "SELECT count(*), count(DISTINCT user_id) FROM interactions"
+            "SELECT count(*), count(DISTINCT user_id) FROM interactions SEMI JOIN build_movies b "
+            "ON b.movie_id = interactions.movie_id AND b.build_id = ?", [build_id]
         ).fetchall()[0]
     return BuildReport(
         build_id=build_id, status=status, entities=graph.entities, relations=graph.relations,

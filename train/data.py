@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.numpy import load_file
 
-from warehouse.export_split import TEST, TRAIN, VALID
+from export.split import TEST, TRAIN, VALID
 
 # Encoder input sizes: (frames, side) for keyframes, side for posters, (mels, steps) for log-mel.
 KEYFRAME_INPUT = (4, 32)

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from safetensors.numpy import save_file
 
-from warehouse.export_split import assign_splits
+from export.split import assign_splits
 
 
 def write_synthetic_export(

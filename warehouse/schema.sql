@@ -1,8 +1,17 @@
 -- The one warehouse schema. Every stage reads and writes only these tables.
 -- Each table has a primary key on its natural id so writes are idempotent upserts,
 -- and each row carries the build_id that last wrote it.
+--
+-- Scope of each table (docs/ARCHITECTURE.md, "Tables"):
+--   build-scoped: keyed by build_id; a build's rows are written by that build only and never
+--                 changed by a later one (builds, stage_runs, errors, build_movies, triples, metrics).
+--   cache:        keyed by a natural id or a content hash, holding the latest version of each thing
+--                 any build has seen; a build reads only the rows of its own movies (build_movies),
+--                 so a movie that left the site is in no later build but keeps its cached work
+--                 for the day it comes back.
 
 -- One row per pipeline run; a build is "published" only when status = 'succeeded'.
+-- scope: build-scoped.
 CREATE TABLE IF NOT EXISTS builds (
     build_id      VARCHAR PRIMARY KEY,   -- sortable: <UTC timestamp>-<random hex>
     started_at    TIMESTAMP NOT NULL,
@@ -15,6 +24,7 @@ CREATE TABLE IF NOT EXISTS builds (
 );
 
 -- Wall time and summary of each stage of each build.
+-- scope: build-scoped.
 CREATE TABLE IF NOT EXISTS stage_runs (
     build_id     VARCHAR NOT NULL,
     stage        VARCHAR NOT NULL,
@@ -25,9 +35,10 @@ CREATE TABLE IF NOT EXISTS stage_runs (
 );
 
 -- Errors are data: one row per failed source per stage per build.
+-- scope: build-scoped.
 CREATE TABLE IF NOT EXISTS errors (
     build_id    VARCHAR NOT NULL,
-    stage       VARCHAR NOT NULL,        -- crawl | extract | media | kg_build | warehouse | train
+    stage       VARCHAR NOT NULL,        -- crawl | extract | media | interactions | kg_build | export | train
     source      VARCHAR NOT NULL,        -- URL, file or id that failed
     reason      VARCHAR NOT NULL,        -- specific, human-readable cause
     recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
@@ -35,6 +46,7 @@ CREATE TABLE IF NOT EXISTS errors (
 );
 
 -- crawl: every fetched URL; raw bytes live in the blob store under content_sha256.
+-- scope: cache by URL (the crawl's HTTP validators).
 CREATE TABLE IF NOT EXISTS pages (
     url            VARCHAR PRIMARY KEY,
     status         INTEGER NOT NULL,     -- HTTP status
@@ -50,6 +62,7 @@ CREATE TABLE IF NOT EXISTS pages (
 -- crawl: one row per movie (item node), from Movie markup or a recognisable movie page.
 -- movie_id is the item's id across sites: ml<movieId> when linked to MovieLens, else
 -- imdb:tt… when an IMDb id is known, else <host>:<record id> (see crawl/identity.py).
+-- scope: cache by movie_id; a build's movies are its build_movies rows.
 CREATE TABLE IF NOT EXISTS movies (
     movie_id     VARCHAR PRIMARY KEY,
     url          VARCHAR NOT NULL,       -- detail page (the first source, by URL)
@@ -72,6 +85,7 @@ CREATE TABLE IF NOT EXISTS movies (
 );
 
 -- crawl: every page that described a movie (one item, several sources when sites agree).
+-- scope: cache by (movie_id, url), read through build_movies.
 CREATE TABLE IF NOT EXISTS movie_sources (
     movie_id   VARCHAR NOT NULL,
     url        VARCHAR NOT NULL,         -- canonical page URL
@@ -84,6 +98,7 @@ CREATE TABLE IF NOT EXISTS movie_sources (
 );
 
 -- crawl: which movies each build's crawl saw (a build is a snapshot of these).
+-- scope: build-scoped: the snapshot every later stage of the build selects from.
 CREATE TABLE IF NOT EXISTS build_movies (
     build_id VARCHAR NOT NULL,
     movie_id VARCHAR NOT NULL,
@@ -91,6 +106,7 @@ CREATE TABLE IF NOT EXISTS build_movies (
 );
 
 -- crawl: structured fields exactly as the page states them (JSON-LD, microdata, infobox, …).
+-- scope: cache by (movie_id, attribute, value), read through build_movies.
 CREATE TABLE IF NOT EXISTS movie_attributes (
     movie_id    VARCHAR NOT NULL,
     attribute   VARCHAR NOT NULL,        -- genre | director | actor | author | producer | productionCompany | countryOfOrigin | inLanguage
@@ -103,6 +119,7 @@ CREATE TABLE IF NOT EXISTS movie_attributes (
 );
 
 -- crawl: plain text for extraction (detail page description, article lead and plot).
+-- scope: cache by URL, content-hashed; read through build_movies.
 CREATE TABLE IF NOT EXISTS documents (
     url            VARCHAR PRIMARY KEY,
     movie_id       VARCHAR NOT NULL,
@@ -113,6 +130,7 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 
 -- extract: one node per real-world thing.
+-- scope: cache by entity_id; a build's entities are those its relations name.
 CREATE TABLE IF NOT EXISTS entities (
     entity_id   VARCHAR PRIMARY KEY,     -- <kind>/<normalised name>, e.g. person/stanley-kubrick
     kind        VARCHAR NOT NULL,        -- Person | Genre | Company | Country | Language
@@ -123,6 +141,7 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 
 -- extract: every surface form that resolved to an entity.
+-- scope: cache by (alias, kind).
 CREATE TABLE IF NOT EXISTS entity_aliases (
     alias     VARCHAR NOT NULL,          -- normalised surface form
     kind      VARCHAR NOT NULL,
@@ -131,6 +150,7 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
 );
 
 -- extract: entity mentions found by spaCy in documents.
+-- scope: cache by (doc_url, span).
 CREATE TABLE IF NOT EXISTS mentions (
     doc_url    VARCHAR NOT NULL,
     start_char INTEGER NOT NULL,
@@ -143,6 +163,7 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 
 -- extract: movie --relation--> entity, with provenance.
+-- scope: cache by (movie_id, relation, entity_id, extractor), read through build_movies.
 CREATE TABLE IF NOT EXISTS relations (
     movie_id   VARCHAR NOT NULL,
     relation   VARCHAR NOT NULL,         -- directed_by | starring | written_by | produced_by | has_genre | produced_in | in_language | made_by
@@ -156,6 +177,7 @@ CREATE TABLE IF NOT EXISTS relations (
 );
 
 -- extract: which text each document had when an extractor version last read it (skip if unchanged).
+-- scope: content-addressed cache (url, content_sha256, extractor).
 CREATE TABLE IF NOT EXISTS extracted_documents (
     url            VARCHAR NOT NULL,
     content_sha256 VARCHAR NOT NULL,
@@ -165,6 +187,7 @@ CREATE TABLE IF NOT EXISTS extracted_documents (
 );
 
 -- media: fetched and normalised assets; bytes in the blob store.
+-- scope: cache by (movie_id, kind), read through build_movies.
 CREATE TABLE IF NOT EXISTS media_assets (
     movie_id       VARCHAR NOT NULL,
     kind           VARCHAR NOT NULL,     -- trailer | poster | audio
@@ -185,6 +208,7 @@ CREATE TABLE IF NOT EXISTS media_assets (
 );
 
 -- media: features computed once per asset content hash (.npy blobs).
+-- scope: content-addressed cache (content_sha256, feature, extractor).
 CREATE TABLE IF NOT EXISTS media_features (
     content_sha256 VARCHAR NOT NULL,     -- the asset the feature was computed from
     feature        VARCHAR NOT NULL,     -- keyframes | logmel | poster
@@ -197,6 +221,7 @@ CREATE TABLE IF NOT EXISTS media_features (
 );
 
 -- kg_build: the RDF graph of each build (IRIs / literals in N-Triples lexical form).
+-- scope: build-scoped.
 CREATE TABLE IF NOT EXISTS triples (
     build_id          VARCHAR NOT NULL,
     subject           VARCHAR NOT NULL,
@@ -209,7 +234,8 @@ CREATE TABLE IF NOT EXISTS triples (
     PRIMARY KEY (build_id, subject, predicate, object)
 );
 
--- warehouse: user-item interactions linked to crawled movies.
+-- interactions: user-item interactions linked to crawled movies.
+-- scope: cache by (user_id, movie_id); a build refreshes and reads the rows of its build_movies.
 CREATE TABLE IF NOT EXISTS interactions (
     user_id   INTEGER NOT NULL,
     movie_id  VARCHAR NOT NULL,
@@ -220,6 +246,7 @@ CREATE TABLE IF NOT EXISTS interactions (
 );
 
 -- train: evaluation results of each model of each build.
+-- scope: build-scoped.
 CREATE TABLE IF NOT EXISTS metrics (
     build_id VARCHAR NOT NULL,
     model    VARCHAR NOT NULL,           -- mgnn | bpr_mf | …

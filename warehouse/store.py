@@ -80,6 +80,22 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def build_movie_count(con: duckdb.DuckDBPyConnection, build_id: str) -> int:
+    """How many movies the build's crawl saw (``build_movies``): the build's snapshot."""
+    return int(con.execute("SELECT count(*) FROM build_movies WHERE build_id = ?", [build_id]).fetchall()[0][0])
+
+
+def require_build_movies(con: duckdb.DuckDBPyConnection, build_id: str, stage: str) -> int:
+    """Refuse to build a snapshot of nothing: a stage run for a build whose crawl saw no movie."""
+    count = build_movie_count(con, build_id)
+    if count == 0:
+        raise ValueError(
+            f"{stage}: build {build_id} has no movies in build_movies "
+            "(its crawl did not run, or found no movie page): nothing to build"
+        )
+    return count
+
+
 def record_errors(
     con: duckdb.DuckDBPyConnection, build_id: str, stage: str, failures: Sequence[tuple[str, str]]
 ) -> int:

@@ -54,7 +54,15 @@ def feature(content: str, name: str, extractor: str) -> dict:
             "blob_sha256": sha(f"{content}-{name}"), "shape": "8x64x64x3", "dtype": "float32", "build_id": BUILD}
 
 
+def crawled(warehouse: Warehouse, build_id: str, movie_ids: list[str]) -> None:
+    """What the crawl stage writes for a build: the movies it saw."""
+    with warehouse.transaction() as con:
+        upsert(con, "build_movies", [{"build_id": build_id, "movie_id": m} for m in movie_ids])
+
+
 def fill(warehouse: Warehouse, extra_relations: list[dict] = ()) -> None:
+    for build_id in (BUILD, "other-build"):
+        crawled(warehouse, build_id, ["ml2730", "ml4973"])
     with warehouse.transaction() as con:
         upsert(con, "movies", [
             movie("ml2730", "Barry Lyndon", 1975, 2730, "tt0072684"),
@@ -168,12 +176,14 @@ def test_summary_counts_match_hand_check(filled: Warehouse) -> None:
     assert s.entities == 15
     assert s.relations == 10  # 7 movie→entity properties + hasTrailer, hasPoster, hasAudio
     assert s.relations_below_confidence == 1
-    assert s.errors == 3 and s.shacl_conforms is True and s.shacl_violations == 0
+    assert s.errors == 2 and s.shacl_conforms is True and s.shacl_violations == 0
+    assert s.shacl_violations_by_kind == {}
     with filled.connect() as con:
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'kg_build'").fetchall())
     assert "relation edited_by is not in the ontology" in errors["ml2730 edited_by person/stanley-kubrick"]
     assert "entity_id not in entities" in errors["ml4973 starring person/nobody-known"]
-    assert "ml9999 not in movies" in errors[f"{SITE}/media/posters/ml9999"]
+    # ml9999's poster belongs to no movie of this build: not read, so neither a node nor an error
+    assert not any("ml9999" in source for source in errors)
 
 
 def test_ntriples_file_parses_to_the_same_graph(filled: Warehouse, tmp_path: Path) -> None:
@@ -187,6 +197,7 @@ def test_ntriples_file_parses_to_the_same_graph(filled: Warehouse, tmp_path: Pat
 
 def test_literals_are_escaped(warehouse: Warehouse, tmp_path: Path) -> None:
     title = 'Back\\slash "quoted"\nsecond line\r\tend'
+    crawled(warehouse, BUILD, ["wp-odd title"])
     with warehouse.transaction() as con:
         upsert(con, "movies", [movie("wp-odd title", title, 1999, 1, "tt0000001")])
     build_triples(KGConfig(validate=False), warehouse, BUILD)
@@ -199,6 +210,7 @@ def test_shacl_reports_a_starring_edge_to_a_genre(warehouse: Warehouse) -> None:
     fill(warehouse, [relation("ml2730", "starring", "genre/drama")])
     s = build_triples(KGConfig(), warehouse, BUILD)
     assert s.shacl_conforms is False and s.shacl_violations == 1
+    assert s.shacl_violations_by_kind == {"ClassConstraintComponent": 1}
     with warehouse.connect() as con:
         reasons = [r for (r,) in con.execute(
             "SELECT reason FROM errors WHERE stage = 'kg_build' AND source LIKE ?",
@@ -249,3 +261,22 @@ def test_shared_poster_is_one_node(filled: Warehouse) -> None:
     assert s.media_nodes["poster"] == 1 and s.shacl_conforms
     assert set(g.subjects(MMKG.hasPoster, poster)) == {BARRY, AMELIE}
     assert len(list(g.triples((poster, None, None)))) == 5
+
+
+def test_graph_holds_only_the_movies_of_its_build(filled: Warehouse) -> None:
+    """A build is a snapshot: movies another build crawled (and their relations, media) stay out."""
+    crawled(filled, "small-build", ["ml4973"])
+    small = build_triples(KGConfig(), filled, "small-build")
+    g = load_graph(filled, "small-build")
+    assert small.item_nodes == 1 and set(g.subjects(RDF.type, MMKG.Movie)) == {AMELIE}
+    assert not list(g.triples((BARRY, None, None))) and not list(g.triples((None, None, KUBRICK)))
+    assert small.media_nodes == {"audio": 0, "poster": 1, "trailer": 0}
+    full = build_triples(KGConfig(), filled, BUILD)
+    assert full.item_nodes == 2 and full.triples > small.triples
+
+
+def test_a_build_whose_crawl_saw_no_movie_is_refused(filled: Warehouse) -> None:
+    with pytest.raises(ValueError, match="no movies in build_movies"):
+        build_triples(KGConfig(), filled, "never-crawled")
+    with filled.connect() as con:
+        assert con.execute("SELECT count(*) FROM triples WHERE build_id = 'never-crawled'").fetchall()[0][0] == 0

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
-from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from warehouse import upsert
 from warehouse.builds import finish_build, latest_build, start_build
-from warehouse.interactions import InteractionsConfig, load_interactions
 
 
 def _movie(movie_id: str, movielens_id: int | None, title: str = "Toy Story") -> dict:
@@ -45,25 +45,6 @@ def test_blob_store_names_bytes_by_content(warehouse) -> None:
     assert len(list(warehouse.blobs.root.rglob("*"))) == 2  # one folder, one file
 
 
-def test_interactions_link_real_ratings_to_crawled_movies(warehouse, shared_data) -> None:
-    with warehouse.transaction() as con:
-        upsert(con, "movies", [_movie("ml1", 1), _movie("ml2", 2, "Jumanji"), _movie("wp-x", None, "Actrius")])
-    ratings = shared_data / "movies" / "ml-latest-small" / "ratings.csv"
-    summary = load_interactions(InteractionsConfig(ratings_csv=ratings), warehouse, "b1")
-    again = load_interactions(InteractionsConfig(ratings_csv=ratings), warehouse, "b1")
-    # ml-latest-small: movie 1 has 215 ratings, movie 2 has 110.
-    assert summary.interactions == again.interactions == 215 + 110
-    assert summary.movies_with_interactions == 2 and summary.movies_without_interactions == 1
-    with warehouse.connect() as con:
-        (first,) = con.execute("SELECT min(rated_at) FROM interactions").fetchall()[0]
-    assert isinstance(first, datetime) and first.year >= 1996
-
-
-def test_missing_ratings_file_is_a_clear_error(warehouse, tmp_path) -> None:
-    with pytest.raises(FileNotFoundError, match="ratings file not found"):
-        load_interactions(InteractionsConfig(ratings_csv=tmp_path / "nope.csv"), warehouse, "b1")
-
-
 def test_latest_build_ignores_failed_and_running_builds(warehouse) -> None:
     good = start_build(warehouse, {"n_movies": 3}, "h1")
     finish_build(warehouse, good, "succeeded", {"triples": 10}, "exports/x")
@@ -71,3 +52,17 @@ def test_latest_build_ignores_failed_and_running_builds(warehouse) -> None:
     finish_build(warehouse, bad, "failed", {}, None)
     start_build(warehouse, {"n_movies": 3}, "h3")
     assert latest_build(warehouse)["build_id"] == good
+
+
+def test_warehouse_is_storage_only() -> None:
+    """No stage above storage may be imported by it: warehouse/ -> kg_build/ -> warehouse/ was a cycle."""
+    stages = {"crawl", "extract", "media", "interactions", "kg_build", "export", "train", "flows", "mmkg"}
+    package = Path(__file__).resolve().parents[2] / "warehouse"
+    imported = set()
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add((module.name, node.module.split(".")[0]))
+            elif isinstance(node, ast.Import):
+                imported |= {(module.name, alias.name.split(".")[0]) for alias in node.names}
+    assert {(m, top) for m, top in imported if top in stages} == set()

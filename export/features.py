@@ -24,16 +24,16 @@ FEATURE_SPECS: dict[str, tuple[str, int, np.dtype, tuple[int, ...]]] = {
 }
 
 # One feature blob per (movie, feature): prefer the asset kind meant for it, then the newest extractor.
-FEATURE_ROWS_SQL = """
+_KIND_OF_FEATURE = " ".join(f"WHEN '{name}' THEN '{spec[0]}'" for name, spec in FEATURE_SPECS.items())
+FEATURE_ROWS_SQL = f"""
 SELECT a.movie_id, f.feature, f.blob_sha256
 FROM media_assets a
 JOIN media_features f ON a.content_sha256 = f.content_sha256
-WHERE a.status = 'ok' AND f.feature IN ('keyframes', 'logmel', 'poster')
+WHERE a.status = 'ok' AND f.feature IN ({", ".join(f"'{name}'" for name in FEATURE_SPECS)})
+  AND a.movie_id IN (SELECT movie_id FROM x_items)
 QUALIFY row_number() OVER (
     PARTITION BY a.movie_id, f.feature
-    ORDER BY (a.kind = CASE f.feature WHEN 'keyframes' THEN 'trailer'
-                                      WHEN 'logmel' THEN 'audio' ELSE 'poster' END) DESC,
-             f.extractor DESC, f.blob_sha256
+    ORDER BY (a.kind = CASE f.feature {_KIND_OF_FEATURE} END) DESC, f.extractor DESC, f.blob_sha256
 ) = 1
 ORDER BY a.movie_id, f.feature
 """
@@ -52,7 +52,8 @@ class FeatureMatrices:
 
 
 def read_feature_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
-    """Read inside the export's snapshot connection, so features match the tables it read."""
+    """Read inside the export's snapshot connection (its ``x_items``: the build's movies),
+    so features match the tables it read."""
     return con.execute(FEATURE_ROWS_SQL).fetchall()
 
 
@@ -95,6 +96,12 @@ def build_feature_matrices(
         result.tensors[name] = matrix
         result.tensors[f"has_{name}"] = mask
     return result
+
+
+def pooled_logmel_features(logmel: np.ndarray) -> np.ndarray:
+    """[N,M,T] log-mel -> [N, 2M] float32: per mel band the mean and the std over time (MMRec-style audio_feat)."""
+    frames = logmel.astype(np.float32)
+    return np.concatenate([frames.mean(axis=2), frames.std(axis=2)], axis=1).astype(np.float32)
 
 
 def pooled_poster_features(poster: np.ndarray, grid: int = 8) -> np.ndarray:

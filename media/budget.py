@@ -1,0 +1,30 @@
+"""A wall-time budget per asset: every fetch and decode of one asset draws on the same clock.
+
+A trickling server sends a byte before every socket timeout, and a decoder may stall on a
+crafted file; a per-call timeout bounds neither, a deadline shared by all steps does.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from media.errors import MediaError
+
+
+@dataclass
+class Deadline:
+    """``seconds`` from creation; ``remaining`` is what the next step may still spend."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def remaining(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+    def check(self, step: str) -> float:
+        """The seconds left, or ``MediaError`` naming the step that ran out of budget."""
+        left = self.remaining()
+        if left <= 0:
+            raise MediaError(f"{step}: wall-time budget of {self.seconds:g} s per asset exceeded")
+        return left

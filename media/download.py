@@ -66,8 +66,17 @@ def download_video(url: str, dest_dir: Path, config: MediaConfig, deadline: Dead
     final_url, found, content_type = result
     if content_type in ("text/html", "application/xhtml+xml"):
         raise MediaError(f"http: {final_url} served {content_type}, not a video")
+    if _looks_like_html(part):
+        raise MediaError(f"http: {final_url} served an HTML page as {content_type}, not a video")
     path = part.rename(dest_dir / f"trailer{mimetypes.guess_extension(content_type or '') or '.bin'}")
     return DownloadedVideo(path, content_type, Origin(final_url, found))
+
+
+def _looks_like_html(path: Path) -> bool:
+    """Sniff the first bytes: a login or error page sent with a video type is common."""
+    with path.open("rb") as file:
+        head = file.read(512).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
 
 
 def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, deadline: Deadline) -> DownloadedVideo:

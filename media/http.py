@@ -9,6 +9,7 @@ budget's seconds and ``max_bytes`` of memory or disk.
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -96,14 +97,24 @@ def stream(
         exc.close()
         if exc.code == 304:
             return None
-        reason = "redirect loop" if exc.code in (301, 302, 303, 307, 308) else exc.reason
-        raise MediaError(f"http {exc.code}: {reason}") from exc
+        raise MediaError(f"http {exc.code}: {_http_reason(exc)}") from exc
     except MediaError:
         raise
     except (TimeoutError, socket.timeout) as exc:
         raise MediaError(f"http: timed out ({exc})") from exc
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         raise MediaError(f"http: {getattr(exc, 'reason', None) or type(exc).__name__}: {exc}") from exc
+
+
+def _http_reason(exc: urllib.error.HTTPError) -> str:
+    """urllib's redirect refusals as short reasons; other statuses keep the server's phrase."""
+    reason = str(exc.reason)
+    if "infinite loop" in reason or "maximum redirection" in reason:
+        return "redirect loop"
+    if "not allowed" in reason:
+        target = re.search(r"'([^']*)'", reason)
+        return f"redirect to a non-http URL refused ({target[1][:80] if target else '?'})"
+    return reason
 
 
 def _read_body(response: Any, write: Callable[[bytes], Any], max_bytes: int, deadline: Deadline, timeout_s: float) -> None:

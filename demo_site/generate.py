@@ -49,9 +49,10 @@ def generate_site(config: SiteConfig) -> SiteManifest:
     n_pages = math.ceil(len(movies) / paths.LISTING_PAGE_SIZE)
     faults = plan_faults(movies, n_pages, config.seed) if config.faults else FaultPlan()
 
-    poster_sources = {m.movie_id: pick_image(images, config.seed, m.movie_id) for m in movies}
+    poster_sources = {m.movie_id: pick_image(images, config.seed, m.movie_id, _genres(m)) for m in movies}
     for movie in movies:
-        write_poster(poster_sources[movie.movie_id], movie.title, _file(out_dir, paths.poster_path(movie.movie_id)))
+        write_poster(poster_sources[movie.movie_id], movie.title, _file(out_dir, paths.poster_path(movie.movie_id)),
+                     _genres(movie), movie.year)
     jobs = [
         plan_trailer(
             m.movie_id,
@@ -60,6 +61,7 @@ def generate_site(config: SiteConfig) -> SiteManifest:
             config.seed,
             config.trailer_seconds,
             _file(out_dir, paths.trailer_path(m.movie_id)),
+            _genres(m),
         )
         for m in movies
     ]
@@ -167,6 +169,11 @@ def _manifest_row(movie: SiteMovie, faults: FaultPlan, poster_source: str, audio
         "audio_source": audio_source,
         "jsonld_ok": movie.movie_id != faults.malformed_jsonld,
     }
+
+
+def _genres(movie: SiteMovie) -> tuple[str, ...]:
+    """What the demo media are styled by (see posters.py / trailers.py)."""
+    return movie.movielens.genres if movie.movielens else ()
 
 
 def _file(out_dir: Path, site_path: str) -> Path:

@@ -16,11 +16,17 @@ from pathlib import Path
 
 import soundfile
 
-from demo_site.posters import GENRE_PRIORITY, primary_genre
+from demo_site.posters import primary_genre
 from demo_site.seeded import seeded_int
 
 TRAILER_SIZE = (160, 120)
 TRAILER_FPS = 10
+# Soundtrack i of the sorted clips goes to genre i here: the most frequent genres come first,
+# so they get clips of their own when there are fewer clips than genres.
+SOUNDTRACK_ORDER = (
+    "Drama", "Comedy", "Action", "Thriller", "Romance", "Adventure", "Crime", "Sci-Fi", "Horror", "Fantasy",
+    "Children", "Animation", "Mystery", "Documentary", "War", "Musical", "Western", "Film-Noir", "IMAX",
+)  # fmt: skip
 # Pan cycles over a trailer (top -> bottom -> top is one cycle); genres not listed pan once down.
 PAN_CYCLES = {"Action": 3.0, "Thriller": 2.5, "War": 2.5, "Adventure": 2.0, "Sci-Fi": 2.0, "Horror": 1.5,
               "Animation": 1.5, "Children": 1.5, "Comedy": 1.0, "Drama": 0.5, "Romance": 0.5, "Documentary": 0.5}
@@ -44,7 +50,7 @@ def plan_trailer(
 ) -> TrailerJob:
     """The movie's audio clip (by primary genre; seeded without one), offset (seeded) and motion (by genre)."""
     primary = primary_genre(genres)
-    pick = GENRE_PRIORITY.index(primary) if primary else seeded_int(seed, "audio", movie_id)
+    pick = SOUNDTRACK_ORDER.index(primary) if primary else seeded_int(seed, "audio", movie_id)
     audio = audio_files[pick % len(audio_files)]
     spare_tenths = int(max(0.0, audio_duration(audio) - seconds) * 10)
     offset = (seeded_int(seed, "offset", movie_id) % (spare_tenths + 1)) / 10

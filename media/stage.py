@@ -12,7 +12,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from media.config import MediaConfig, MediaSummary
 from media.context import RunContext
@@ -21,7 +21,7 @@ from media.features import FeatureStore
 from media.poster_pipeline import poster_rows
 from media.revalidation import Previous
 from media.rows import MovieRows
-from media.store import MediaMovie, read_movies, read_previous, write_movie
+from media.store import MediaMovie, read_movies, read_previous, write_movies
 from media.trailer_pipeline import trailer_rows
 from media.urls import escape_url, work_folder_name
 from warehouse import Warehouse
@@ -38,16 +38,15 @@ def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str) -> Med
     counts: Counter[str] = Counter()
     first_reason: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="media") as pool:
-        futures = [pool.submit(movie_rows, ctx, movie) for movie in movies]
-        for future in as_completed(futures):
-            rows = future.result()
-            write_movie(warehouse, rows)
-            statuses.update((row["kind"], row["status"]) for row in rows.assets.values())
-            for row in rows.assets.values():
-                if row["status"] == "failed":
-                    first_reason.setdefault(row["kind"], rows.errors.get(row["source_url"], ""))
-            counts.update(computed=rows.computed, reused=rows.reused, not_modified=rows.not_modified,
-                          errors=len(rows.errors))
+        pending = {pool.submit(movie_rows, ctx, movie) for movie in movies}
+        while pending:
+            # Everything finished since the last write goes in one transaction: writes stay
+            # few when movies are quick (304s), and a finished movie waits at most one write.
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            batch = [future.result() for future in done]
+            write_movies(warehouse, batch)
+            for rows in batch:
+                _tally(rows, statuses, counts, first_reason)
     summary = MediaSummary(
         assets=_nested(statuses),
         coverage=_coverage(statuses, config.kinds),
@@ -59,6 +58,17 @@ def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str) -> Med
     )
     _require_coverage(summary, config, first_reason)
     return summary
+
+
+def _tally(rows: MovieRows, statuses: Counter[tuple[str, str]], counts: Counter[str],
+           first_reason: dict[str, str]) -> None:
+    """Add one movie's rows to the run's counts (kept by the caller's thread only)."""
+    statuses.update((row["kind"], row["status"]) for row in rows.assets.values())
+    for row in rows.assets.values():
+        if row["status"] == "failed":
+            first_reason.setdefault(row["kind"], rows.errors.get(row["source_url"], ""))
+    counts.update(computed=rows.computed, reused=rows.reused, not_modified=rows.not_modified,
+                  errors=len(rows.errors))
 
 
 def movie_rows(ctx: RunContext, movie: MediaMovie) -> MovieRows:

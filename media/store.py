@@ -1,7 +1,7 @@
 """The media stage's database I/O: movies in; earlier assets and features; rows out per movie.
 
-Rows are written one movie at a time, each in its own transaction, so a stage killed for
-memory or time keeps every movie it finished.
+Rows are written as movies finish, each batch (the movies done since the last write) in
+its own transaction, so a stage killed for memory or time keeps every movie it finished.
 """
 
 from __future__ import annotations
@@ -63,9 +63,11 @@ def read_previous(warehouse: Warehouse) -> Previous:
     )
 
 
-def write_movie(warehouse: Warehouse, rows: MovieRows) -> None:
-    """One movie's assets, features and errors, all or nothing."""
+def write_movies(warehouse: Warehouse, batch: list[MovieRows]) -> None:
+    """Finished movies' assets, features and errors, all or nothing."""
+    if not batch:
+        return
     with warehouse.transaction() as con:
-        upsert(con, "media_assets", list(rows.assets.values()))
-        upsert(con, "media_features", rows.features)
-        record_errors(con, rows.build_id, STAGE, sorted(rows.errors.items()))
+        upsert(con, "media_assets", [row for rows in batch for row in rows.assets.values()])
+        upsert(con, "media_features", [row for rows in batch for row in rows.features])
+        record_errors(con, batch[0].build_id, STAGE, sorted(e for rows in batch for e in rows.errors.items()))

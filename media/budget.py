@@ -26,5 +26,8 @@ class Deadline:
         """The seconds left, or ``MediaError`` naming the step that ran out of budget."""
         left = self.remaining()
         if left <= 0:
-            raise MediaError(f"{step}: wall-time budget of {self.seconds:g} s per asset exceeded")
+            raise self.exceeded(step)
         return left
+
+    def exceeded(self, step: str) -> MediaError:
+        return MediaError(f"{step}: wall-time budget of {self.seconds:g} s per asset exceeded")

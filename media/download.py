@@ -89,13 +89,15 @@ def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, dea
             raise
         except MediaError as exc:
             failures.append(str(exc))
-            deadline.check("trailer download")
+            if deadline.remaining() <= 0:
+                break
             continue
         if video is None:
             raise MediaError("http 304 to an unconditional GET")
         return DownloadedVideo(video.path, video.mime, Origin(video.origin.media_url, video.origin.validators,
                                                               page.validators))
-    for url in page.sources.embeds or (() if page.sources.files else (page.url,)):
+    fallbacks = page.sources.embeds or (() if page.sources.files else (page.url,))
+    for url in fallbacks if deadline.remaining() > 0 else ():
         try:
             return download_with_ytdlp(url, dest_dir, config, deadline)
         except MediaError as exc:

@@ -26,6 +26,7 @@ from media.urls import escape_url
 
 USER_AGENT = "mmkg-media/0.2"
 CHUNK = 1 << 16
+_SOCKET_FLOOR_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ def stream(
     except MediaError:
         raise
     except (TimeoutError, socket.timeout) as exc:
-        raise MediaError(f"http: timed out ({exc})") from exc
+        if deadline.remaining() < _SOCKET_FLOOR_S:  # the socket waited only for what was left of the budget
+            raise deadline.exceeded("http download") from exc
+        raise MediaError("http: timed out waiting for the server (no data within the timeout)") from exc
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         raise MediaError(f"http: {getattr(exc, 'reason', None) or type(exc).__name__}: {exc}") from exc
 
@@ -169,4 +172,4 @@ def _tighten_socket(response: Any, seconds: float) -> None:
     """Make the next read wait at most ``seconds``: the budget left, not the opening timeout."""
     sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
     if sock is not None:
-        sock.settimeout(max(seconds, 0.05))
+        sock.settimeout(max(seconds, _SOCKET_FLOOR_S))

@@ -46,7 +46,7 @@ def _hostile_routes(media_files: Path) -> tuple[dict[str, Route], dict[str, str]
                           "served an HTML page as video/mp4"),
         "html_type": (Route(body=b"<html>player</html>", headers={"Content-Type": "text/html"}),
                       "served text/html, not a video"),
-        "trickle": (Route(body=good, headers=mp4, trickle_s=0.05), "wall-time budget"),
+        "trickle": (Route(body=good, headers=mp4, trickle_s=0.05), "^http download: wall-time budget of 3 s"),
         "stall": (Route(body=good, headers=mp4, stall=True), "^http: .*timed out"),
         "short_read": (Route(body=good[:4000], headers=mp4, content_length=len(good)), "^http: short read, got 4000"),
         "claims_2gb": (Route(body=good[:100], headers=mp4, content_length=2_000_000_000),

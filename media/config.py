@@ -33,6 +33,7 @@ class MediaConfig:
     asset_seconds: float = 120.0
     http_timeout_s: float = 30.0
     honour_opt_out: bool = True
+    allowed_hosts: tuple[str, ...] = ()  # media hosts (CDNs) of the sites crawled; empty: any host
     workers: int = 2
     refresh: bool = False
 

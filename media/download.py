@@ -20,9 +20,10 @@ from media.budget import Deadline
 from media.conditional import Origin, Validators
 from media.config import MediaConfig
 from media.errors import MediaError, OptedOut
-from media.http import fetch, stream
+from media.http import HttpPolicy, fetch, stream
 from media.optout import page_opt_out
 from media.trailer_page import TrailerSources, trailer_sources
+from media.urls import escape_url
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,7 @@ class DownloadedVideo:
 def read_trailer_page(url: str, config: MediaConfig, deadline: Deadline,
                       validators: Validators = Validators()) -> TrailerPage | None:
     """The page's video sources; ``None`` when the server says the page is unchanged (304)."""
-    fetched = fetch(url, config.max_page_bytes, deadline, validators, config.honour_opt_out,
-                    timeout_s=config.http_timeout_s)
+    fetched = fetch(url, config.max_page_bytes, deadline, HttpPolicy.of(config), validators)
     if fetched is None:
         return None
     html = fetched.body.decode("utf-8", errors="replace")
@@ -58,8 +58,7 @@ def download_video(url: str, dest_dir: Path, config: MediaConfig, deadline: Dead
     dest_dir.mkdir(parents=True, exist_ok=True)
     part = dest_dir / "trailer.part"
     with part.open("wb") as out:
-        result = stream(url, out.write, config.max_trailer_bytes, deadline, validators, config.honour_opt_out,
-                        timeout_s=config.http_timeout_s)
+        result = stream(url, out.write, config.max_trailer_bytes, deadline, HttpPolicy.of(config), validators)
     if result is None:
         part.unlink(missing_ok=True)
         return None
@@ -122,7 +121,8 @@ def download_with_ytdlp(url: str, dest_dir: Path, config: MediaConfig, deadline:
         raise MediaError(f"yt-dlp: {lines[-1]}")
     result = json.loads(done.stdout)
     path = Path(result["path"])
-    return DownloadedVideo(path, mimetypes.guess_type(path.name)[0], Origin(result.get("url")))
+    found = result.get("url")
+    return DownloadedVideo(path, mimetypes.guess_type(path.name)[0], Origin(escape_url(found) if found else None))
 
 
 def _child_env() -> dict[str, str]:

@@ -17,9 +17,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from media.budget import Deadline
 from media.conditional import Validators
+from media.config import MediaConfig
 from media.errors import MediaError, OptedOut
 from media.optout import header_opt_out
 from media.urls import escape_url
@@ -39,30 +41,48 @@ class Fetched:
     content_type: str | None
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects to http(s) only (urllib alone would also follow ``ftp://``)."""
+@dataclass(frozen=True)
+class HttpPolicy:
+    """How media are fetched: per-read timeout, opt-out signals, and the hosts media may come from."""
+
+    timeout_s: float = 30.0
+    honour_opt_out: bool = True
+    allowed_hosts: tuple[str, ...] = ()  # empty: any host; else these hosts and their subdomains
+
+    @classmethod
+    def of(cls, config: MediaConfig) -> "HttpPolicy":
+        return cls(config.http_timeout_s, config.honour_opt_out, config.allowed_hosts)
+
+    def require_allowed(self, url: str) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        if self.allowed_hosts and not any(host == h or host.endswith("." + h) for h in self.allowed_hosts):
+            raise MediaError(f"http: host {host!r} is not an allowed media host")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to allowed http(s) hosts only (urllib alone would also follow ``ftp://``)."""
+
+    def __init__(self, policy: HttpPolicy) -> None:
+        self.policy = policy
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
         if not newurl.lower().startswith(("http://", "https://")):
             raise MediaError(f"http {code}: redirect to a non-http URL refused ({newurl[:80]!r})")
+        self.policy.require_allowed(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_OPENER = urllib.request.build_opener(_HttpOnlyRedirects())
 
 
 def fetch(
     url: str,
     max_bytes: int,
     deadline: Deadline,
+    policy: HttpPolicy,
     validators: Validators = Validators(),
-    honour_opt_out: bool = True,
     image: bool = False,
-    timeout_s: float = 30.0,
 ) -> Fetched | None:
     """GET ``url`` into memory; ``None`` when the server answers 304 to ``validators``."""
     body = bytearray()
-    result = stream(url, body.extend, max_bytes, deadline, validators, honour_opt_out, image, timeout_s)
+    result = stream(url, body.extend, max_bytes, deadline, policy, validators, image)
     if result is None:
         return None
     final_url, found, content_type = result
@@ -74,10 +94,9 @@ def stream(
     write: Callable[[bytes], Any],
     max_bytes: int,
     deadline: Deadline,
+    policy: HttpPolicy,
     validators: Validators = Validators(),
-    honour_opt_out: bool = True,
     image: bool = False,
-    timeout_s: float = 30.0,
 ) -> tuple[str, Validators, str | None] | None:
     """GET ``url`` and pass its (decoded) body to ``write`` chunk by chunk.
 
@@ -85,14 +104,16 @@ def stream(
     before reading the body when the response reserves itself and ``honour_opt_out`` is set.
     """
     escaped = escape_url(url)
+    policy.require_allowed(escaped)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **validators.request_headers()}
     request = urllib.request.Request(escaped, headers=headers)
     try:
-        timeout = min(timeout_s, deadline.check("http"))
-        with _OPENER.open(request, timeout=timeout) as response:
-            if honour_opt_out and (reason := header_opt_out(response.headers, image)):
+        timeout = min(policy.timeout_s, deadline.check("http"))
+        opener = urllib.request.build_opener(_CheckedRedirects(policy))
+        with opener.open(request, timeout=timeout) as response:
+            if policy.honour_opt_out and (reason := header_opt_out(response.headers, image)):
                 raise OptedOut(reason)
-            _read_body(response, write, max_bytes, deadline, timeout_s)
+            _read_body(response, write, max_bytes, deadline, policy.timeout_s)
             return escape_url(response.url), Validators.from_headers(response.headers), response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         exc.close()

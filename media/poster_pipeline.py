@@ -5,7 +5,8 @@ from __future__ import annotations
 from media.budget import Deadline
 from media.conditional import Origin, Validators
 from media.context import RunContext
-from media.http import fetch
+from media.errors import MediaError
+from media.http import HttpPolicy, fetch
 from media.poster import normalise_poster, poster_array
 from media.revalidation import StoredAsset
 from media.rows import MovieRows
@@ -16,12 +17,12 @@ def poster_rows(ctx: RunContext, rows: MovieRows, url: str) -> None:
     config = ctx.config
     stored = ctx.previous.asset(ctx.blobs, rows.movie_id, "poster", url)
     validators = stored.origin.validators if stored is not None else Validators()
-    fetched = fetch(url, config.max_poster_bytes, Deadline(config.asset_seconds), validators,
-                    config.honour_opt_out, image=True, timeout_s=config.http_timeout_s)
+    fetched = fetch(url, config.max_poster_bytes, Deadline(config.asset_seconds), HttpPolicy.of(config),
+                    validators, image=True)
     size = (config.poster_size, config.poster_size, 3)
     if fetched is None:
         if stored is None:
-            raise ValueError("http 304 without validators having been sent")
+            raise MediaError("http 304: not modified, but no stored poster to reuse")
         return _keep(ctx, rows, url, stored)
     poster = normalise_poster(fetched.body)
     sha = ctx.blobs.put(poster.jpeg)

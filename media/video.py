@@ -22,6 +22,12 @@ from media.errors import MediaError
 
 _LOG_PREFIX = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
 QUIET = ("-nostdin", "-hide_banner", "-loglevel", "error")
+# Up to this length a single decoding pass is cheaper than one demuxer per sample time (bench/bench_media.py).
+SINGLE_PASS_MAX_S = 60.0
+
+
+class FewerFrames(MediaError):
+    """Fewer frames came out than sample times went in."""
 
 
 @dataclass(frozen=True)
@@ -142,11 +148,24 @@ def _square(stream: ffmpeg.nodes.FilterableStream, size: int) -> ffmpeg.nodes.Fi
 
 
 def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int, deadline: Deadline) -> np.ndarray:
-    """Uniformly sampled frames as uint8 ``[frames, size, size, 3]`` RGB, by seeking in ONE ffmpeg call.
+    """Uniformly sampled frames as uint8 ``[frames, size, size, 3]`` RGB, in ONE ffmpeg call.
 
-    Each sample time is its own input seeked with ``-ss`` (to the keyframe before it, then
-    decoded up to it), trimmed to one frame; the frames are concatenated to one raw stream.
+    Long files are sampled by seeking, so their cost does not grow with their length; short
+    ones are decoded in one pass, which is cheaper than opening one demuxer per sample time.
+    Both return the same frames: the first at or after each of ``keyframe_times``.
     """
+    # One pass keeps at most one frame per sample slice, so each slice must span a frame.
+    if info.duration_s <= SINGLE_PASS_MAX_S and info.duration_s * info.frame_rate >= frames:
+        try:
+            return keyframes_by_decoding(path, info, frames, size, deadline)
+        except FewerFrames:  # variable frame rate: a gap swallowed a sample time
+            pass
+    return keyframes_by_seeking(path, info, frames, size, deadline)
+
+
+def keyframes_by_seeking(path: Path, info: VideoInfo, frames: int, size: int, deadline: Deadline) -> np.ndarray:
+    """Each sample time is its own input seeked with ``-ss`` (to the keyframe before it, then
+    decoded up to it), trimmed to one frame; the frames are concatenated to one raw stream."""
     times = keyframe_times(info.duration_s, frames, info.last_frame_s())
     distinct = sorted(set(times))  # a clip shorter than ``frames`` repeats its last time
     parts = [
@@ -161,12 +180,27 @@ def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int, deadl
     return decoded[[distinct.index(t) for t in times]]
 
 
+def keyframes_by_decoding(path: Path, info: VideoInfo, frames: int, size: int, deadline: Deadline) -> np.ndarray:
+    """One pass over every frame; a frame is kept when it is the first at or after a sample time."""
+    times = keyframe_times(info.duration_s, frames, info.last_frame_s())
+    distinct = sorted(set(times))
+    # A frame is kept when a sample time s lies in (previous frame's time, its time]; times
+    # count from the stream's start, as ``-ss`` does.
+    now, before = "(t-start_t)", "(prev_pts*TB-start_t)"
+    keep = "+".join(f"gte({now},{s:.6f})*(isnan(prev_pts)+lt({before},{s:.6f}))" for s in distinct)
+    selected = _square(ffmpeg.input(str(path)).video.filter("select", keep), size)
+    args = (selected.output("pipe:", format="rawvideo", pix_fmt="rgb24", fps_mode="passthrough")
+            .global_args(*QUIET).compile())
+    decoded = frames_from_raw(run_tool("ffmpeg keyframes", args, deadline), len(distinct), size)
+    return decoded[[distinct.index(t) for t in times]]
+
+
 def frames_from_raw(raw: bytes, frames: int, size: int) -> np.ndarray:
     """Reshape rgb24 bytes; fewer frames than sample times means a part of the file is unreadable."""
     frame_bytes = size * size * 3
     got = len(raw) // frame_bytes
     if got < frames:
-        raise MediaError(f"ffmpeg keyframes: only {got} of {frames} sampled frames decodable (file cut short?)")
+        raise FewerFrames(f"ffmpeg keyframes: only {got} of {frames} sampled frames decodable (file cut short?)")
     return np.frombuffer(raw[: frames * frame_bytes], dtype=np.uint8).reshape(frames, size, size, 3).copy()
 
 

@@ -14,7 +14,15 @@ from media.audio import TOP_DB, load_mono, logmel
 from media.budget import Deadline
 from media.errors import MediaError
 from media.poster import normalise_poster, poster_array
-from media.video import audio_segment, extract_audio, extract_keyframes, keyframe_times, probe_video
+from media.video import (
+    audio_segment,
+    extract_audio,
+    extract_keyframes,
+    keyframe_times,
+    keyframes_by_decoding,
+    keyframes_by_seeking,
+    probe_video,
+)
 
 
 def _budget() -> Deadline:
@@ -180,3 +188,13 @@ def test_a_huge_jpeg_is_decoded_reduced_but_a_huge_png_is_refused() -> None:
 def test_poster_rejects_non_images() -> None:
     with pytest.raises(MediaError, match="cannot identify image file"):
         normalise_poster(b"<html>not an image</html>")
+
+
+def test_seeking_and_one_pass_decoding_pick_the_same_frames(media_files: Path) -> None:
+    path = media_files / "media/good.mp4"
+    info = probe_video(path, _budget())
+    for frames in (4, 10, 16):  # one pass needs a frame per slice: the clip has 25
+        seek = keyframes_by_seeking(path, info, frames, 24, _budget())
+        one_pass = keyframes_by_decoding(path, info, frames, 24, _budget())
+        assert seek.shape == one_pass.shape == (frames, 24, 24, 3)
+        assert np.abs(seek.astype(int) - one_pass).mean() < 1.0, frames

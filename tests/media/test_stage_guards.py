@@ -122,3 +122,37 @@ def test_a_killed_stage_keeps_the_movies_it_finished(media_files: Path, tmp_path
             child.wait(timeout=30)
     assert _table(warehouse, "SELECT movie_id, kind, status FROM media_assets") == [("a", "poster", "ok")]
     assert _table(warehouse, "SELECT count(*) FROM media_features") == [(1,)]
+
+
+def test_media_only_come_from_allowed_hosts(media_files: Path, warehouse: Warehouse, tmp_path: Path) -> None:
+    poster = (media_files / "media/poster.jpg").read_bytes()
+    with serve_hostile({"/ok.jpg": Route(body=poster, headers={"Content-Type": "image/jpeg"})}) as site:
+        port = site.base_url.rsplit(":", 1)[1]
+        site.routes["/away.jpg"] = Route(302, headers={"Location": f"http://localhost:{port}/ok.jpg"})
+        with warehouse.transaction() as con:
+            upsert(con, "movies", [_movie("a", None, site.url("/ok.jpg")), _movie("b", None, site.url("/away.jpg")),
+                                   _movie("c", None, f"http://localhost:{port}/ok.jpg")])
+        config = replace(_config(tmp_path / "w"), kinds=("poster",), allowed_hosts=("127.0.0.1",))
+        fetch_media(config, warehouse, "b1")
+    assert dict(_table(warehouse, "SELECT movie_id, status FROM media_assets")) == {
+        "a": "ok", "b": "failed", "c": "failed"}
+    reasons = {reason for (reason,) in _table(warehouse, "SELECT reason FROM errors")}
+    assert reasons == {"http: host 'localhost' is not an allowed media host"}
+
+
+def test_a_player_page_goes_to_ytdlp(media_files: Path, warehouse: Warehouse, tmp_path: Path) -> None:
+    """JSON-LD names only a player page (embedUrl): yt-dlp's generic extractor finds the video there."""
+    root = tmp_path / "site"
+    (root / "media").mkdir(parents=True)
+    shutil.copyfile(media_files / "media/good.mp4", root / "media/clip.mp4")
+    (root / "player.html").write_text(trailer_page("media/clip.mp4"))
+    (root / "trailer.html").write_text(
+        '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Movie",'
+        ' "trailer": {"@type": "VideoObject", "embedUrl": "/player.html"}}</script></head><body></body></html>')
+    with serve(root) as site:
+        with warehouse.transaction() as con:
+            upsert(con, "movies", [_movie("m1", site.url("trailer.html"), None)])
+        summary = fetch_media(replace(_config(tmp_path / "w"), kinds=("trailer",)), warehouse, "b1")
+    assert summary.coverage == {"trailer": 1.0}
+    [(media_url, width)] = _table(warehouse, "SELECT media_url, width FROM media_assets")
+    assert media_url == site.url("media/clip.mp4") and width == 160

@@ -35,7 +35,7 @@ from demo_site import SiteConfig, generate_site, serve_site  # noqa: E402
 from demo_site.posters import primary_genre  # noqa: E402
 from media import MediaConfig, fetch_media  # noqa: E402
 from media.arrays import from_npy_bytes  # noqa: E402
-from media.budget import Deadline  # noqa: E402
+from media.budget import Budget  # noqa: E402
 from media.video import (  # noqa: E402
     SINGLE_PASS_MAX_S, audio_segment, extract_audio, keyframes_by_decoding, keyframes_by_seeking, probe_video,
 )
@@ -70,9 +70,9 @@ def bench_keyframes(short: Path, long: Path) -> None:
     print(f"keyframes: {FRAMES} x {SIZE}x{SIZE} from 640x360 25 fps H.264 (GOP 2 s)")
     rows = {}
     for name, path in (("30 s", short), ("10 min", long)):
-        info = probe_video(path, Deadline(60))
-        seek, seek_wall, seek_cpu = timed(keyframes_by_seeking, path, info, FRAMES, SIZE, Deadline(600))
-        full, full_wall, full_cpu = timed(keyframes_by_decoding, path, info, FRAMES, SIZE, Deadline(600))
+        info = probe_video(path, Budget(60))
+        seek, seek_wall, seek_cpu = timed(keyframes_by_seeking, path, info, FRAMES, SIZE, Budget(600))
+        full, full_wall, full_cpu = timed(keyframes_by_decoding, path, info, FRAMES, SIZE, Budget(600))
         diff = float(np.abs(seek.astype(int) - full).mean())
         rows[name] = (seek_wall, seek_cpu, full_wall, full_cpu)
         print(f"  {name:6}: seek {seek_wall:6.2f} s wall {seek_cpu:6.2f} s cpu | full decode (baseline)"
@@ -85,11 +85,11 @@ def bench_keyframes(short: Path, long: Path) -> None:
 
 
 def bench_audio(long: Path, tmp: Path) -> None:
-    info = probe_video(long, Deadline(60))
+    info = probe_video(long, Budget(60))
     start, seconds = audio_segment(info.audio_duration_s, 30.0)
-    _, seg_wall, seg_cpu = timed(extract_audio, long, tmp / "seg.wav", 22050, start, seconds, Deadline(600))
+    _, seg_wall, seg_cpu = timed(extract_audio, long, tmp / "seg.wav", 22050, start, seconds, Budget(600))
     _, all_wall, all_cpu = timed(extract_audio, long, tmp / "all.wav", 22050, 0.0, info.audio_duration_s,
-                                 Deadline(600))
+                                 Budget(600))
     seg_mb, all_mb = (tmp / "seg.wav").stat().st_size / 1e6, (tmp / "all.wav").stat().st_size / 1e6
     print(f"audio of a {info.audio_duration_s / 60:.0f} min track, mono 22,050 Hz:")
     print(f"  centred 30 s segment : {seg_wall:6.2f} s wall {seg_cpu:6.2f} s cpu, {seg_mb:6.1f} MB of samples")

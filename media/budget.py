@@ -1,7 +1,8 @@
-"""A wall-time budget per asset: every fetch and decode of one asset draws on the same clock.
+"""The budget of one asset: a wall-time clock every fetch and decode draws on, and a memory cap
+for each decoder process.
 
 A trickling server sends a byte before every socket timeout, and a decoder may stall on a
-crafted file; a per-call timeout bounds neither, a deadline shared by all steps does.
+crafted file; a per-call timeout bounds neither, a clock shared by all steps does.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from media.errors import MediaError
 
 
 @dataclass
-class Deadline:
-    """``seconds`` from creation; ``remaining`` is what the next step may still spend."""
+class Budget:
+    """``seconds`` from creation (``remaining`` is what the next step may still spend), and the
+    address space an ffmpeg / ffprobe child may map (``None``: unlimited)."""
 
     seconds: float
+    decoder_bytes: int | None = None
     started: float = field(default_factory=time.monotonic)
 
     def remaining(self) -> float:

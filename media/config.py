@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from media.budget import Budget
+
 KINDS = ("trailer", "poster", "audio")
 
 
@@ -31,6 +33,7 @@ class MediaConfig:
     max_poster_bytes: int = 40_000_000
     max_page_bytes: int = 5_000_000
     asset_seconds: float = 120.0
+    decoder_bytes: int = 4_000_000_000  # address space of each ffmpeg child (1080p decodes in well under it)
     http_timeout_s: float = 30.0
     honour_opt_out: bool = True
     allowed_hosts: tuple[str, ...] = ()  # media hosts (CDNs) of the sites crawled; empty: any host
@@ -48,11 +51,15 @@ class MediaConfig:
             "sample_rate": self.sample_rate, "clip_seconds": self.clip_seconds, "n_mels": self.n_mels,
             "hop_length": self.hop_length, "max_trailer_bytes": self.max_trailer_bytes,
             "max_poster_bytes": self.max_poster_bytes, "max_page_bytes": self.max_page_bytes,
-            "asset_seconds": self.asset_seconds, "http_timeout_s": self.http_timeout_s, "workers": self.workers,
+            "asset_seconds": self.asset_seconds, "decoder_bytes": self.decoder_bytes, "http_timeout_s": self.http_timeout_s, "workers": self.workers,
         }  # fmt: skip
         bad = {name: value for name, value in positive.items() if not value > 0}
         if bad:
             raise ValueError(f"media config values must be > 0: {bad}")
+
+    def budget(self) -> Budget:
+        """A fresh budget for one asset."""
+        return Budget(self.asset_seconds, self.decoder_bytes)
 
     @property
     def mel_frames(self) -> int:

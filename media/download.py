@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from media.budget import Deadline
+from media.budget import Budget
 from media.conditional import Origin, Validators
 from media.config import MediaConfig
 from media.errors import MediaError, OptedOut
@@ -40,10 +40,10 @@ class DownloadedVideo:
     origin: Origin
 
 
-def read_trailer_page(url: str, config: MediaConfig, deadline: Deadline,
+def read_trailer_page(url: str, config: MediaConfig, budget: Budget,
                       validators: Validators = Validators()) -> TrailerPage | None:
     """The page's video sources; ``None`` when the server says the page is unchanged (304)."""
-    fetched = fetch(url, config.max_page_bytes, deadline, HttpPolicy.of(config), validators)
+    fetched = fetch(url, config.max_page_bytes, budget, HttpPolicy.of(config), validators)
     if fetched is None:
         return None
     html = fetched.body.decode("utf-8", errors="replace")
@@ -52,13 +52,13 @@ def read_trailer_page(url: str, config: MediaConfig, deadline: Deadline,
     return TrailerPage(fetched.url, fetched.validators, trailer_sources(html, fetched.url))
 
 
-def download_video(url: str, dest_dir: Path, config: MediaConfig, deadline: Deadline,
+def download_video(url: str, dest_dir: Path, config: MediaConfig, budget: Budget,
                    validators: Validators = Validators()) -> DownloadedVideo | None:
     """Stream one video file into ``dest_dir``; ``None`` on 304. HTML where a video should be fails."""
     dest_dir.mkdir(parents=True, exist_ok=True)
     part = dest_dir / "trailer.part"
     with part.open("wb") as out:
-        result = stream(url, out.write, config.max_trailer_bytes, deadline, HttpPolicy.of(config), validators)
+        result = stream(url, out.write, config.max_trailer_bytes, budget, HttpPolicy.of(config), validators)
     if result is None:
         part.unlink(missing_ok=True)
         return None
@@ -78,17 +78,17 @@ def _looks_like_html(path: Path) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
 
 
-def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, deadline: Deadline) -> DownloadedVideo:
+def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, budget: Budget) -> DownloadedVideo:
     """The first of the page's sources that downloads; every source's failure is kept for the reason."""
     failures: list[str] = []
     for url in page.sources.files:
         try:
-            video = download_video(url, dest_dir, config, deadline)
+            video = download_video(url, dest_dir, config, budget)
         except OptedOut:
             raise
         except MediaError as exc:
             failures.append(str(exc))
-            if deadline.remaining() <= 0:
+            if budget.remaining() <= 0:
                 break
             continue
         if video is None:
@@ -96,9 +96,9 @@ def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, dea
         return DownloadedVideo(video.path, video.mime, Origin(video.origin.media_url, video.origin.validators,
                                                               page.validators))
     fallbacks = page.sources.embeds or (() if page.sources.files else (page.url,))
-    for url in fallbacks if deadline.remaining() > 0 else ():
+    for url in fallbacks if budget.remaining() > 0 else ():
         try:
-            return download_with_ytdlp(url, dest_dir, config, deadline)
+            return download_with_ytdlp(url, dest_dir, config, budget)
         except MediaError as exc:
             failures.append(str(exc))
     if not failures:
@@ -107,9 +107,9 @@ def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, dea
     raise MediaError(failures[0] + others)
 
 
-def download_with_ytdlp(url: str, dest_dir: Path, config: MediaConfig, deadline: Deadline) -> DownloadedVideo:
+def download_with_ytdlp(url: str, dest_dir: Path, config: MediaConfig, budget: Budget) -> DownloadedVideo:
     """yt-dlp in a child process: its page reads and downloads are killed with the asset's budget."""
-    timeout = deadline.check("yt-dlp")
+    timeout = budget.check("yt-dlp")
     command = [sys.executable, "-m", "media.ytdlp_child", url, str(dest_dir), str(config.max_trailer_bytes),
                str(config.http_timeout_s)]
     try:

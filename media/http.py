@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from media.budget import Deadline
+from media.budget import Budget
 from media.conditional import Validators
 from media.config import MediaConfig
 from media.errors import MediaError, OptedOut
@@ -75,14 +75,14 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
 def fetch(
     url: str,
     max_bytes: int,
-    deadline: Deadline,
+    budget: Budget,
     policy: HttpPolicy,
     validators: Validators = Validators(),
     image: bool = False,
 ) -> Fetched | None:
     """GET ``url`` into memory; ``None`` when the server answers 304 to ``validators``."""
     body = bytearray()
-    result = stream(url, body.extend, max_bytes, deadline, policy, validators, image)
+    result = stream(url, body.extend, max_bytes, budget, policy, validators, image)
     if result is None:
         return None
     final_url, found, content_type = result
@@ -93,7 +93,7 @@ def stream(
     url: str,
     write: Callable[[bytes], Any],
     max_bytes: int,
-    deadline: Deadline,
+    budget: Budget,
     policy: HttpPolicy,
     validators: Validators = Validators(),
     image: bool = False,
@@ -108,12 +108,12 @@ def stream(
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **validators.request_headers()}
     request = urllib.request.Request(escaped, headers=headers)
     try:
-        timeout = min(policy.timeout_s, deadline.check("http"))
+        timeout = min(policy.timeout_s, budget.check("http"))
         opener = urllib.request.build_opener(_CheckedRedirects(policy))
         with opener.open(request, timeout=timeout) as response:
             if policy.honour_opt_out and (reason := header_opt_out(response.headers, image)):
                 raise OptedOut(reason)
-            _read_body(response, write, max_bytes, deadline, policy.timeout_s)
+            _read_body(response, write, max_bytes, budget, policy.timeout_s)
             return escape_url(response.url), Validators.from_headers(response.headers), response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         exc.close()
@@ -123,8 +123,8 @@ def stream(
     except MediaError:
         raise
     except (TimeoutError, socket.timeout) as exc:
-        if deadline.remaining() < _SOCKET_FLOOR_S:  # the socket waited only for what was left of the budget
-            raise deadline.exceeded("http download") from exc
+        if budget.remaining() < _SOCKET_FLOOR_S:  # the socket waited only for what was left of the budget
+            raise budget.exceeded("http download") from exc
         raise MediaError("http: timed out waiting for the server (no data within the timeout)") from exc
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         raise MediaError(f"http: {getattr(exc, 'reason', None) or type(exc).__name__}: {exc}") from exc
@@ -141,7 +141,7 @@ def _http_reason(exc: urllib.error.HTTPError) -> str:
     return reason
 
 
-def _read_body(response: Any, write: Callable[[bytes], Any], max_bytes: int, deadline: Deadline, timeout_s: float) -> None:
+def _read_body(response: Any, write: Callable[[bytes], Any], max_bytes: int, budget: Budget, timeout_s: float) -> None:
     """Stream the body: size cap on raw and inflated bytes, budget checked per chunk, short reads refused."""
     declared = response.headers.get("Content-Length")
     declared_n = int(declared) if declared and declared.strip().isdigit() else None
@@ -150,7 +150,7 @@ def _read_body(response: Any, write: Callable[[bytes], Any], max_bytes: int, dea
     inflate = _decoder(response.headers.get("Content-Encoding"))
     raw_n = out_n = 0
     while True:
-        _tighten_socket(response, min(timeout_s, deadline.check("http download")))
+        _tighten_socket(response, min(timeout_s, budget.check("http download")))
         chunk = response.read1(CHUNK)
         if not chunk:
             break

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from media.budget import Deadline
 from media.conditional import Origin, Validators
 from media.context import RunContext
 from media.errors import MediaError
@@ -17,7 +16,7 @@ def poster_rows(ctx: RunContext, rows: MovieRows, url: str) -> None:
     config = ctx.config
     stored = ctx.previous.asset(ctx.blobs, rows.movie_id, "poster", url)
     validators = stored.origin.validators if stored is not None else Validators()
-    fetched = fetch(url, config.max_poster_bytes, Deadline(config.asset_seconds), HttpPolicy.of(config),
+    fetched = fetch(url, config.max_poster_bytes, config.budget(), HttpPolicy.of(config),
                     validators, image=True)
     size = (config.poster_size, config.poster_size, 3)
     if fetched is None:

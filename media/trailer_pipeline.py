@@ -15,7 +15,7 @@ from pathlib import Path
 import soundfile
 
 from media.audio import load_mono, logmel
-from media.budget import Deadline
+from media.budget import Budget
 from media.conditional import Origin, Validators
 from media.context import RunContext
 from media.download import DownloadedVideo, download_trailer, download_video, read_trailer_page
@@ -28,22 +28,22 @@ from warehouse import BlobStore, sha256_file
 
 def trailer_rows(ctx: RunContext, rows: MovieRows, url: str, work: Path) -> None:
     """Fill ``rows`` with the trailer asset, its keyframes, and (if enabled) its audio."""
-    deadline = Deadline(ctx.config.asset_seconds)
+    budget = ctx.config.budget()
     stored = ctx.previous.asset(ctx.blobs, rows.movie_id, "trailer", url)
-    video = _fetch(ctx, url, stored, work, deadline)
+    video = _fetch(ctx, url, stored, work, budget)
     if video is None:
         assert stored is not None
         path = ctx.blobs.path(stored.content_sha256)
-        probe = functools.cache(lambda: probe_video(path, deadline))
+        probe = functools.cache(lambda: probe_video(path, budget))
         rows.not_modified += 1
-        _keyframes(ctx, rows, stored.content_sha256, path, probe, deadline)
+        _keyframes(ctx, rows, stored.content_sha256, path, probe, budget)
         rows.asset("trailer", url, stored.content_sha256, mime=stored.mime, width=stored.width,
                    height=stored.height, duration_s=stored.duration_s, origin=stored.origin)
         sha = stored.content_sha256
     else:
-        info = probe_video(video.path, deadline)
+        info = probe_video(video.path, budget)
         sha = sha256_file(video.path)
-        _keyframes(ctx, rows, sha, video.path, lambda: info, deadline)
+        _keyframes(ctx, rows, sha, video.path, lambda: info, budget)
         path = _store_file(ctx.blobs, video.path, sha)
         rows.asset("trailer", url, sha, mime=video.mime, width=info.width, height=info.height,
                    duration_s=info.duration_s, origin=video.origin)
@@ -53,14 +53,14 @@ def trailer_rows(ctx: RunContext, rows: MovieRows, url: str, work: Path) -> None
 
 
 def _fetch(ctx: RunContext, url: str, stored: StoredAsset | None, work: Path,
-           deadline: Deadline) -> DownloadedVideo | None:
+           budget: Budget) -> DownloadedVideo | None:
     """The new video, or ``None`` when page and video are both unchanged (304, 304)."""
     revalidate = stored is not None and stored.origin.media_url is not None
-    page = read_trailer_page(url, ctx.config, deadline, stored.origin.page_validators if revalidate else Validators())
+    page = read_trailer_page(url, ctx.config, budget, stored.origin.page_validators if revalidate else Validators())
     if page is not None:
-        return download_trailer(page, work, ctx.config, deadline)
+        return download_trailer(page, work, ctx.config, budget)
     assert stored is not None and stored.origin.media_url is not None
-    video = download_video(stored.origin.media_url, work, ctx.config, deadline, stored.origin.validators)
+    video = download_video(stored.origin.media_url, work, ctx.config, budget, stored.origin.validators)
     if video is None:
         return None
     return DownloadedVideo(video.path, video.mime or stored.mime,
@@ -79,10 +79,10 @@ def _store_file(blobs: BlobStore, path: Path, sha: str) -> Path:
 
 
 def _keyframes(ctx: RunContext, rows: MovieRows, sha: str, path: Path, probe: Callable[[], VideoInfo],
-               deadline: Deadline) -> None:
+               budget: Budget) -> None:
     c = ctx.config
     ctx.features.ensure(rows, sha, "keyframes", (c.frames, c.frame_size, c.frame_size, 3),
-                        lambda: extract_keyframes(path, probe(), c.frames, c.frame_size, deadline))
+                        lambda: extract_keyframes(path, probe(), c.frames, c.frame_size, budget))
 
 
 def _audio(ctx: RunContext, rows: MovieRows, url: str, trailer_sha: str, path: Path,
@@ -95,13 +95,13 @@ def _audio(ctx: RunContext, rows: MovieRows, url: str, trailer_sha: str, path: P
     shape = (c.n_mels, c.mel_frames)
     if _reuse_audio(ctx, rows, url, trailer_sha, shape):
         return
-    deadline = Deadline(c.asset_seconds)
+    budget = c.budget()
     info = probe()
     if not info.has_audio:
         raise MediaError("ffprobe: no audio stream")
     start, seconds = audio_segment(info.audio_duration_s or info.duration_s, c.clip_seconds)
     work.mkdir(parents=True, exist_ok=True)
-    wav = extract_audio(path, work / "audio.wav", c.sample_rate, start, seconds, deadline)
+    wav = extract_audio(path, work / "audio.wav", c.sample_rate, start, seconds, budget)
     samples, sample_rate = load_mono(wav)
     audio_sha = ctx.blobs.put_file(wav)
     rows.asset("audio", url, audio_sha, mime="audio/wav", duration_s=len(samples) / sample_rate)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,11 @@ from pathlib import Path
 import ffmpeg
 import numpy as np
 
-from media.budget import Deadline
+from media.budget import Budget
 from media.errors import MediaError
 
 _LOG_PREFIX = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
+_OUT_OF_MEMORY = re.compile(r"Cannot allocate memory|failed to map segment|out of memory|std::bad_alloc", re.I)
 QUIET = ("-nostdin", "-hide_banner", "-loglevel", "error")
 # Up to this length a single decoding pass is cheaper than one demuxer per sample time (bench/bench_media.py).
 SINGLE_PASS_MAX_S = 60.0
@@ -57,15 +59,23 @@ def ffmpeg_reason(tool: str, stderr: bytes) -> str:
     return f"{tool}: {(truncated or lines or ['failed without a message'])[0]}"
 
 
-def run_tool(tool: str, args: list[str], deadline: Deadline) -> bytes:
-    """Run ``args``, return stdout; any logged error, a non-zero exit or the budget running out fails."""
-    timeout = deadline.check(tool)
+def run_tool(tool: str, args: list[str], budget: Budget) -> bytes:
+    """Run ``args`` within the budget; any logged error, a non-zero exit or the budget running out fails.
+
+    The child's address space is capped with ``prlimit`` (where installed) at
+    ``budget.decoder_bytes``, so a decoder fed a crafted file fails instead of swapping.
+    """
+    if shutil.which(args[0]) is None:
+        raise MediaError(f"{tool}: {args[0]} is not installed (not found on PATH)")
+    timeout = budget.check(tool)
+    prlimit = shutil.which("prlimit") if budget.decoder_bytes else None
+    command = [prlimit, f"--as={budget.decoder_bytes}", "--", *args] if prlimit else args
     try:
-        done = subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"{tool}: killed after {timeout:.1f} s (wall-time budget per asset)") from exc
-    except FileNotFoundError as exc:
-        raise MediaError(f"{tool}: {args[0]} is not installed (not found on PATH)") from exc
+    if done.returncode != 0 and prlimit and _OUT_OF_MEMORY.search(done.stderr.decode(errors="replace")):
+        raise MediaError(f"{tool}: memory budget of {budget.decoder_bytes} bytes per decoder exceeded")
     # A truncated file whose index sits at the front probes fine and ffmpeg exits 0 on it,
     # only logging "partial file": any logged error keeps such files out.
     if done.returncode != 0 or done.stderr.strip():
@@ -73,10 +83,10 @@ def run_tool(tool: str, args: list[str], deadline: Deadline) -> bytes:
     return done.stdout
 
 
-def probe_video(path: Path, deadline: Deadline) -> VideoInfo:
+def probe_video(path: Path, budget: Budget) -> VideoInfo:
     """Check the file is a video with a frame size and a duration; raise ``MediaError`` otherwise."""
     out = run_tool("ffprobe", ["ffprobe", *QUIET[1:], "-show_format", "-show_streams", "-of", "json", str(path)],
-                   deadline)
+                   budget)
     probe = json.loads(out or b"{}")
     streams = probe.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"
@@ -147,7 +157,7 @@ def _square(stream: ffmpeg.nodes.FilterableStream, size: int) -> ffmpeg.nodes.Fi
             .filter("crop", size, size).filter("setsar", "1"))
 
 
-def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int, deadline: Deadline) -> np.ndarray:
+def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int, budget: Budget) -> np.ndarray:
     """Uniformly sampled frames as uint8 ``[frames, size, size, 3]`` RGB, in ONE ffmpeg call.
 
     Long files are sampled by seeking, so their cost does not grow with their length; short
@@ -157,13 +167,13 @@ def extract_keyframes(path: Path, info: VideoInfo, frames: int, size: int, deadl
     # One pass keeps at most one frame per sample slice, so each slice must span a frame.
     if info.duration_s <= SINGLE_PASS_MAX_S and info.duration_s * info.frame_rate >= frames:
         try:
-            return keyframes_by_decoding(path, info, frames, size, deadline)
+            return keyframes_by_decoding(path, info, frames, size, budget)
         except FewerFrames:  # variable frame rate: a gap swallowed a sample time
             pass
-    return keyframes_by_seeking(path, info, frames, size, deadline)
+    return keyframes_by_seeking(path, info, frames, size, budget)
 
 
-def keyframes_by_seeking(path: Path, info: VideoInfo, frames: int, size: int, deadline: Deadline) -> np.ndarray:
+def keyframes_by_seeking(path: Path, info: VideoInfo, frames: int, size: int, budget: Budget) -> np.ndarray:
     """Each sample time is its own input seeked with ``-ss`` (to the keyframe before it, then
     decoded up to it), trimmed to one frame; the frames are concatenated to one raw stream."""
     times = keyframe_times(info.duration_s, frames, info.last_frame_s())
@@ -176,11 +186,11 @@ def keyframes_by_seeking(path: Path, info: VideoInfo, frames: int, size: int, de
     joined = (ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]).filter("setpts", "N")
     args = (joined.output("pipe:", format="rawvideo", pix_fmt="rgb24", fps_mode="passthrough")
             .global_args(*QUIET).compile())
-    decoded = frames_from_raw(run_tool("ffmpeg keyframes", args, deadline), len(distinct), size)
+    decoded = frames_from_raw(run_tool("ffmpeg keyframes", args, budget), len(distinct), size)
     return decoded[[distinct.index(t) for t in times]]
 
 
-def keyframes_by_decoding(path: Path, info: VideoInfo, frames: int, size: int, deadline: Deadline) -> np.ndarray:
+def keyframes_by_decoding(path: Path, info: VideoInfo, frames: int, size: int, budget: Budget) -> np.ndarray:
     """One pass over every frame; a frame is kept when it is the first at or after a sample time."""
     times = keyframe_times(info.duration_s, frames, info.last_frame_s())
     distinct = sorted(set(times))
@@ -191,7 +201,7 @@ def keyframes_by_decoding(path: Path, info: VideoInfo, frames: int, size: int, d
     selected = _square(ffmpeg.input(str(path)).video.filter("select", keep), size)
     args = (selected.output("pipe:", format="rawvideo", pix_fmt="rgb24", fps_mode="passthrough")
             .global_args(*QUIET).compile())
-    decoded = frames_from_raw(run_tool("ffmpeg keyframes", args, deadline), len(distinct), size)
+    decoded = frames_from_raw(run_tool("ffmpeg keyframes", args, budget), len(distinct), size)
     return decoded[[distinct.index(t) for t in times]]
 
 
@@ -212,7 +222,7 @@ def audio_segment(duration_s: float, clip_seconds: float) -> tuple[float, float]
 
 
 def extract_audio(path: Path, wav_path: Path, sample_rate: int, start_s: float, seconds: float,
-                  deadline: Deadline) -> Path:
+                  budget: Budget) -> Path:
     """Decode only ``[start_s, start_s + seconds)`` of the first audio track to mono 16-bit WAV.
 
     Input seeking (``-ss`` before ``-i``) skips the rest of the track undecoded; ``-bitexact``
@@ -225,5 +235,5 @@ def extract_audio(path: Path, wav_path: Path, sample_rate: int, start_s: float, 
                       fflags="+bitexact", flags="+bitexact", format="wav")
         .overwrite_output().global_args(*QUIET).compile()
     )
-    run_tool("ffmpeg audio", args, deadline)
+    run_tool("ffmpeg audio", args, budget)
     return wav_path

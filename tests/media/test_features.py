@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image
 
 from media.audio import TOP_DB, load_mono, logmel
-from media.budget import Deadline
+from media.budget import Budget
 from media.errors import MediaError
 from media.poster import normalise_poster, poster_array
 from media.video import (
@@ -25,8 +26,8 @@ from media.video import (
 )
 
 
-def _budget() -> Deadline:
-    return Deadline(60.0)
+def _budget() -> Budget:
+    return Budget(60.0)
 
 
 def _frame_at(path: Path, t: float, size: int) -> np.ndarray:
@@ -53,13 +54,13 @@ def test_keyframes_refuse_a_truncated_faststart_clip(media_files: Path) -> None:
     path = media_files / "media/truncated_faststart.mp4"
     info = probe_video(path, _budget())  # the index is intact, so probing alone cannot tell
     with pytest.raises(MediaError, match=r"^ffmpeg keyframes: .*(partial file|decodable)"):
-        extract_keyframes(path, info, frames=4, size=16, deadline=_budget())
+        extract_keyframes(path, info, frames=4, size=16, budget=_budget())
 
 
 def test_keyframes_are_the_frames_a_seek_returns(media_files: Path) -> None:
     path = media_files / "media/good.mp4"
     info = probe_video(path, _budget())
-    frames = extract_keyframes(path, info, frames=5, size=32, deadline=_budget())
+    frames = extract_keyframes(path, info, frames=5, size=32, budget=_budget())
     assert frames.shape == (5, 32, 32, 3) and frames.dtype == np.uint8
     # The clip pans, so every sampled frame is different from the next one.
     steps = [np.abs(frames[i + 1].astype(int) - frames[i]).mean() for i in range(4)]
@@ -71,7 +72,7 @@ def test_keyframes_are_the_frames_a_seek_returns(media_files: Path) -> None:
 def test_keyframes_of_a_short_clip_keep_their_shape(media_files: Path) -> None:
     path = media_files / "media/good.mp4"
     info = probe_video(path, _budget())
-    frames = extract_keyframes(path, info, frames=40, size=16, deadline=_budget())  # more than its 25 frames
+    frames = extract_keyframes(path, info, frames=40, size=16, budget=_budget())  # more than its 25 frames
     assert frames.shape == (40, 16, 16, 3)
     assert np.array_equal(frames[0], frames[1])
 
@@ -80,7 +81,7 @@ def test_a_stalled_decoder_is_killed_at_the_budget(media_files: Path) -> None:
     path = media_files / "media/good.mp4"
     info = probe_video(path, _budget())
     with pytest.raises(MediaError, match="wall-time budget"):
-        extract_keyframes(path, info, frames=4, size=16, deadline=Deadline(0.0))
+        extract_keyframes(path, info, frames=4, size=16, budget=Budget(0.0))
 
 
 def test_audio_longer_than_video_keeps_the_video_duration(tmp_path: Path, shared_data: Path) -> None:
@@ -198,3 +199,9 @@ def test_seeking_and_one_pass_decoding_pick_the_same_frames(media_files: Path) -
         one_pass = keyframes_by_decoding(path, info, frames, 24, _budget())
         assert seek.shape == one_pass.shape == (frames, 24, 24, 3)
         assert np.abs(seek.astype(int) - one_pass).mean() < 1.0, frames
+
+
+@pytest.mark.skipif(shutil.which("prlimit") is None, reason="the memory cap needs util-linux prlimit")
+def test_a_decoder_over_its_memory_budget_fails_with_that_reason(media_files: Path) -> None:
+    with pytest.raises(MediaError, match="memory budget of 50000000 bytes per decoder exceeded"):
+        probe_video(media_files / "media/good.mp4", Budget(60.0, decoder_bytes=50_000_000))

@@ -4,7 +4,7 @@
    one pass (select filter), on a 30 s and a 10 min 640x360 trailer.
 2. Audio: decoding only the centred 30 s clip vs decoding the whole 10 min track.
 3. fetch_media on a demo site: trailer-seconds per wall second, the 2-worker pool vs a
-   sequential loop, peak RSS of the stage process and of its ffmpeg children.
+   sequential loop, peak RSS of the process the stage runs in.
 4. Re-runs on the unchanged site: conditional GETs (304) vs re-downloading everything.
 5. Signal: leave-one-out 1-NN of each movie's primary genre from its poster feature (8x8
    pooled, as the export's image_feat), beside chance and a shuffled-genre control.
@@ -135,8 +135,7 @@ def bench_stage(tmp: Path, data_dir: Path) -> None:
     print(f"  re-run, conditional GETs (304)                      : {conditional.seconds:6.2f} s"
           f" ({full.seconds / conditional.seconds:.1f}x faster)")
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"  peak RSS: stage process {self_rss:.0f} MB (whole bench), largest ffmpeg child {child_rss:.0f} MB")
+    print(f"  peak RSS of this process (the stage runs in it, with the whole bench): {self_rss:.0f} MB")
     bench_signal(runs["pool of 2"][0], genres)
 
 

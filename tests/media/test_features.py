@@ -205,3 +205,32 @@ def test_seeking_and_one_pass_decoding_pick_the_same_frames(media_files: Path) -
 def test_a_decoder_over_its_memory_budget_fails_with_that_reason(media_files: Path) -> None:
     with pytest.raises(MediaError, match="memory budget of 50000000 bytes per decoder exceeded"):
         probe_video(media_files / "media/good.mp4", Budget(60.0, decoder_bytes=50_000_000))
+
+
+@pytest.mark.parametrize("name, video, args, file_name", [
+    ("mp4 h264 aac, moov at the end", "size=96x64", ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
+     "clip.mp4"),
+    ("webm vp9 opus", "size=96x64", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
+                                     "-c:a", "libopus"], "clip.webm"),
+    ("mkv av1 flac", "size=96x64", ["-c:v", "libsvtav1", "-preset", "12", "-c:a", "flac"], "clip.mkv"),
+    ("mov h264, 5.1 aac at 8 kHz", "size=96x64", ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+                                                  "-ac", "6", "-ar", "8000"], "clip.mov"),
+    ("portrait, variable frame rate, no audio", "size=64x96", ["-vf", "select='not(between(n,8,14))'",
+                                                               "-fps_mode", "vfr", "-c:v", "libx264", "-an"],
+     "clip.mp4"),
+])  # fmt: skip
+def test_real_video_formats_give_fixed_shape_features(name: str, video: str, args: list[str], file_name: str,
+                                                       tmp_path: Path, shared_data: Path) -> None:
+    clip = tmp_path / file_name
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", f"testsrc2={video}:rate=10:duration=3",
+                    "-i", str(shared_data / "media/audio/librosa_brahms_hungarian_dance_5.ogg"), "-t", "3",
+                    *args, str(clip)], check=True)
+    info = probe_video(clip, _budget())
+    assert f"size={info.width}x{info.height}" == video
+    assert 2.0 < info.duration_s < 3.3 and info.has_audio == ("no audio" not in name)
+    frames = extract_keyframes(clip, info, 8, 32, _budget())
+    assert frames.shape == (8, 32, 32, 3) and frames.std() > 10
+    if info.has_audio:
+        wav = extract_audio(clip, tmp_path / "a.wav", 22050, 0.0, 30.0, _budget())
+        samples, rate = load_mono(wav)
+        assert rate == 22050 and 2.5 < len(samples) / rate < 3.3 and np.abs(samples).max() > 0.01

@@ -124,12 +124,13 @@ def _write_media(config: SiteConfig, out_dir: Path, movies: list[SiteMovie]) -> 
     media = Path(config.data_dir) / "media"
     images = sorted(p for p in (media / "images").iterdir() if p.is_file())
     audio = sorted(p for p in (media / "audio").iterdir() if p.is_file())
-    poster_sources = {m.movie_id: pick_image(images, config.seed, m.movie_id) for m in movies}
+    poster_sources = {m.movie_id: pick_image(images, config.seed, m.movie_id, _genres(m)) for m in movies}
     for movie in movies:
-        write_poster(poster_sources[movie.movie_id], movie.title, _file(out_dir, paths.poster_path(movie.movie_id)))
+        write_poster(poster_sources[movie.movie_id], movie.title, _file(out_dir, paths.poster_path(movie.movie_id)),
+                     _genres(movie), movie.year)
     jobs = [
         plan_trailer(m.movie_id, _file(out_dir, paths.poster_path(m.movie_id)), audio, config.seed,
-                     config.trailer_seconds, _file(out_dir, paths.trailer_path(m.movie_id)))
+                     config.trailer_seconds, _file(out_dir, paths.trailer_path(m.movie_id)), _genres(m))
         for m in movies
     ]
     with ThreadPoolExecutor(max_workers=_TRAILER_WORKERS) as pool:
@@ -295,6 +296,11 @@ def _manifest_row(movie: SiteMovie, faults: FaultPlan, sources: tuple[str, str],
         "audio_source": sources[1],
         "jsonld_ok": movie.movie_id != faults.malformed_jsonld,
     }
+
+
+def _genres(movie: SiteMovie) -> tuple[str, ...]:
+    """What the demo media are styled by (see posters.py / trailers.py)."""
+    return movie.movielens.genres if movie.movielens else ()
 
 
 def _file(out_dir: Path, site_path: str) -> Path:

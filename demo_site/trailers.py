@@ -1,7 +1,10 @@
-"""Trailer MP4s made by ffmpeg: a slow pan down the poster over a seeded audio excerpt.
+"""Trailer MP4s made by ffmpeg: a pan over the poster, with audio and motion chosen by genre.
 
-The pan makes every frame different (a real video for keyframe features); bit-exact flags,
-one encoder thread and no metadata make the bytes reproducible.
+The poster already carries the genres' palette and texture; the trailer adds motion by genre
+(fast back-and-forth pans for action-like genres, one slow pan for quiet ones) and a
+soundtrack chosen by the primary genre, so the video and audio modalities are correlated with
+taste exactly as much as the genres are. Bit-exact flags, one encoder thread and no metadata
+make the bytes reproducible.
 """
 
 from __future__ import annotations
@@ -13,10 +16,20 @@ from pathlib import Path
 
 import soundfile
 
+from demo_site.posters import primary_genre
 from demo_site.seeded import seeded_int
 
 TRAILER_SIZE = (160, 120)
 TRAILER_FPS = 10
+# Soundtrack i of the sorted clips goes to genre i here: the most frequent genres come first,
+# so they get clips of their own when there are fewer clips than genres.
+SOUNDTRACK_ORDER = (
+    "Drama", "Comedy", "Action", "Thriller", "Romance", "Adventure", "Crime", "Sci-Fi", "Horror", "Fantasy",
+    "Children", "Animation", "Mystery", "Documentary", "War", "Musical", "Western", "Film-Noir", "IMAX",
+)  # fmt: skip
+# Pan cycles over a trailer (top -> bottom -> top is one cycle); genres not listed pan once down.
+PAN_CYCLES = {"Action": 3.0, "Thriller": 2.5, "War": 2.5, "Adventure": 2.0, "Sci-Fi": 2.0, "Horror": 1.5,
+              "Animation": 1.5, "Children": 1.5, "Comedy": 1.0, "Drama": 0.5, "Romance": 0.5, "Documentary": 0.5}
 
 
 @dataclass(frozen=True)
@@ -28,16 +41,21 @@ class TrailerJob:
     audio_offset: float
     seconds: float
     out_path: Path
+    pan_cycles: float = 0.5
 
 
 def plan_trailer(
-    movie_id: str, poster: Path, audio_files: list[Path], seed: int, seconds: float, out_path: Path
+    movie_id: str, poster: Path, audio_files: list[Path], seed: int, seconds: float, out_path: Path,
+    genres: tuple[str, ...] = (),
 ) -> TrailerJob:
-    """Pick the movie's audio clip and offset (seeded, within the clip's length)."""
-    audio = audio_files[seeded_int(seed, "audio", movie_id) % len(audio_files)]
+    """The movie's audio clip (by primary genre; seeded without one), offset (seeded) and motion (by genre)."""
+    primary = primary_genre(genres)
+    pick = SOUNDTRACK_ORDER.index(primary) if primary else seeded_int(seed, "audio", movie_id)
+    audio = audio_files[pick % len(audio_files)]
     spare_tenths = int(max(0.0, audio_duration(audio) - seconds) * 10)
     offset = (seeded_int(seed, "offset", movie_id) % (spare_tenths + 1)) / 10
-    return TrailerJob(poster, audio, offset, seconds, out_path)
+    cycles = max((PAN_CYCLES.get(g, 0.5) for g in genres), default=0.5)
+    return TrailerJob(poster, audio, offset, seconds, out_path, cycles)
 
 
 @lru_cache(maxsize=64)
@@ -49,9 +67,11 @@ def make_trailer(job: TrailerJob) -> None:
     """Encode one trailer (H.264 + AAC, faststart); raises CalledProcessError on failure."""
     width, height = TRAILER_SIZE
     seconds = f"{job.seconds:.3f}"
-    # Scale the 2:3 poster to the trailer width and move a 4:3 window from top to bottom.
+    # Scale the 2:3 poster to the trailer width and move a 4:3 window up and down it,
+    # ``pan_cycles`` times over the trailer (0.5: once from top to bottom).
+    phase = f"2*PI*{job.pan_cycles:.3f}*t/{job.seconds:.3f}"
     video_filter = (
-        f"[0:v]scale={width}:-2,crop={width}:{height}:0:'(ih-{height})*t/{job.seconds:.3f}',"
+        f"[0:v]scale={width}:-2,crop={width}:{height}:0:'(ih-{height})*(1-cos({phase}))/2',"
         f"fps={TRAILER_FPS},format=yuv420p[v]"
     )
     job.out_path.parent.mkdir(parents=True, exist_ok=True)

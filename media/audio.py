@@ -10,9 +10,11 @@ import soundfile
 
 from media.errors import MediaError
 
-N_FFT = 1024
-HOP_LENGTH = 256
+N_FFT = 2048
 TOP_DB = 80.0
+# Below this peak amplitude (-80 dBFS) a clip is silence: relative-to-peak dB would turn its
+# dither into a full-range spectrogram, so silence is the floor everywhere instead.
+SILENCE_PEAK = 10 ** (-TOP_DB / 20)
 
 
 def load_mono(wav_path: Path) -> tuple[np.ndarray, int]:
@@ -26,14 +28,18 @@ def load_mono(wav_path: Path) -> tuple[np.ndarray, int]:
     return samples.mean(axis=1), int(sample_rate)
 
 
-def logmel(samples: np.ndarray, sample_rate: int, n_mels: int, mel_frames: int) -> np.ndarray:
+def logmel(samples: np.ndarray, sample_rate: int, n_mels: int, mel_frames: int, hop_length: int) -> np.ndarray:
     """float32 ``[n_mels, mel_frames]`` in dB relative to the clip's peak (range ``[-80, 0]``).
 
     Longer clips keep their centre frames; shorter ones are padded at the end with the
-    ``-80 dB`` floor (silence), so the result is deterministic and always the same shape.
+    ``-80 dB`` floor, and a silent clip is the floor everywhere (not 0 dB everywhere).
     """
+    if not np.isfinite(samples).all():
+        raise MediaError("audio has non-finite samples")
+    if samples.size == 0 or float(np.abs(samples).max()) < SILENCE_PEAK:
+        return np.full((n_mels, mel_frames), -TOP_DB, dtype=np.float32)
     power = librosa.feature.melspectrogram(
-        y=samples, sr=sample_rate, n_fft=N_FFT, hop_length=HOP_LENGTH, n_mels=n_mels
+        y=samples, sr=sample_rate, n_fft=N_FFT, hop_length=hop_length, n_mels=n_mels
     )
     db = librosa.power_to_db(power, ref=np.max, top_db=TOP_DB)
     frames = db.shape[1]
@@ -42,6 +48,4 @@ def logmel(samples: np.ndarray, sample_rate: int, n_mels: int, mel_frames: int) 
         db = db[:, start : start + mel_frames]
     else:
         db = np.pad(db, ((0, 0), (0, mel_frames - frames)), constant_values=-TOP_DB)
-    if not np.isfinite(db).all():
-        raise MediaError("log-mel has non-finite values")
     return db.astype(np.float32)

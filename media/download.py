@@ -1,99 +1,132 @@
-"""Finding and downloading trailers with yt-dlp's generic extractor.
+"""Fetching a trailer: read its page, then stream the first video source that downloads.
 
-yt-dlp reads the trailer page the way a browser would (``<video>``, ``og:video``, JSON-LD)
-so sites need no custom parsing. It is used for the first download of a trailer; the video
-URL it found and the validators of both responses are kept so re-runs can ask the server
-directly whether anything changed (see ``media.conditional``).
+The page and each video go through ``media.http`` (size cap, wall-time budget, opt-out
+signals). Player pages (JSON-LD ``embedUrl``), or pages where no video is visible in the
+markup, go to yt-dlp in a child process that is killed when the asset's budget runs out.
+File names never come from URLs: the scratch file is ``trailer`` plus the type's extension.
 """
 
 from __future__ import annotations
 
+import json
+import mimetypes
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from yt_dlp import YoutubeDL
-from yt_dlp.utils import DownloadError
-
-from media.conditional import HTTP_TIMEOUT_S, USER_AGENT, Origin, Validators, require_http_url
-from media.errors import MediaError
+from media.budget import Budget
+from media.conditional import Origin, Validators
+from media.config import MediaConfig
+from media.errors import MediaError, OptedOut
+from media.http import HttpPolicy, fetch, stream
+from media.optout import page_opt_out
+from media.trailer_page import TrailerSources, trailer_sources
+from media.urls import escape_url
 
 
 @dataclass(frozen=True)
-class DownloadedTrailer:
+class TrailerPage:
+    url: str  # final, escaped
+    validators: Validators
+    sources: TrailerSources
+
+
+@dataclass(frozen=True)
+class DownloadedVideo:
     path: Path
+    mime: str | None
     origin: Origin
 
 
-class _SilentLogger:
-    """yt-dlp reports failures by exception; its console chatter would only clutter the run."""
-
-    def debug(self, msg: str) -> None: ...
-
-    def info(self, msg: str) -> None: ...
-
-    def warning(self, msg: str) -> None: ...
-
-    def error(self, msg: str) -> None: ...
-
-
-class _ValidatorRecordingYoutubeDL(YoutubeDL):
-    """Keeps each 200 response's validators by URL: yt-dlp itself does not expose them."""
-
-    def __init__(self, params: dict[str, Any]) -> None:
-        self.validators: dict[str, Validators] = {}
-        super().__init__(params)
-
-    def urlopen(self, req: Any) -> Any:
-        response = super().urlopen(req)
-        if response.status == 200:
-            found = Validators.from_headers(response.headers)
-            requested = req if isinstance(req, str) else getattr(req, "url", response.url)
-            self.validators[requested] = self.validators[response.url] = found
-        return response
+def read_trailer_page(url: str, config: MediaConfig, budget: Budget,
+                      validators: Validators = Validators()) -> TrailerPage | None:
+    """The page's video sources; ``None`` when the server says the page is unchanged (304)."""
+    fetched = fetch(url, config.max_page_bytes, budget, HttpPolicy.of(config), validators)
+    if fetched is None:
+        return None
+    html = fetched.body.decode("utf-8", errors="replace")
+    if config.honour_opt_out and (reason := page_opt_out(html)):
+        raise OptedOut(reason)
+    return TrailerPage(fetched.url, fetched.validators, trailer_sources(html, fetched.url))
 
 
-def download_trailer(page_url: str, dest_dir: Path, max_bytes: int) -> DownloadedTrailer:
-    """Download the video a trailer page embeds into ``dest_dir``, with where it came from."""
-    require_http_url(page_url)
+def download_video(url: str, dest_dir: Path, config: MediaConfig, budget: Budget,
+                   validators: Validators = Validators()) -> DownloadedVideo | None:
+    """Stream one video file into ``dest_dir``; ``None`` on 304. HTML where a video should be fails."""
     dest_dir.mkdir(parents=True, exist_ok=True)
-    options = {
-        "quiet": True,
-        "no_warnings": True,
-        "noprogress": True,
-        "logger": _SilentLogger(),
-        "noplaylist": True,
-        "allowed_extractors": ["generic"],
-        "max_filesize": max_bytes,
-        "outtmpl": str(dest_dir / "trailer.%(ext)s"),
-        "cachedir": False,
-        "fixup": "never",
-        "retries": 1,
-        "fragment_retries": 1,
-        "socket_timeout": HTTP_TIMEOUT_S,
-        "http_headers": {"User-Agent": USER_AGENT},
-    }
+    part = dest_dir / "trailer.part"
+    with part.open("wb") as out:
+        result = stream(url, out.write, config.max_trailer_bytes, budget, HttpPolicy.of(config), validators)
+    if result is None:
+        part.unlink(missing_ok=True)
+        return None
+    final_url, found, content_type = result
+    if content_type in ("text/html", "application/xhtml+xml"):
+        raise MediaError(f"http: {final_url} served {content_type}, not a video")
+    if _looks_like_html(part):
+        raise MediaError(f"http: {final_url} served an HTML page as {content_type}, not a video")
+    path = part.rename(dest_dir / f"trailer{mimetypes.guess_extension(content_type or '') or '.bin'}")
+    return DownloadedVideo(path, content_type, Origin(final_url, found))
+
+
+def _looks_like_html(path: Path) -> bool:
+    """Sniff the first bytes: a login or error page sent with a video type is common."""
+    with path.open("rb") as file:
+        head = file.read(512).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
+
+
+def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, budget: Budget) -> DownloadedVideo:
+    """The first of the page's sources that downloads; every source's failure is kept for the reason."""
+    failures: list[str] = []
+    for url in page.sources.files:
+        try:
+            video = download_video(url, dest_dir, config, budget)
+        except OptedOut:
+            raise
+        except MediaError as exc:
+            failures.append(str(exc))
+            if budget.remaining() <= 0:
+                break
+            continue
+        if video is None:
+            raise MediaError("http 304 to an unconditional GET")
+        return DownloadedVideo(video.path, video.mime, Origin(video.origin.media_url, video.origin.validators,
+                                                              page.validators))
+    fallbacks = page.sources.embeds or (() if page.sources.files else (page.url,))
+    for url in fallbacks if budget.remaining() > 0 else ():
+        try:
+            return download_with_ytdlp(url, dest_dir, config, budget)
+        except MediaError as exc:
+            failures.append(str(exc))
+    if not failures:
+        raise MediaError("no video found on the trailer page")
+    others = f" (and {len(failures) - 1} other video sources failed)" if len(failures) > 1 else ""
+    raise MediaError(failures[0] + others)
+
+
+def download_with_ytdlp(url: str, dest_dir: Path, config: MediaConfig, budget: Budget) -> DownloadedVideo:
+    """yt-dlp in a child process: its page reads and downloads are killed with the asset's budget."""
+    timeout = budget.check("yt-dlp")
+    command = [sys.executable, "-m", "media.ytdlp_child", url, str(dest_dir), str(config.max_trailer_bytes),
+               str(config.http_timeout_s)]
     try:
-        with _ValidatorRecordingYoutubeDL(options) as ydl:
-            info = ydl.extract_info(page_url, download=True)
-    except DownloadError as exc:
-        raise MediaError(f"yt-dlp: {_strip_error_prefix(str(exc))}") from exc
-    if info is None:
-        raise MediaError("yt-dlp: no video found on the trailer page")
-    download = (info.get("requested_downloads") or [info])[0]
-    path = Path(download.get("filepath") or download.get("_filename") or "")
-    if not path.is_file():
-        raise MediaError(f"yt-dlp: nothing downloaded (larger than max_download_bytes={max_bytes}?)")
-    if path.stat().st_size > max_bytes:
-        raise MediaError(f"download exceeds max_download_bytes={max_bytes}")
-    video_url = download.get("url") or info.get("url")
-    origin = Origin(
-        media_url=video_url,
-        validators=ydl.validators.get(video_url, Validators()) if video_url else Validators(),
-        page_validators=ydl.validators.get(page_url, Validators()),
-    )
-    return DownloadedTrailer(path=path, origin=origin)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=_child_env())
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError(f"yt-dlp: killed after {timeout:.1f} s (wall-time budget per asset)") from exc
+    if done.returncode != 0:
+        lines = (done.stdout.strip() or done.stderr.strip() or "failed without a message").splitlines()
+        raise MediaError(f"yt-dlp: {lines[-1]}")
+    result = json.loads(done.stdout)
+    path = Path(result["path"])
+    found = result.get("url")
+    return DownloadedVideo(path, mimetypes.guess_type(path.name)[0], Origin(escape_url(found) if found else None))
 
 
-def _strip_error_prefix(message: str) -> str:
-    return message.removeprefix("ERROR: ").strip()
+def _child_env() -> dict[str, str]:
+    """The child imports ``media`` from this checkout whatever the working directory is."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root if not path else f"{root}{os.pathsep}{path}"}

@@ -188,6 +188,8 @@ CREATE TABLE IF NOT EXISTS extracted_documents (
 
 -- media: fetched and normalised assets; bytes in the blob store.
 -- scope: cache by (movie_id, kind), read through build_movies.
+-- status 'skipped': the server or page opted out (X-Robots-Tag noai / noimageai, tdm-reservation)
+-- and the opt-out was honoured; the errors row of the same build says which signal.
 CREATE TABLE IF NOT EXISTS media_assets (
     movie_id       VARCHAR NOT NULL,
     kind           VARCHAR NOT NULL,     -- trailer | poster | audio

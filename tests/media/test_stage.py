@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +30,12 @@ def _movies(site) -> list[dict]:
     ]
 
 
+def _config(work_dir: Path) -> MediaConfig:
+    """Small shapes keep the tests fast; the defaults are the design's (16x112x112, 224, 128 mels)."""
+    return MediaConfig(work_dir=work_dir, frames=4, frame_size=32, poster_size=48, n_mels=32,
+                       sample_rate=16000, clip_seconds=2.0, hop_length=256)
+
+
 def _table(warehouse: Warehouse, sql: str) -> list[tuple]:
     with warehouse.connect() as con:
         return con.execute(sql).fetchall()
@@ -37,7 +44,7 @@ def _table(warehouse: Warehouse, sql: str) -> list[tuple]:
 def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Warehouse, tmp_path: Path) -> None:
     with warehouse.transaction() as con:
         upsert(con, "movies", _movies(media_site))
-    config = MediaConfig(work_dir=tmp_path / "work", frames=4, frame_size=32)
+    config = _config(tmp_path / "work")
 
     summary = fetch_media(config, warehouse, "b1")
 
@@ -66,15 +73,15 @@ def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Wa
     assert keyframes.shape == (4, 32, 32, 3) and keyframes.std() > 10
     mel = from_npy_bytes(warehouse.blobs.get(features["logmel"][1]))
     assert features["logmel"][0] == assets[("good", "audio")][1]
-    assert mel.shape == (64, 128) and mel.dtype == np.float32 and np.isfinite(mel).all()
+    assert mel.shape == (config.n_mels, config.mel_frames) and mel.dtype == np.float32 and np.isfinite(mel).all()
     poster = from_npy_bytes(warehouse.blobs.get(features["poster"][1]))
-    assert features["poster"][0] == assets[("good", "poster")][1] and poster.shape == (64, 64, 3)
+    assert features["poster"][0] == assets[("good", "poster")][1] and poster.shape == (48, 48, 3)
 
     errors = dict(_table(warehouse, "SELECT source, reason FROM errors WHERE stage = 'media' AND build_id = 'b1'"))
     assert errors[media_site.url("trailers/truncated.html")].startswith("ffprobe: moov atom not found")
     assert errors[media_site.url("media/not_an_image.jpg")] == "pillow: cannot identify image file"
     assert "404" in errors[media_site.url("trailers/missing.html")]
-    assert "partial file" in errors[media_site.url("trailers/truncated_faststart.html")]
+    assert re.search("partial file|decodable", errors[media_site.url("trailers/truncated_faststart.html")])
     assert assets[("cut", "trailer")][:2] == ("failed", None)
 
     validators = {(m, k): (url, etag) for m, k, url, etag in _table(
@@ -101,7 +108,7 @@ def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Wa
     assert not any((tmp_path / "work").rglob("*.mp4")), "scratch files are removed"
 
     # refresh=True recomputes, with the same content hashes and therefore the same blobs.
-    forced = fetch_media(MediaConfig(work_dir=tmp_path / "work", frames=4, frame_size=32, refresh=True), warehouse, "b3")
+    forced = fetch_media(replace(config, refresh=True), warehouse, "b3")
     assert (forced.features_computed, forced.features_reused) == (3, 0)
     refreshed = {f: blob for f, blob in _table(warehouse, "SELECT feature, blob_sha256 FROM media_features")}
     assert refreshed == {f: v[1] for f, v in features.items()}
@@ -110,8 +117,8 @@ def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Wa
 def test_a_new_frame_count_recomputes_keyframes(media_site, warehouse: Warehouse, tmp_path: Path) -> None:
     with warehouse.transaction() as con:
         upsert(con, "movies", _movies(media_site)[:1])
-    fetch_media(MediaConfig(work_dir=tmp_path / "w", frames=4, frame_size=32), warehouse, "b1")
-    summary = fetch_media(MediaConfig(work_dir=tmp_path / "w", frames=6, frame_size=32), warehouse, "b2")
+    fetch_media(_config(tmp_path / "w"), warehouse, "b1")
+    summary = fetch_media(replace(_config(tmp_path / "w"), frames=6), warehouse, "b2")
     assert (summary.features_computed, summary.features_reused) == (1, 2)
     assert _table(warehouse, "SELECT shape FROM media_features WHERE feature = 'keyframes'") == [("6x32x32x3",)]
 
@@ -142,7 +149,7 @@ def test_reruns_revalidate_and_refetch_only_changed_media(
             for movie_id, trailer, poster in [("m1", "trailers/good.html", "media/poster.jpg"),
                                               ("m2", "trailers/faststart.html", "media/poster2.jpg")]
         ])
-    config = MediaConfig(work_dir=tmp_path / "work", frames=4, frame_size=32, workers=1)  # counts in order
+    config = replace(_config(tmp_path / "work"), workers=1)  # counts in order
 
     first = fetch_media(config, warehouse, "b1")
     # Both trailers carry the same audio track, so its log-mel is computed once.
@@ -188,7 +195,7 @@ def test_reruns_revalidate_and_refetch_only_changed_media(
     (site.root / "trailers/good.html").write_text(trailer_page("media/faststart.mp4"))
     moved = fetch_media(config, warehouse, "b4")
     assert (moved.features_computed, moved.assets_not_modified, moved.errors) == (0, 3, 0)
-    assert ("/trailers/good.html", 200, False) in {(r.path, r.status, r.conditional) for r in site.take_log()}
+    assert ("/trailers/good.html", 200, True) in {(r.path, r.status, r.conditional) for r in site.take_log()}
     after = _assets(warehouse)
     assert after[("m1", "trailer")][1] == after[("m2", "trailer")][1]
     assert after[("m1", "trailer")][5] == site.url("media/faststart.mp4")

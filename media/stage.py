@@ -30,7 +30,7 @@ from warehouse import Warehouse
 def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str) -> MediaSummary:
     """Fetch and featurise every movie's media; bad media become rows, a dead modality an error."""
     started = time.perf_counter()
-    movies = read_movies(warehouse)
+    movies = read_movies(warehouse, build_id)
     previous = Previous() if config.refresh else read_previous(warehouse)
     ctx = RunContext(config, warehouse.blobs, build_id, previous,
                      FeatureStore(warehouse.blobs, previous.features, build_id, config.refresh))

@@ -24,9 +24,14 @@ class MediaMovie:
     poster_url: str | None
 
 
-def read_movies(warehouse: Warehouse) -> list[MediaMovie]:
+def read_movies(warehouse: Warehouse, build_id: str) -> list[MediaMovie]:
+    """The movies of this build's crawl (``build_movies``): a build never touches other movies' assets."""
     with warehouse.connect() as con:
-        rows = con.execute("SELECT movie_id, trailer_url, poster_url FROM movies ORDER BY movie_id").fetchall()
+        rows = con.execute(
+            "SELECT m.movie_id, m.trailer_url, m.poster_url FROM movies m"
+            " JOIN build_movies b ON b.movie_id = m.movie_id AND b.build_id = ? ORDER BY m.movie_id",
+            [build_id],
+        ).fetchall()
     return [MediaMovie(*row) for row in rows]
 
 

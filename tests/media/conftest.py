@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from PIL import Image
+
+from warehouse import upsert
 
 
 @dataclass(frozen=True)
@@ -174,3 +177,13 @@ def changing_site(media_files: Path, shared_data: Path, tmp_path: Path) -> Itera
         (root / f"trailers/{name}.html").write_text(trailer_page(f"media/{name}.mp4"))
     with serve(root) as site:
         yield site
+
+
+# Build ids the media tests run under; their crawl "saw" every movie a test stores.
+TEST_BUILDS = ("b1", "b2", "b3", "b4", "b5", "h1", "killed")
+
+
+def store_movies(con: duckdb.DuckDBPyConnection, movies: list[dict]) -> None:
+    """Upsert ``movies`` and list them in ``build_movies`` of every test build, as a crawl would."""
+    upsert(con, "movies", movies)
+    upsert(con, "build_movies", [{"build_id": b, "movie_id": m["movie_id"]} for b in TEST_BUILDS for m in movies])

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from media import MediaConfig, fetch_media
+from tests.media.conftest import store_movies
 from tests.media.hostile_server import Route, gzip_of_zeros, png_bomb, serve_hostile, video_page
-from warehouse import Warehouse, upsert
+from warehouse import Warehouse
 
 BUDGET_S = 3.0
 
@@ -93,7 +94,7 @@ def test_every_fault_is_one_recorded_error_within_the_budget(media_files: Path, 
                    "trailer_url": site.url(page), "poster_url": site.url(images[i % len(images)])}
                   for i, page in enumerate(pages)]
         with warehouse.transaction() as con:
-            upsert(con, "movies", movies)
+            store_movies(con, movies)
         started = time.monotonic()
         summary = fetch_media(_config(tmp_path / "work"), warehouse, "h1")
         elapsed = time.monotonic() - started

@@ -12,8 +12,8 @@ from PIL import Image
 
 from media import MediaConfig, fetch_media
 from media.arrays import from_npy_bytes
-from tests.media.conftest import ServedRequest, make_trailer, trailer_page
-from warehouse import Warehouse, upsert
+from tests.media.conftest import ServedRequest, make_trailer, store_movies, trailer_page
+from warehouse import Warehouse
 
 
 def _movies(site) -> list[dict]:
@@ -43,7 +43,7 @@ def _table(warehouse: Warehouse, sql: str) -> list[tuple]:
 
 def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Warehouse, tmp_path: Path) -> None:
     with warehouse.transaction() as con:
-        upsert(con, "movies", _movies(media_site))
+        store_movies(con, _movies(media_site))
     config = _config(tmp_path / "work")
 
     summary = fetch_media(config, warehouse, "b1")
@@ -116,7 +116,7 @@ def test_fetch_media_stores_good_media_and_records_bad(media_site, warehouse: Wa
 
 def test_a_new_frame_count_recomputes_keyframes(media_site, warehouse: Warehouse, tmp_path: Path) -> None:
     with warehouse.transaction() as con:
-        upsert(con, "movies", _movies(media_site)[:1])
+        store_movies(con, _movies(media_site)[:1])
     fetch_media(_config(tmp_path / "w"), warehouse, "b1")
     summary = fetch_media(replace(_config(tmp_path / "w"), frames=6), warehouse, "b2")
     assert (summary.features_computed, summary.features_reused) == (1, 2)
@@ -143,7 +143,7 @@ def test_reruns_revalidate_and_refetch_only_changed_media(
 ) -> None:
     site = changing_site
     with warehouse.transaction() as con:
-        upsert(con, "movies", [
+        store_movies(con, [
             {"movie_id": movie_id, "url": site.url(f"movies/{movie_id}.html"), "title": movie_id,
              "trailer_url": site.url(trailer), "poster_url": site.url(poster), "build_id": "crawl"}
             for movie_id, trailer, poster in [("m1", "trailers/good.html", "media/poster.jpg"),

@@ -16,9 +16,9 @@ import pytest
 
 from media import MediaConfig, MediaCoverageError, fetch_media
 from mmkg.settings import PROJECT_ROOT
-from tests.media.conftest import serve, trailer_page
+from tests.media.conftest import serve, store_movies, trailer_page
 from tests.media.hostile_server import Route, serve_hostile, wait_for
-from warehouse import Warehouse, upsert
+from warehouse import Warehouse
 
 
 def _config(work_dir: Path) -> MediaConfig:
@@ -39,7 +39,7 @@ def _table(warehouse: Warehouse, sql: str) -> list[tuple]:
 def test_every_trailer_404_fails_the_stage_after_storing_the_rows(media_site, warehouse: Warehouse,
                                                                    tmp_path: Path) -> None:
     with warehouse.transaction() as con:
-        upsert(con, "movies", [_movie(f"m{i}", media_site.url(f"trailers/gone{i}.html"),
+        store_movies(con, [_movie(f"m{i}", media_site.url(f"trailers/gone{i}.html"),
                                       media_site.url("media/poster.jpg")) for i in range(3)])
     with pytest.raises(MediaCoverageError, match=r"no audio, trailer succeeded .*trailer: 0 of 3 ok, e\.g\. http 404") as caught:
         fetch_media(_config(tmp_path / "w"), warehouse, "b1")
@@ -54,7 +54,7 @@ def test_every_trailer_404_fails_the_stage_after_storing_the_rows(media_site, wa
 def test_a_missing_ffmpeg_fails_the_stage(media_site, warehouse: Warehouse, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     with warehouse.transaction() as con:
-        upsert(con, "movies", [_movie("m1", media_site.url("trailers/good.html"), None)])
+        store_movies(con, [_movie("m1", media_site.url("trailers/good.html"), None)])
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     with pytest.raises(MediaCoverageError, match="ffprobe is not installed"):
         fetch_media(replace(_config(tmp_path / "w"), kinds=("trailer",)), warehouse, "b1")
@@ -69,7 +69,7 @@ def test_urls_with_spaces_and_accents_are_escaped_and_stable(media_files: Path, 
     (root / "trailer été.html").write_text(trailer_page("media/bande annonce été.mp4"))
     with serve(root) as site:
         with warehouse.transaction() as con:
-            upsert(con, "movies", [_movie("m1", site.url("trailer été.html"), site.url("media/affiche été.jpg"))])
+            store_movies(con, [_movie("m1", site.url("trailer été.html"), site.url("media/affiche été.jpg"))])
         first = fetch_media(replace(_config(tmp_path / "w"), kinds=("trailer", "poster")), warehouse, "b1")
         assert first.coverage == {"poster": 1.0, "trailer": 1.0}
         stored = dict(_table(warehouse, "SELECT kind, media_url FROM media_assets"))
@@ -86,7 +86,7 @@ def test_ids_like_dot_dot_cannot_reach_other_folders(media_site, warehouse: Ware
     (work / "keep").mkdir(parents=True)
     (work / "keep/file").write_text("another movie's scratch file")
     with warehouse.transaction() as con:
-        upsert(con, "movies", [_movie(i, media_site.url("trailers/good.html"), None) for i in (".", "..", "../..")])
+        store_movies(con, [_movie(i, media_site.url("trailers/good.html"), None) for i in (".", "..", "../..")])
     summary = fetch_media(replace(_config(work), kinds=("trailer",)), warehouse, "b1")
     assert summary.assets == {"trailer": {"ok": 3}}
     assert (work / "keep/file").read_text() == "another movie's scratch file"
@@ -111,7 +111,7 @@ def test_a_killed_stage_keeps_the_movies_it_finished(media_files: Path, tmp_path
     warehouse = Warehouse(tmp_path / "wh.duckdb", tmp_path / "blobs")
     with serve_hostile(routes) as site:
         with warehouse.transaction() as con:
-            upsert(con, "movies", [_movie("a", None, site.url("/a.jpg")), _movie("b", None, site.url("/b.jpg"))])
+            store_movies(con, [_movie("a", None, site.url("/a.jpg")), _movie("b", None, site.url("/b.jpg"))])
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
         child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD), str(tmp_path)], env=env)
         try:
@@ -130,7 +130,7 @@ def test_media_only_come_from_allowed_hosts(media_files: Path, warehouse: Wareho
         port = site.base_url.rsplit(":", 1)[1]
         site.routes["/away.jpg"] = Route(302, headers={"Location": f"http://localhost:{port}/ok.jpg"})
         with warehouse.transaction() as con:
-            upsert(con, "movies", [_movie("a", None, site.url("/ok.jpg")), _movie("b", None, site.url("/away.jpg")),
+            store_movies(con, [_movie("a", None, site.url("/ok.jpg")), _movie("b", None, site.url("/away.jpg")),
                                    _movie("c", None, f"http://localhost:{port}/ok.jpg")])
         config = replace(_config(tmp_path / "w"), kinds=("poster",), allowed_hosts=("127.0.0.1",))
         fetch_media(config, warehouse, "b1")
@@ -151,7 +151,7 @@ def test_a_player_page_goes_to_ytdlp(media_files: Path, warehouse: Warehouse, tm
         ' "trailer": {"@type": "VideoObject", "embedUrl": "/player.html"}}</script></head><body></body></html>')
     with serve(root) as site:
         with warehouse.transaction() as con:
-            upsert(con, "movies", [_movie("m1", site.url("trailer.html"), None)])
+            store_movies(con, [_movie("m1", site.url("trailer.html"), None)])
         summary = fetch_media(replace(_config(tmp_path / "w"), kinds=("trailer",)), warehouse, "b1")
     assert summary.coverage == {"trailer": 1.0}
     [(media_url, width)] = _table(warehouse, "SELECT media_url, width FROM media_assets")

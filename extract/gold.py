@@ -17,6 +17,9 @@ from typing import Any
 import mwparserfromhell
 from mwparserfromhell.wikicode import Wikicode
 
+from extract.relations import (
+    CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING, WRITTEN_BY,
+)
 from warehouse import Warehouse, upsert
 
 WIKI_BASE_URL = "https://en.wikipedia.org/wiki/"
@@ -29,6 +32,18 @@ INFOBOX_ATTRIBUTES = {
     "studio": "productionCompany", "production_companies": "productionCompany",
     "production_company": "productionCompany",
     "country": "countryOfOrigin", "language": "inLanguage",
+}
+# Infobox fields that are the gold of each scored relation.
+GOLD_FIELDS: dict[str, tuple[str, ...]] = {
+    DIRECTED_BY: ("director", "directors"),
+    WRITTEN_BY: ("writer", "writers", "screenplay", "story"),
+    STARRING: ("starring",),
+    PRODUCED_BY: ("producer", "producers"),
+    MUSIC_BY: ("music",),
+    CINEMATOGRAPHY_BY: ("cinematography",),
+    EDITED_BY: ("editing",),
+    MADE_BY: ("studio", "production_companies", "production_company"),
+    DISTRIBUTED_BY: ("distributor",),
 }
 _LIST_TEMPLATES = {
     "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "flat list", "hlist",
@@ -57,6 +72,11 @@ class FilmArticle:
     year: int | None
     attributes: tuple[tuple[str, str], ...]   # (attribute, value)
     text: str
+    cast: str = ""                             # the Cast section, often a bullet list
+    gold: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (relation, names) from GOLD_FIELDS
+
+    def gold_names(self, relation: str) -> tuple[str, ...]:
+        return dict(self.gold).get(relation, ())
 
 
 def read_page(path: Path) -> tuple[str, str] | None:
@@ -126,19 +146,31 @@ def prose(code: Wikicode) -> str:
     """Lead and Plot section as plain text (no templates, refs, files)."""
     parts = code.get_sections(include_lead=True, flat=True)[:1]
     parts += code.get_sections(levels=[2], matches=r"^\s*plot\b", flat=True)
-    paragraphs = []
-    for section in parts:
-        section = mwparserfromhell.parse(str(section))
-        for link in section.filter_wikilinks():
-            if _HIDDEN_LINK.match(str(link.title)):
-                try:
-                    section.remove(link)
-                except ValueError:
-                    pass
-        for heading in section.filter_headings():
-            section.remove(heading)
-        paragraphs.append(section.strip_code(normalize=True, collapse=True).strip())
+    paragraphs = [_plain(section) for section in parts]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _plain(section: Wikicode) -> str:
+    """One section as plain text: no heading, files, images, templates or refs."""
+    section = mwparserfromhell.parse(str(section))
+    for link in section.filter_wikilinks():
+        if _HIDDEN_LINK.match(str(link.title)):
+            try:
+                section.remove(link)
+            except ValueError:
+                pass
+    for heading in section.filter_headings():
+        section.remove(heading)
+    return section.strip_code(normalize=True, collapse=True).strip()
+
+
+def cast_section(code: Wikicode) -> str:
+    """The Cast section as plain lines, one per list item ("Ryan O'Neal as Redmond Barry")."""
+    sections = code.get_sections(levels=[2], matches=r"^\s*(?:cast|cast and characters)\b", flat=True)
+    if not sections:
+        return ""
+    lines = [line.strip() for line in _plain(sections[0]).splitlines()]
+    return "\n".join(line for line in lines if line)
 
 
 def parse_film(path: Path) -> FilmArticle | None:
@@ -160,7 +192,9 @@ def parse_film(path: Path) -> FilmArticle | None:
     return FilmArticle(
         movie_id=f"wp-{slug}", title=re.sub(r"\s*\([^)]*\)$", "", title), url=WIKI_BASE_URL + title.replace(" ", "_"),
         year=int(year.group(1)) if year else None,
-        attributes=tuple(dict.fromkeys(attributes)), text=prose(code),
+        attributes=tuple(dict.fromkeys(attributes)), text=prose(code), cast=cast_section(code),
+        gold=tuple((relation, tuple(dict.fromkeys(v for f in names for v in field_values(fields.get(f, "")))))
+                   for relation, names in GOLD_FIELDS.items()),
     )
 
 

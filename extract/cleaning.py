@@ -40,7 +40,10 @@ def not_english_reason(text: str) -> str | None:
     latin = sum(1 for w in words if w.isascii())
     if latin / len(words) < 0.5:
         return f"text is not English: {latin}/{len(words)} words in Latin ASCII script"
-    share = sum(1 for w in words if w.lower() in STOP_WORDS) / len(words)
+    lower = [w for w in words if w.islower()]  # names (a 500-name cast list) say nothing about the language
+    if len(lower) < MIN_WORDS_FOR_LANGUAGE:
+        return None
+    share = sum(1 for w in lower if w in STOP_WORDS) / len(lower)
     if share < MIN_ENGLISH_SHARE:
         return f"text is not English: {share:.0%} English function words (under {MIN_ENGLISH_SHARE:.0%})"
     return None

@@ -99,7 +99,9 @@ def read_document(
     for ent in doc.ents:
         if not _is_mention(ent):
             continue
-        eid = resolved.get((ent.start, ent.end)) if ent.label_ == "PERSON" else None
+        eid = None
+        if ent.label_ == "PERSON":  # a mention names a node only when it resolves; it creates none
+            eid = resolved.get((ent.start, ent.end)) or ent.ent_id_ or resolver.resolve("Person", ent.text, context)
         if eid is not None:
             resolver.add_alias(eid, ent.text)
         findings.mentions.append({

@@ -60,3 +60,37 @@ def chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
         start += cut
     if text[start:].strip():
         yield start, text[start:]
+
+
+# Words at least one relation rule needs in its sentence; other sentences cannot yield a credit.
+CUE = re.compile(
+    r"\b(?:by|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|director|writer|screenwriter"
+    r"|producer|composer|cinematographer|editor|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)|portray\w*)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
+_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")
+
+
+def cue_passages(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, passage): runs of consecutive sentences that hold a credit cue word.
+
+    Parsing only these is what makes the stage fast: plot sentences without a cue cannot
+    credit anyone under any rule, so mentions are only recorded inside cue passages.
+    """
+    run_start = run_end = None
+    position = 0
+    ends = [m for m in _SENTENCE_END.finditer(text) if "\n" in m.group(0) or not _NOT_AN_END.search(text[:m.start()])]
+    for match in [*ends, None]:
+        end = match.start() if match else len(text)
+        sentence = text[position:end]
+        if CUE.search(sentence):
+            run_start = position if run_start is None else run_start
+            run_end = end
+        elif run_start is not None:
+            yield run_start, text[run_start:run_end]
+            run_start = None
+        if match is None:
+            break
+        position = match.end()
+    if run_start is not None:
+        yield run_start, text[run_start:run_end]

@@ -15,6 +15,7 @@ class ExtractConfig:
     n_process: int = 1
     min_confidence: float = 0.5      # text relations whose rule is measured less precise are not written
     max_chunk_chars: int = 100_000   # longer texts are parsed in pieces of at most this size
+    cue_passages_only: bool = True   # parse only sentences with a credit cue word (extract/cleaning.py)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:

@@ -25,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract.cleaning import cue_passages
 from extract.gold import GOLD_FIELDS, FilmArticle, parse_film
 from extract.names import name_key
 from extract.nlp import custom_components, load_pipeline
@@ -100,6 +101,7 @@ class FilmDocs:
     film: FilmArticle
     docs: list[Doc]
     base_ents: list[tuple[tuple[int, int, str], ...]]   # (start, end, label) of the NER entities
+    whole: list[Doc]          # the full texts, for the baselines
     text_keys: str = ""
 
 
@@ -120,19 +122,32 @@ def _texts(film: FilmArticle) -> list[str]:
     return [t for t in (film.text, film.cast) if t.strip()]
 
 
-def parse_films(nlp: Language, films: Sequence[FilmArticle], batch_size: int = 64) -> list[FilmDocs]:
-    """Run the statistical components once; the rule components are re-run per setting."""
+def parse_films(nlp: Language, films: Sequence[FilmArticle], batch_size: int = 64,
+                cue_only: bool = True) -> list[FilmDocs]:
+    """Run the statistical components once; the rule components are re-run per setting.
+
+    The rules see what the stage parses (the cue passages, ``cleaning.cue_passages``); the
+    baselines see every word of every text.
+    """
     custom = [name for name, _ in custom_components(nlp)]
     texts = [(i, text) for i, film in enumerate(films) for text in _texts(film)]
+    passages = [(i, p) for i, text in texts for _, p in (cue_passages(text) if cue_only else [(0, text)])]
     parsed: dict[int, list[Doc]] = defaultdict(list)
+    whole: dict[int, list[Doc]] = defaultdict(list)
     with nlp.select_pipes(disable=custom):
-        for (i, _), doc in zip(texts, nlp.pipe((t for _, t in texts), batch_size=batch_size), strict=True):
+        for (i, _), doc in zip(passages, nlp.pipe((t for _, t in passages), batch_size=batch_size), strict=True):
             parsed[i].append(doc)
+        for (i, _), doc in zip(texts, nlp.pipe((t for _, t in texts), batch_size=batch_size), strict=True):
+            whole[i].append(doc)
     return [
-        FilmDocs(film, parsed[i], [tuple((e.start, e.end, e.label_) for e in doc.ents) for doc in parsed[i]],
+        FilmDocs(film, parsed[i], [_ents(doc) for doc in parsed[i]], whole[i],
                  " " + name_key(" ".join(_texts(film))) + " ")
         for i, film in enumerate(films)
     ]
+
+
+def _ents(doc: Doc) -> tuple[tuple[int, int, str], ...]:
+    return tuple((e.start, e.end, e.label_) for e in doc.ents)
 
 
 def _known_people(film: FilmArticle, relation: str, setting: str) -> list[tuple[str, str]]:
@@ -184,8 +199,8 @@ def _baselines(fd: FilmDocs) -> dict[str, dict[str, set[str]]]:
     starting within CUE_WINDOW tokens after a cue word of the relation, in the same sentence."""
     bag: dict[str, set[str]] = defaultdict(set)
     cue: dict[str, set[str]] = defaultdict(set)
-    for doc, ents in zip(fd.docs, fd.base_ents, strict=True):
-        for ent in (Span(doc, start, end, label=label) for start, end, label in ents):
+    for doc in fd.whole:
+        for ent in doc.ents:
             if ent.label_ not in ("PERSON", "ORG"):
                 continue
             sent_start = ent.sent.start

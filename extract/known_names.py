@@ -17,6 +17,10 @@ from spacy.util import filter_spans
 
 KNOWN_NAMES = "mmkg_known_names_v2"
 _FULL, _SURNAME, _TITLE = "known_person", "known_surname", "known_title"
+# A "person" field that holds a company ("producer = Televista Digitals Limited") must not
+# turn the model's ORG into a PERSON.
+COMPANY_WORDS = {"limited", "ltd", "films", "film", "pictures", "productions", "production", "studios", "studio",
+                 "entertainment", "inc", "corporation", "company", "arts", "media", "bros", "movies", "combines"}
 
 
 class KnownNames:
@@ -57,7 +61,8 @@ class KnownNames:
         matches = [(strings[key], start, end) for key, start, end in self.matcher(doc)]
         ents = list(doc.ents)
         people = filter_spans([Span(doc, s, e, label="PERSON", span_id=self.ids.get(doc[s:e].text, ""))
-                               for k, s, e in matches if k == _FULL])
+                               for k, s, e in matches
+                               if k == _FULL and not any(t.lower_.strip(".") in COMPANY_WORDS for t in doc[s:e])])
         for span in people:
             ents = self._place(ents, span)
         for key, start, end in matches:

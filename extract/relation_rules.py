@@ -76,6 +76,10 @@ _VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well", "also"}
 CAST_NOUNS = {"cast", "ensemble", "lineup"}
 CAST_VERBS = {"include", "includes", "included", "including", "feature", "comprise", "comprises"}
 COMPANY_LABELS = {"ORG"}
+# Labels the small model often gives to people's names ("Prashanth Neel" ORG, "Jordan" GPE):
+# in a person's credit slot they are read as people, under their own measured rule.
+MISLABELLED_PERSON = {"ORG", "GPE", "NORP", "PRODUCT", "FAC", "LOC"}
+MISLABELLED_SUFFIX = ":not_person_label"
 LEAD_CAST_LINES = 6
 
 
@@ -227,7 +231,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((_plain_role(parent), "role_title"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
-        if parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
+        subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
+        if by_head.lemma_ == "be" and subject_nouns:  # "the screenplay was by X"
+            found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
+        elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             found += [(r, "credit_by") for r in _agent_relations(by_head)]
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
             found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
@@ -303,6 +310,39 @@ def trim_person_titles(doc: Doc) -> Doc:
     return doc
 
 
+_LIST_SEPARATORS = {",", "and", "&", "as", "well"}
+LIST_CUES = {"alongside", "opposite", "voices", "voice", "feature", "features", "featured", "featuring"}
+
+
+def _list_glue(doc: Doc, end: int, start: int) -> bool:
+    """Only list separators between two names, or "as <character>" then a separator
+    ("Michael Keaton as Bruce Wayne and Jack Nicholson"): the second name continues the list."""
+    between = doc[end:start]
+    if not len(between) or between[-1].lower_ not in _LIST_SEPARATORS:
+        return False
+    if all(t.lower_ in _LIST_SEPARATORS for t in between):
+        return True
+    return (between[0].lower_ == "as" and len(between) <= 8
+            and not any(t.pos_ in ("VERB", "AUX") or t.text in {".", ";", "(", ")"} for t in between))
+
+
+def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> list[tuple[Span, str]]:
+    """Names that continue a starring list the parser broke: a PERSON right after a credited
+    star (or after "alongside", "the voices of") with only list separators in between."""
+    found: list[tuple[Span, str]] = []
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    starring = {span for span, relations in credited.items() if STARRING in relations}
+    for prev, ent in zip(people, people[1:]):
+        if prev.sent.start != ent.sent.start or is_character(ent):
+            continue
+        cue = ent.start > 0 and (doc[ent.start - 1].lower_ in LIST_CUES or (
+            ent.start > 1 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in LIST_CUES))
+        if ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)) or cue:
+            found.append((ent, "star_list"))
+            starring.add((ent.start, ent.end))
+    return found
+
+
 class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc."""
 
@@ -315,13 +355,21 @@ class RelationRules:
 
     def __call__(self, doc: Doc) -> Doc:
         rows = []
+        found: dict[tuple[int, int], list[tuple[str, str]]] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON" and not is_character(ent):
-                pairs, qualifier_span = relations_of(ent), character_after(ent)
-            elif ent.label_ in COMPANY_LABELS:
-                pairs, qualifier_span = company_relations_of(ent), None
-            else:
-                continue
+                found[(ent.start, ent.end)] = relations_of(ent)
+            elif ent.label_ in MISLABELLED_PERSON and not ent.ent_id_:
+                as_person = [(r, rule + MISLABELLED_SUFFIX) for r, rule in relations_of(ent)
+                             if r != PRODUCED_BY and r != DISTRIBUTED_BY and not is_character(ent)]
+                companies = company_relations_of(ent) if ent.label_ in COMPANY_LABELS else []
+                found[(ent.start, ent.end)] = as_person + companies
+        credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
+        for ent, rule in list_continuations(doc, credited):
+            found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
+        for (start, end), pairs in found.items():
+            ent = doc[start:end]
+            qualifier_span = character_after(ent)
             best: dict[str, tuple[float, str]] = {}
             for relation, rule in pairs:
                 confidence = self.confidence(relation, rule)

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from extract.config import ExtractConfig, ExtractSummary
-from extract.cleaning import blank_markup, chunks, not_english_reason, repair_mojibake
+from extract.cleaning import blank_markup, chunks, cue_passages, not_english_reason, repair_mojibake
 from extract.nlp import build_nlp, pipeline_fingerprint
 from extract.relations import GRAPH_RELATIONS
 from extract.resolver import EntityResolver
@@ -43,9 +43,12 @@ def _read_inputs(warehouse: Warehouse, reader: str) -> dict[str, list[dict[str, 
         }
 
 
-def _pieces(documents: list[dict[str, Any]], max_chars: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """Parseable pieces (markup blanked, mojibake repaired, long texts chunked with their offset)
-    and (url, reason) for the documents skipped: empty or not English."""
+def _pieces(
+    documents: list[dict[str, Any]], max_chars: int, cue_only: bool
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Parseable pieces (markup blanked, mojibake repaired, long texts chunked, with their
+    offset; with ``cue_only`` only the passages holding a credit cue) and (url, reason) for
+    the documents skipped: empty or not English."""
     pieces, skipped = [], []
     for document in documents:
         text = blank_markup(repair_mojibake(document["text"] or ""))
@@ -53,7 +56,9 @@ def _pieces(documents: list[dict[str, Any]], max_chars: int) -> tuple[list[dict[
         if reason:
             skipped.append((document["url"], reason))
             continue
-        pieces += [{**document, "text": piece, "offset": offset} for offset, piece in chunks(text, max_chars)]
+        for offset, piece in chunks(text, max_chars):
+            passages = cue_passages(piece) if cue_only else [(0, piece)]
+            pieces += [{**document, "text": passage, "offset": offset + start} for start, passage in passages]
     return pieces, skipped
 
 
@@ -110,7 +115,7 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str)
     if inputs["changed"]:
         titles = [movie["title"] for movie in inputs["movies"]]
         nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
-        pieces, skipped = _pieces(inputs["changed"], min(config.max_chunk_chars, nlp.max_length))
+        pieces, skipped = _pieces(inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
         failed = {url for url, _ in unread}

@@ -53,6 +53,7 @@ CUE_WORDS = {
     "distributed_by": {"distributed", "distributor", "released"},
 }
 CUE_WINDOW = 6
+BASELINE_PIPES = ["senter", "ner"]  # the baselines need names and sentences only
 
 
 def split_of(movie_id: str) -> str:
@@ -104,6 +105,10 @@ class FilmDocs:
     whole: list[Doc]          # the full texts, for the baselines
     text_keys: str = ""
 
+    @property
+    def split(self) -> str:
+        return split_of(self.film.movie_id)
+
 
 @dataclass
 class Evaluation:
@@ -137,8 +142,13 @@ def parse_films(nlp: Language, films: Sequence[FilmArticle], batch_size: int = 6
     with nlp.select_pipes(disable=custom):
         for (i, _), doc in zip(passages, nlp.pipe((t for _, t in passages), batch_size=batch_size), strict=True):
             parsed[i].append(doc)
-        for (i, _), doc in zip(texts, nlp.pipe((t for _, t in texts), batch_size=batch_size), strict=True):
-            whole[i].append(doc)
+    nlp.enable_pipe("senter")
+    try:
+        with nlp.select_pipes(enable=BASELINE_PIPES):
+            for (i, _), doc in zip(texts, nlp.pipe((t for _, t in texts), batch_size=batch_size), strict=True):
+                whole[i].append(doc)
+    finally:
+        nlp.disable_pipe("senter")
     return [
         FilmDocs(film, parsed[i], [_ents(doc) for doc in parsed[i]], whole[i],
                  " " + name_key(" ".join(_texts(film))) + " ")

@@ -2,7 +2,8 @@
 
 Registered as ``mmkg_known_names_v2``. It runs *after* the statistical NER, so a known name
 never splits a longer name the model found ("Mike Nichols" stays whole when "Nichols" is
-known), a known bare surname only labels a token no entity and no neighbouring proper noun
+known), a span the model already found keeps the model's label and only gains the id (so
+knowing a name never changes which rules fire on it), a known bare surname only labels a token no entity and no neighbouring proper noun
 claims, and a movie title never overrides a PERSON ("Michael" the film vs "Michael Keaton").
 """
 
@@ -64,6 +65,9 @@ class KnownNames:
                                for k, s, e in matches
                                if k == _FULL and not any(t.lower_.strip(".") in COMPANY_WORDS for t in doc[s:e])])
         for span in people:
+            same = [e for e in ents if (e.start, e.end) == (span.start, span.end)]
+            if same:  # the model found this very span: keep its label (so the same rules fire), add the id
+                span = Span(doc, span.start, span.end, label=same[0].label, span_id=span.id)
             ents = self._place(ents, span)
         for key, start, end in matches:
             if key == _SURNAME and self._free_surname(doc, ents, start, end):

@@ -150,21 +150,24 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
 def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
     from extract.calibrate import calibrate, read_calibration, threshold_table
     from extract.config import ExtractConfig
-    from extract.evaluate import format_table, run
+    from extract.evaluate import evaluate, format_table, load_films, parse_films
+    from extract.nlp import load_pipeline
 
     films_dir = settings.movies_dir / "wikipedia-films"
     if args.calibrate:
         calibrate(films_dir)
         print("rule confidences measured on the dev half and written to extract/rule_confidence.json")
     min_confidence = ExtractConfig().min_confidence
-    evaluation = run(films_dir, min_confidence=min_confidence, limit=args.limit)
+    nlp = load_pipeline()
+    parsed = parse_films(nlp, load_films(films_dir)[:args.limit])
+    evaluation = evaluate(nlp, parsed, min_confidence)
     print(f"blind scoring of text relations vs infoboxes, {sum(evaluation.films.values())} films "
           f"(lead + plot + Cast section; infobox names only score), min_confidence {min_confidence}")
     print(format_table(evaluation))
     print("\ncalibration (dev half, both settings)\n| rule | fired | correct | confidence |\n|---|---|---|---|")
     for rule, row in read_calibration().items():
         print(f"| {rule} | {row['fired']} | {row['correct']} | {row['confidence']:.3f} |")
-    everything = run(films_dir, min_confidence=0.0, splits=("test",), limit=args.limit)
+    everything = evaluate(nlp, [p for p in parsed if p.split == "test"], 0.0, settings=("none",))
     print("\nthresholds (test half, no names known)\n| min_confidence | kept | correct | precision |\n|---|---|---|---|")
     for row in threshold_table(everything):
         print(f"| {row['min_confidence']} | {row['kept']} | {row['correct']} | {row['precision']:.3f} |")

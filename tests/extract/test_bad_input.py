@@ -42,7 +42,7 @@ def test_bad_documents_are_skipped_or_read_and_the_good_one_still_counts(warehou
             {"url": f"http://127.0.0.1/{kind}", "movie_id": "m1", "kind": "page-text", "text": text,
              "content_sha256": hashlib.sha256(text.encode()).hexdigest(), "build_id": "crawl"}
             for kind, text in TEXTS.items()])
-    summary = extract_entities(ExtractConfig(max_chunk_chars=2000), warehouse, "b1")
+    summary = extract_entities(ExtractConfig(max_chunk_chars=2000, cue_passages_only=False), warehouse, "b1")
     with warehouse.connect() as con:
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
         directed = {u for (u,) in con.execute(

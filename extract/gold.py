@@ -1,34 +1,37 @@
-"""Gold data for extraction quality: real Wikipedia film articles loaded like crawled pages.
+"""Gold data for extraction quality: real Wikipedia film articles.
 
-Each ``{{Infobox film}}`` becomes structured ``movie_attributes`` (the gold labels) and the
-article's lead plus Plot section becomes a ``documents`` row (the text to extract from), so
-``evaluate.score_relations`` can compare what the rules read with what the infobox states.
+Each ``{{Infobox film}}`` gives the gold names per relation (``GOLD_FIELDS``); the article's
+lead plus Plot section and its Cast section are the texts the predictor reads, so
+``evaluate`` can compare what the rules read with what the infobox states.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import mwparserfromhell
 from mwparserfromhell.wikicode import Wikicode
 
-from warehouse import Warehouse, upsert
+from extract.relations import (
+    CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING, WRITTEN_BY,
+)
 
 WIKI_BASE_URL = "https://en.wikipedia.org/wiki/"
 
-INFOBOX_ATTRIBUTES = {
-    "director": "director", "directors": "director",
-    "starring": "actor",
-    "writer": "author", "writers": "author", "screenplay": "author", "story": "author",
-    "producer": "producer", "producers": "producer",
-    "studio": "productionCompany", "production_companies": "productionCompany",
-    "production_company": "productionCompany",
-    "country": "countryOfOrigin", "language": "inLanguage",
+# Infobox fields that are the gold of each scored relation.
+GOLD_FIELDS: dict[str, tuple[str, ...]] = {
+    DIRECTED_BY: ("director", "directors"),
+    WRITTEN_BY: ("writer", "writers", "screenplay", "story"),
+    STARRING: ("starring",),
+    PRODUCED_BY: ("producer", "producers"),
+    MUSIC_BY: ("music",),
+    CINEMATOGRAPHY_BY: ("cinematography",),
+    EDITED_BY: ("editing",),
+    MADE_BY: ("studio", "production_companies", "production_company"),
+    DISTRIBUTED_BY: ("distributor",),
 }
 _LIST_TEMPLATES = {
     "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "flat list", "hlist",
@@ -55,8 +58,12 @@ class FilmArticle:
     title: str
     url: str
     year: int | None
-    attributes: tuple[tuple[str, str], ...]   # (attribute, value)
     text: str
+    cast: str = ""                             # the Cast section, often a bullet list
+    gold: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (relation, names) from GOLD_FIELDS
+
+    def gold_names(self, relation: str) -> tuple[str, ...]:
+        return dict(self.gold).get(relation, ())
 
 
 def read_page(path: Path) -> tuple[str, str] | None:
@@ -126,19 +133,31 @@ def prose(code: Wikicode) -> str:
     """Lead and Plot section as plain text (no templates, refs, files)."""
     parts = code.get_sections(include_lead=True, flat=True)[:1]
     parts += code.get_sections(levels=[2], matches=r"^\s*plot\b", flat=True)
-    paragraphs = []
-    for section in parts:
-        section = mwparserfromhell.parse(str(section))
-        for link in section.filter_wikilinks():
-            if _HIDDEN_LINK.match(str(link.title)):
-                try:
-                    section.remove(link)
-                except ValueError:
-                    pass
-        for heading in section.filter_headings():
-            section.remove(heading)
-        paragraphs.append(section.strip_code(normalize=True, collapse=True).strip())
+    paragraphs = [_plain(section) for section in parts]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _plain(section: Wikicode) -> str:
+    """One section as plain text: no heading, files, images, templates or refs."""
+    section = mwparserfromhell.parse(str(section))
+    for link in section.filter_wikilinks():
+        if _HIDDEN_LINK.match(str(link.title)):
+            try:
+                section.remove(link)
+            except ValueError:
+                pass
+    for heading in section.filter_headings():
+        section.remove(heading)
+    return section.strip_code(normalize=True, collapse=True).strip()
+
+
+def cast_section(code: Wikicode) -> str:
+    """The Cast section as plain lines, one per list item ("Ryan O'Neal as Redmond Barry")."""
+    sections = code.get_sections(levels=[2], matches=r"^\s*(?:cast|cast and characters)\b", flat=True)
+    if not sections:
+        return ""
+    lines = [line.strip() for line in _plain(sections[0]).splitlines()]
+    return "\n".join(line for line in lines if line)
 
 
 def parse_film(path: Path) -> FilmArticle | None:
@@ -152,41 +171,12 @@ def parse_film(path: Path) -> FilmArticle | None:
         return None
     fields = infobox_fields(wikitext[span[0]:span[1]])
     code = mwparserfromhell.parse(wikitext[:span[0]] + wikitext[span[1]:])
-    attributes = []
-    for field, attribute in INFOBOX_ATTRIBUTES.items():
-        attributes += [(attribute, value) for value in field_values(fields.get(field, ""))]
     year = _YEAR.search(str(mwparserfromhell.parse(fields.get("released", ""))))
     slug = re.sub(r"[^0-9a-z]+", "-", title.casefold()).strip("-")
     return FilmArticle(
         movie_id=f"wp-{slug}", title=re.sub(r"\s*\([^)]*\)$", "", title), url=WIKI_BASE_URL + title.replace(" ", "_"),
         year=int(year.group(1)) if year else None,
-        attributes=tuple(dict.fromkeys(attributes)), text=prose(code),
+        text=prose(code), cast=cast_section(code),
+        gold=tuple((relation, tuple(dict.fromkeys(v for f in names for v in field_values(fields.get(f, "")))))
+                   for relation, names in GOLD_FIELDS.items()),
     )
-
-
-def load_film_articles(warehouse: Warehouse, films_dir: Path, build_id: str, limit: int | None = None) -> list[FilmArticle]:
-    """Write the infobox films of ``films_dir`` as movies, movie_attributes and documents."""
-    films: list[FilmArticle] = []
-    for path in sorted(films_dir.glob("*.xml")):
-        if limit is not None and len(films) >= limit:
-            break
-        film = parse_film(path)
-        if film is not None:
-            films.append(film)
-    movies: list[dict[str, Any]] = []
-    attributes: list[dict[str, Any]] = []
-    documents: list[dict[str, Any]] = []
-    for film in films:
-        movies.append({"movie_id": film.movie_id, "url": film.url, "title": film.title, "year": film.year,
-                       "article_url": film.url, "build_id": build_id})
-        attributes += [{"movie_id": film.movie_id, "attribute": a, "value": v, "source_url": film.url,
-                        "build_id": build_id} for a, v in film.attributes]
-        if film.text:
-            documents.append({"url": film.url, "movie_id": film.movie_id, "kind": "article", "text": film.text,
-                              "content_sha256": hashlib.sha256(film.text.encode()).hexdigest(),
-                              "build_id": build_id})
-    with warehouse.transaction() as con:
-        upsert(con, "movies", movies)
-        upsert(con, "movie_attributes", attributes)
-        upsert(con, "documents", documents)
-    return films

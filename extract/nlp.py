@@ -1,53 +1,43 @@
-"""The spaCy pipeline of the extract stage: a model, known names, relation rules."""
+"""The spaCy pipeline of the extract stage, built from ``extract/extract.cfg``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from extract.relation_rules import RULES_NAME, TRIM_NAME, load_confidences
+from extract import known_names as _known_names  # noqa: F401 - registers the factory
+from extract import relation_rules as _relation_rules  # noqa: F401 - registers the factories
+KNOWN_NAMES_PIPE = "mmkg_known_names"  # the component name in extract.cfg
 
-KNOWN_NAMES = "mmkg_known_names_v1"
-
-
-def known_name_patterns(
-    people: Mapping[str, Iterable[str]], titles: Iterable[str], nlp: Language
-) -> list[dict[str, str]]:
-    """EntityRuler patterns: every spelling of a known person (its id is the entity_id), each
-    surname (resolved later against the movie's people) and the movie titles."""
-    patterns: list[dict[str, str]] = []
-    full_names: set[str] = set()
-    for eid, spellings in people.items():
-        for spelling in spellings:
-            full_names.add(spelling)
-            patterns.append({"label": "PERSON", "pattern": spelling, "id": eid})
-    surnames = {name.split()[-1] for name in full_names if len(name.split()) > 1}
-    for surname in sorted(surnames - full_names):
-        lexeme = nlp.vocab[surname]
-        if len(surname) > 2 and surname[0].isupper() and not lexeme.is_stop:
-            patterns.append({"label": "PERSON", "pattern": surname})
-    for title in sorted(set(titles)):
-        words = title.split()
-        if len(words) > 1 or (words and not nlp.vocab[title].is_stop and not title.isdigit() and len(title) > 2):
-            patterns.append({"label": "WORK_OF_ART", "pattern": title, "id": "title"})
-    return patterns
+PIPELINE_CONFIG = Path(__file__).with_name("extract.cfg")
+CUSTOM_PREFIX = "mmkg_"
 
 
-def build_nlp(
-    model: str, people: Mapping[str, Iterable[str]], titles: Iterable[str],
-    confidences: dict[str, float] | None = None,
-) -> Language:
-    """Load ``model`` and add the known-name ruler (before "ner", so known names win) and the rules.
+def load_pipeline(model: str | None = None, config_path: Path = PIPELINE_CONFIG) -> Language:
+    """The configured pipeline; ``model`` overrides the packaged model the components come from."""
+    config = spacy.util.load_config(config_path, overrides={"paths.model": model} if model else {}, interpolate=True)
+    return spacy.util.load_model_from_config(config, auto_fill=True)
 
-    ``people`` maps entity_id -> spellings; ``titles`` are movie titles (WORK_OF_ART).
-    """
-    nlp = spacy.load(model)
-    patterns = known_name_patterns(people, titles, nlp)
-    if patterns:
-        ruler = nlp.add_pipe("entity_ruler", name=KNOWN_NAMES, before="ner", config={"overwrite_ents": True})
-        ruler.add_patterns(patterns)
-    nlp.add_pipe(TRIM_NAME, after="ner")
-    nlp.add_pipe(RULES_NAME, last=True, config={"confidences": confidences or load_confidences()})
+
+def pipeline_fingerprint(config_path: Path = PIPELINE_CONFIG) -> str:
+    """Model plus the versioned factory names of the mmkg components, in pipeline order: stored
+    with each document read, so a version bump in extract.cfg marks what the old version read as stale."""
+    config = spacy.util.load_config(config_path, interpolate=True)
+    components = config["components"]
+    factories = [components[name]["factory"] for name in config["nlp"]["pipeline"] if name.startswith(CUSTOM_PREFIX)]
+    return "+".join([config["paths"]["model"], *factories])
+
+
+def custom_components(nlp: Language) -> list[tuple[str, object]]:
+    """The cheap rule components, to re-run on already parsed docs."""
+    return [(name, proc) for name, proc in nlp.pipeline if name.startswith(CUSTOM_PREFIX)]
+
+
+def build_nlp(model: str, people: Mapping[str, Iterable[str]], titles: Iterable[str]) -> Language:
+    """The pipeline with ``people`` (entity_id -> spellings) and movie ``titles`` as known names."""
+    nlp = load_pipeline(model)
+    nlp.get_pipe(KNOWN_NAMES_PIPE).set_names(people, titles)
     return nlp

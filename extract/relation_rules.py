@@ -1,41 +1,86 @@
-"""Relation rules over the dependency parse: which people a film text credits, and how.
+"""Relation rules over the dependency parse: which people and companies a film text credits, and how.
 
-Registered as the spaCy component ``mmkg_relation_rules_v1``; it stores its findings on
-``doc._.mmkg_relations`` so the stage can resolve the people and attach them to the movie.
+Registered as the spaCy component ``mmkg_relation_rules_v2``; it stores its findings on
+``doc._.mmkg_relations`` so the stage can resolve the names and attach them to the movie.
+Each finding names the rule that fired, so its confidence can be the rule's measured precision
+(``extract/rule_confidence.json``, written by ``mmkg extract-quality --calibrate``).
 """
 
 from __future__ import annotations
 
-import configparser
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-RULES_NAME = "mmkg_relation_rules_v1"
-TRIM_NAME = "mmkg_trim_person_titles_v1"
-EXTRACTOR = "spacy-rules-v1"
-CONFIG_PATH = Path(__file__).with_name("extract.cfg")
+from extract.relations import (
+    CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING,
+    WRITTEN_BY,
+)
 
-CREDIT_VERBS = {"direct": "directed_by", "write": "written_by", "pen": "written_by", "script": "written_by"}
-STAR_WORDS = {"star", "stars", "starred", "starring", "co-star", "co-stars", "co-starred", "co-starring"}
-ROLE_NOUNS = {
-    "director": "directed_by", "filmmaker": "directed_by", "co-director": "directed_by",
-    "writer": "written_by", "screenwriter": "written_by", "scriptwriter": "written_by",
-    "co-writer": "written_by",
+RULES_NAME = "mmkg_relation_rules_v2"
+TRIM_NAME = "mmkg_trim_person_titles_v1"
+# relations.extractor of what these rules read
+EXTRACTOR = "spacy-rules-v2"
+CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
+# Confidence of a rule the dev half never saw fire: unmeasured, so no threshold lets it through.
+UNMEASURED_CONFIDENCE = 0.0
+
+# Verbs whose "by"-agent is credited: "directed by X", "music composed by X", "played by X".
+AGENT_VERBS = {
+    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY,
+    "write": WRITTEN_BY, "co-write": WRITTEN_BY, "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY,
+    "produce": PRODUCED_BY, "co-produce": PRODUCED_BY,
+    "compose": MUSIC_BY, "score": MUSIC_BY,
+    "edit": EDITED_BY,
+    "photograph": CINEMATOGRAPHY_BY, "shoot": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY,
+    "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING,
+    "distribute": DISTRIBUTED_BY, "release": DISTRIBUTED_BY,
 }
-WRITING_NOUNS = {"screenplay", "script", "teleplay", "story"}
+# Verbs whose subject is credited when the object is the work: "X directed the film".
+SUBJECT_VERBS = {
+    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
+    "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY, "produce": PRODUCED_BY,
+    "co-produce": PRODUCED_BY, "compose": MUSIC_BY, "score": MUSIC_BY, "edit": EDITED_BY,
+}
+STAR_WORDS = {
+    "star", "stars", "starred", "starring", "co-star", "co-stars", "co-starred", "co-starring",
+    "features", "featured", "featuring",
+}
+# "X by P": the noun says which credit P holds.
+WORK_BY_NOUNS = {
+    "screenplay": WRITTEN_BY, "script": WRITTEN_BY, "teleplay": WRITTEN_BY, "story": WRITTEN_BY,
+    "dialogue": WRITTEN_BY, "dialogues": WRITTEN_BY,
+    "music": MUSIC_BY, "score": MUSIC_BY, "soundtrack": MUSIC_BY, "songs": MUSIC_BY,
+    "cinematography": CINEMATOGRAPHY_BY, "photography": CINEMATOGRAPHY_BY, "editing": EDITED_BY,
+    "film": DIRECTED_BY, "movie": DIRECTED_BY, "picture": DIRECTED_BY, "documentary": DIRECTED_BY,
+}
+ROLE_NOUNS = {
+    "director": DIRECTED_BY, "filmmaker": DIRECTED_BY, "co-director": DIRECTED_BY,
+    "writer": WRITTEN_BY, "screenwriter": WRITTEN_BY, "scriptwriter": WRITTEN_BY, "co-writer": WRITTEN_BY,
+    "producer": PRODUCED_BY, "co-producer": PRODUCED_BY, "composer": MUSIC_BY,
+    "cinematographer": CINEMATOGRAPHY_BY, "editor": EDITED_BY,
+}
 # Words a person name should not start with: "Screenwriter Alex Tse" is Alex Tse.
 TITLE_WORDS = set(ROLE_NOUNS) | {
-    "directors", "writers", "screenwriters", "filmmakers", "actor", "actress", "producer", "composer",
-    "cinematographer", "editor", "star", "co-star",
+    "directors", "writers", "screenwriters", "filmmakers", "actor", "actress", "producers", "composers",
+    "star", "co-star", "also", "starring", "stars", "with",
 }
-WORK_NOUNS = {"film", "movie", "picture", "documentary", "feature", "drama", "comedy", "thriller"}
+WORK_NOUNS = {"film", "movie", "picture", "documentary", "feature", "drama", "comedy", "thriller", "it", "sequel"}
 # Objects that make "X directed/wrote <object>" a credit for this film, not a plot event.
-CREDIT_OBJECTS = WORK_NOUNS | WRITING_NOUNS | {"it", "dialogue", "dialogues", "lyrics"}
+CREDIT_OBJECTS = WORK_NOUNS | set(WORK_BY_NOUNS) | {"lyrics"}
 # Tokens that may sit between coordinated credit verbs: "written, directed and co-produced by".
-_VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well"}
+_VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well", "also"}
+CAST_NOUNS = {"cast", "ensemble", "lineup"}
+CAST_VERBS = {"include", "includes", "included", "including", "feature", "comprise", "comprises"}
+COMPANY_LABELS = {"ORG"}
+# Labels the small model often gives to people's names ("Prashanth Neel" ORG, "Jordan" GPE):
+# in a person's credit slot they are read as people, under their own measured rule.
+MISLABELLED_PERSON = {"ORG", "GPE", "NORP", "PRODUCT", "FAC", "LOC"}
+MISLABELLED_SUFFIX = ":not_person_label"
+LEAD_CAST_LINES = 6
 
 
 @dataclass(frozen=True)
@@ -46,6 +91,7 @@ class FoundRelation:
     person: Span
     confidence: float
     rule: str
+    qualifier: str | None = None   # the character an actor plays
 
     @property
     def evidence(self) -> str:
@@ -53,11 +99,11 @@ class FoundRelation:
         return self.person.sent.text.strip()
 
 
-def load_confidences(path: Path = CONFIG_PATH) -> dict[str, float]:
-    """Rule name -> confidence, from the ``[confidence]`` section of ``extract.cfg``."""
-    parser = configparser.ConfigParser(inline_comment_prefixes=("#",))
-    parser.read(path, encoding="utf-8")
-    return {rule: parser.getfloat("confidence", rule) for rule in parser["confidence"]}
+def load_confidences(path: Path = CALIBRATION_PATH) -> dict[str, float]:
+    """"relation/rule" and "rule" -> measured precision on the dev half (see ``extract/calibrate.py``)."""
+    if not path.exists():
+        return {}
+    return {rule: float(row["confidence"]) for rule, row in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def _first_conjunct(token: Token) -> Token:
@@ -70,21 +116,25 @@ def _first_conjunct(token: Token) -> Token:
     return token
 
 
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
 def _has_own_agent(verb: Token) -> bool:
     return any(child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by") for child in verb.children)
 
 
-def _credit_relations(verb: Token) -> set[str]:
+def _agent_relations(verb: Token) -> set[str]:
     """Relations of a credit verb and the verbs listed with it ("written, directed and produced
     by X"); a listed verb with its own "by" ("directed by X and written by Y") is not X's."""
     top = _first_conjunct(verb)
     group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) is top and t.pos_ == "VERB"}
     verbs = {verb} | {v for v in group if not _has_own_agent(v)}
     left = verb.i - 1
-    while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or verb.doc[left].lemma_ in CREDIT_VERBS):
+    while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
         verbs.add(verb.doc[left])
         left -= 1
-    return {CREDIT_VERBS[v.lemma_] for v in verbs if v.lemma_ in CREDIT_VERBS}
+    return {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
 
 
 def _has_own_subject(verb: Token) -> bool:
@@ -97,17 +147,17 @@ def _subject_relations(verb: Token) -> set[str]:
     found = set()
     for v in verbs:
         objects = [c for c in v.children if c.dep_ == "dobj"]
-        if v.lemma_ in CREDIT_VERBS and all(o.lower_ in CREDIT_OBJECTS or o.lemma_ in CREDIT_OBJECTS for o in objects):
-            found.add(CREDIT_VERBS[v.lemma_])
+        if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
+            found.add(SUBJECT_VERBS[_lemma(v)])
         if v.lower_ in STAR_WORDS and any(c.dep_ == "prep" and c.lower_ in ("as", "in", "alongside", "opposite") for c in v.children):
-            found.add("starring")
+            found.add(STARRING)
     return found
 
 
 def _plain_role(token: Token) -> str | None:
     """The relation of an unqualified job title: "director X" yes; "Pixar director X",
     "assistant director", "as director", and the capitalised plot title "Director X" no."""
-    relation = ROLE_NOUNS.get(token.lemma_.lower())
+    relation = ROLE_NOUNS.get(_lemma(token))
     if relation is None or (token.is_title and not token.is_sent_start):
         return None
     if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in token.children):
@@ -117,14 +167,55 @@ def _plain_role(token: Token) -> str | None:
     return relation
 
 
-def relations_of(person: Span, confidences: dict[str, float]) -> list[FoundRelation]:
-    """Every rule that credits ``person``; a name in a list inherits the list head's role."""
+def _after(doc: Doc, start: int, words: set[str], window: int) -> bool:
+    """Whether one of ``words`` (lowercase) ends within ``window`` tokens before ``start`` in its sentence."""
+    sent_start = doc[start].sent.start if start < len(doc) else 0
+    return any(doc[i].lower_ in words for i in range(max(sent_start, start - window), start))
+
+
+def _line_start(doc: Doc, start: int) -> bool:
+    """The span opens a line (a cast bullet list item): only bullets or spaces before it."""
+    i = start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in {"*", "•", "-", "–", "#"}):
+        if "\n" in doc[i].text:
+            return True
+        i -= 1
+    return i < 0 or "\n" in doc[i].text_with_ws[len(doc[i].text):]
+
+
+def character_after(person: Span) -> Span | None:
+    """"X as Y": the character Y (up to a comma, line end or sentence end)."""
+    doc = person.doc
+    if person.end >= len(doc) - 1 or doc[person.end].lower_ != "as":
+        return None
+    end = person.end + 1
+    while end < len(doc) and doc[end].text not in {",", ";", ".", ":", "(", ")"} and "\n" not in doc[end].text \
+            and doc[end].lower_ not in {"and", "with"} and end - person.end <= 6:
+        end += 1
+        if "\n" in doc[end - 1].whitespace_:
+            break
+    span = doc[person.end + 1:end]
+    return span if len(span) and span[0].is_title else None
+
+
+def is_character(span: Span) -> bool:
+    """A name standing for a role, not a credit: "X as Y", "Y (played by X)", "stars as Y"."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].lower_ != "as":
+        return False
+    before = doc[span.start - 2] if span.start >= 2 else None
+    return before is not None and (before.ent_type_ == "PERSON" or before.lower_ in STAR_WORDS
+                                   or _lemma(before) in {"play", "cast", "appear", "portray", "star"})
+
+
+def relations_of(person: Span) -> list[tuple[str, str]]:
+    """Every (relation, rule) that credits ``person``; a name in a list inherits the list head's role."""
     found: list[tuple[str, str]] = []
     root = person.root
     doc = person.doc
-    if person.start > 0 and doc[person.start - 1].text in STAR_WORDS:
+    if person.start > 0 and doc[person.start - 1].lower_ in STAR_WORDS:
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
-        found.append(("starring", "star_object"))
+        found.append((STARRING, "star_object"))
         head_of_list = root
     else:
         head_of_list = _first_conjunct(root)
@@ -140,33 +231,65 @@ def relations_of(person: Span, confidences: dict[str, float]) -> list[FoundRelat
         found.append((_plain_role(parent), "role_title"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
-        if parent.dep_ == "agent" or by_head.pos_ == "VERB":
-            found += [(r, "credit_by") for r in _credit_relations(by_head)]
-        elif by_head.lower_ in WRITING_NOUNS:
-            found.append(("written_by", "work_by"))
-        elif by_head.lemma_ in WORK_NOUNS:
-            found.append(("directed_by", "work_by"))
-    if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod") and parent.lower_ in STAR_WORDS:
-        found.append(("starring", "star_object"))
+        subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
+        if by_head.lemma_ == "be" and subject_nouns:  # "the screenplay was by X"
+            found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
+        elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
+            found += [(r, "credit_by") for r in _agent_relations(by_head)]
+        elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
+            found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
+    if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and parent.lower_ in STAR_WORDS:
+        found.append((STARRING, "star_object"))
+    if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
+            c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
+        found.append((STARRING, "cast_includes"))
     if head_of_list.dep_ == "nsubj":
         found += [(r, "subject_verb") for r in _subject_relations(parent)]
+        if _lemma(parent) in {"play", "portray"} and any(c.dep_ == "dobj" for c in parent.children):
+            found.append((STARRING, "plays_role"))
+        if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
+            found.append((STARRING, "cast_includes"))
+    co_write = parent.head if parent.lower_ == "with" else None
+    if head_of_list.dep_ == "pobj" and co_write is not None and _lemma(co_write) in SUBJECT_VERBS:
+        found.append((SUBJECT_VERBS[_lemma(co_write)], "co_credit_with"))
     if head_of_list.dep_ == "compound" and parent.lower_ in STAR_WORDS and any(c.lower_ == "as" for c in parent.children):
-        found.append(("starring", "subject_verb"))
+        found.append((STARRING, "subject_verb"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "with" and any(c.lower_ == "as" for c in head_of_list.children):
-        found.append(("starring", "with_as"))
-    best: dict[str, FoundRelation] = {}
-    for relation, rule in found:
-        candidate = FoundRelation(relation, person, confidences[rule], rule)
-        if relation not in best or candidate.confidence > best[relation].confidence:
-            best[relation] = candidate
-    return list(best.values())
+        found.append((STARRING, "with_as"))
+    if head_of_list.dep_ == "poss" and (_lemma(parent) in WORK_NOUNS or parent.ent_type_ == "WORK_OF_ART"):
+        found.append((DIRECTED_BY, "possessive"))
+    if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
+            and doc[person.start - 2].pos_ == "PROPN":
+        found.append((STARRING, "parenthetical_actor"))
+    if _line_start(doc, person.start) and person.end < len(doc) and doc[person.end].lower_ == "as":
+        # Cast lists are in billing order: the first lines are the leads.
+        lead = doc.text.count("\n", 0, person.start_char) < LEAD_CAST_LINES
+        found.append((STARRING, "cast_line_lead" if lead else "cast_line"))
+    if _after(doc, person.start, {"also"}, 1) and doc[person.start - 1].lower_ == "also":
+        found.append((STARRING, "star_object"))
+    return found
+
+
+def company_relations_of(org: Span) -> list[tuple[str, str]]:
+    """Companies credited by a "by"-agent: "produced by Warner Bros." (made_by), "distributed by X"."""
+    head = _first_conjunct(org.root)
+    parent = head.head
+    if head.dep_ != "pobj" or parent.lower_ != "by":
+        return []
+    found = []
+    for relation in _agent_relations(parent.head):
+        if relation == PRODUCED_BY:
+            found.append((MADE_BY, "company_by"))
+        elif relation == DISTRIBUTED_BY:
+            found.append((DISTRIBUTED_BY, "company_by"))
+    return found
 
 
 def found_relations(doc: Doc) -> list[FoundRelation]:
     """The relations the component stored on ``doc`` (kept as plain tuples so docs cross processes)."""
     return [
-        FoundRelation(relation, doc[start:end], confidence, rule)
-        for relation, start, end, confidence, rule in doc._.mmkg_relations or ()
+        FoundRelation(relation, doc[start:end], confidence, rule, qualifier)
+        for relation, start, end, confidence, rule, qualifier in doc._.mmkg_relations or ()
     ]
 
 
@@ -178,22 +301,84 @@ def trim_person_titles(doc: Doc) -> Doc:
         start = ent.start
         while ent.label_ == "PERSON" and start < ent.end - 1 and doc[start].lower_ in TITLE_WORDS:
             start += 1
-        entities.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, span_id=ent.id))
+        end = ent.end
+        while ent.label_ == "PERSON" and end > start + 1 and doc[end - 1].text in {"'s", "’s", "'"}:
+            end -= 1
+        entities.append(ent if (start, end) == (ent.start, ent.end)
+                        else Span(doc, start, end, label=ent.label, span_id=ent.id))
     doc.ents = entities
     return doc
 
 
+_LIST_SEPARATORS = {",", "and", "&", "as", "well"}
+LIST_CUES = {"alongside", "opposite", "voices", "voice", "feature", "features", "featured", "featuring"}
+
+
+def _list_glue(doc: Doc, end: int, start: int) -> bool:
+    """Only list separators between two names, or "as <character>" then a separator
+    ("Michael Keaton as Bruce Wayne and Jack Nicholson"): the second name continues the list."""
+    between = doc[end:start]
+    if not len(between) or between[-1].lower_ not in _LIST_SEPARATORS:
+        return False
+    if all(t.lower_ in _LIST_SEPARATORS for t in between):
+        return True
+    return (between[0].lower_ == "as" and len(between) <= 8
+            and not any(t.pos_ in ("VERB", "AUX") or t.text in {".", ";", "(", ")"} for t in between))
+
+
+def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> list[tuple[Span, str]]:
+    """Names that continue a starring list the parser broke: a PERSON right after a credited
+    star (or after "alongside", "the voices of") with only list separators in between."""
+    found: list[tuple[Span, str]] = []
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    starring = {span for span, relations in credited.items() if STARRING in relations}
+    for prev, ent in zip(people, people[1:]):
+        if prev.sent.start != ent.sent.start or is_character(ent):
+            continue
+        cue = ent.start > 0 and (doc[ent.start - 1].lower_ in LIST_CUES or (
+            ent.start > 1 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in LIST_CUES))
+        if ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)) or cue:
+            found.append((ent, "star_list"))
+            starring.add((ent.start, ent.end))
+    return found
+
+
 class RelationRules:
-    """Pipeline component: finds credited people among the PERSON entities of each doc."""
+    """Pipeline component: finds credited people (and companies) among the entities of each doc."""
 
     def __init__(self, confidences: dict[str, float]) -> None:
         self.confidences = confidences
 
+    def confidence(self, relation: str, rule: str) -> float:
+        """Measured precision of ``rule`` for ``relation``, else of the rule over all relations."""
+        return self.confidences.get(f"{relation}/{rule}", self.confidences.get(rule, UNMEASURED_CONFIDENCE))
+
     def __call__(self, doc: Doc) -> Doc:
-        doc._.mmkg_relations = [
-            (found.relation, found.person.start, found.person.end, found.confidence, found.rule)
-            for ent in doc.ents if ent.label_ == "PERSON" for found in relations_of(ent, self.confidences)
-        ]
+        rows = []
+        found: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and not is_character(ent):
+                found[(ent.start, ent.end)] = relations_of(ent)
+            elif ent.label_ in MISLABELLED_PERSON:
+                as_person = [(r, rule + MISLABELLED_SUFFIX) for r, rule in relations_of(ent)
+                             if r != PRODUCED_BY and r != DISTRIBUTED_BY and not is_character(ent)]
+                companies = company_relations_of(ent) if ent.label_ in COMPANY_LABELS else []
+                found[(ent.start, ent.end)] = as_person + companies
+        credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
+        for ent, rule in list_continuations(doc, credited):
+            found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
+        for (start, end), pairs in found.items():
+            ent = doc[start:end]
+            qualifier_span = character_after(ent)
+            best: dict[str, tuple[float, str]] = {}
+            for relation, rule in pairs:
+                confidence = self.confidence(relation, rule)
+                if relation not in best or confidence > best[relation][0]:
+                    best[relation] = (confidence, rule)
+            for relation, (confidence, rule) in best.items():
+                qualifier = qualifier_span.text if qualifier_span is not None and relation == STARRING else None
+                rows.append((relation, ent.start, ent.end, confidence, rule, qualifier))
+        doc._.mmkg_relations = rows
         return doc
 
 
@@ -201,7 +386,7 @@ if not Doc.has_extension("mmkg_relations"):
     Doc.set_extension("mmkg_relations", default=None)
 
 
-@Language.factory(RULES_NAME, default_config={"confidences": None}, requires=["doc.ents", "token.dep"])
-def make_relation_rules(nlp: Language, name: str, confidences: dict[str, float] | None) -> RelationRules:
-    """spaCy factory, so ``nlp.add_pipe(RULES_NAME)`` can build the component from its config."""
-    return RelationRules(confidences or load_confidences())
+@Language.factory(RULES_NAME, default_config={"calibration": ""}, requires=["doc.ents", "token.dep"])
+def make_relation_rules(nlp: Language, name: str, calibration: str) -> RelationRules:
+    """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one)."""
+    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH))

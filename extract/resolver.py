@@ -92,6 +92,17 @@ class EntityResolver:
         }
         return matches.pop() if len(matches) == 1 else None
 
+    def resolve_trailing(self, kind: str, surface: str, context: Collection[str]) -> bool:
+        """Whether ``surface`` ends the name of any entity in ``context`` (resolvable or ambiguous)."""
+        tokens = tuple(name_key(surface).split())
+        return bool(tokens) and any(
+            self._kind.get(c) == kind and len(self._tokens[c]) > len(tokens) and self._tokens[c][-len(tokens):] == tokens
+            for c in context)
+
+    def attach(self, movie_id: str, eid: str) -> None:
+        """Count ``eid`` among the movie's people, so its surname resolves in the movie's other texts."""
+        self._context[movie_id].add(eid)
+
     def people_of(self, movie_id: str) -> set[str]:
         """Entities registered for one movie: the context for surname resolution."""
         return set(self._context.get(movie_id, ()))

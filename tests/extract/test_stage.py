@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from extract import ExtractConfig, ExtractSummary, extract_entities
+from extract.nlp import pipeline_fingerprint
+from extract.relation_rules import load_confidences
 from warehouse import Warehouse, upsert
 
 ARTICLE_URL = "http://127.0.0.1/wiki/Barry_Lyndon.html"
@@ -12,7 +14,8 @@ DETAIL_URL = "http://127.0.0.1/movies/ml3019.html"
 LEAD = ("Barry Lyndon is a 1975 period drama film written, directed and produced by Stanley Kubrick, "
         "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
         "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton. "
-        "Kubrick shot the candlelit scenes with lenses made for NASA.")
+        "Kubrick directed the candlelit scenes with lenses made for NASA.")
+DETAIL_TEXT = "A 1975 film directed by Stanley Kubrick."
 ATTRIBUTES = [
     ("director", "Stanley Kubrick", "nm0000040"), ("actor", "Ryan O'Neal", None),
     ("actor", "Patrick Magee (actor)", None), ("actor", "patrick  magee", None),
@@ -38,7 +41,7 @@ def seed(warehouse: Warehouse) -> None:
             for a, v, x in ATTRIBUTES])
         upsert(con, "documents", [
             document(ARTICLE_URL, "article", LEAD),
-            document(DETAIL_URL, "description", "A 1975 film directed by Stanley Kubrick."),
+            document(DETAIL_URL, "description", DETAIL_TEXT),
             document("http://127.0.0.1/movies/broken.html", "description", "   "),
         ])
 
@@ -56,7 +59,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     assert isinstance(summary, ExtractSummary)
     assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
     assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6}
-    assert summary.relations["starring"] == {"spacy-rules-v1": 5, "structured": 2}
+    assert summary.relations["starring"] == {"spacy-rules-v2": 5, "structured": 2}
     with warehouse.connect() as con:
         structured = set(con.execute(
             "SELECT relation, entity_id FROM relations WHERE extractor = 'structured' AND confidence = 1.0").fetchall())
@@ -64,7 +67,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
         magee_aliases = {a for (a,) in con.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = 'person/patrick-magee'").fetchall()}
         text = con.execute("""SELECT relation, entity_id, confidence, source_url, evidence FROM relations
-                              WHERE extractor = 'spacy-rules-v1' ORDER BY ALL""").fetchall()
+                              WHERE extractor = 'spacy-rules-v2' ORDER BY ALL""").fetchall()
         surname = con.execute("SELECT surface, label, entity_id FROM mentions WHERE surface = 'Kubrick'").fetchall()
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
     assert structured == {
@@ -79,7 +82,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     assert {("directed_by", "person/stanley-kubrick"), ("written_by", "person/stanley-kubrick"),
             ("starring", "person/hardy-kruger"), ("starring", "person/gay-hamilton")} <= credited
     directed = [row for row in text if row[:2] == ("directed_by", "person/stanley-kubrick")][0]
-    assert directed[2] == 0.9 and directed[3] in (ARTICLE_URL, DETAIL_URL) and "directed" in directed[4]
+    assert directed[2] == load_confidences()["directed_by/credit_by"] and directed[3] in (ARTICLE_URL, DETAIL_URL) and "directed" in directed[4]
     assert surname == [("Kubrick", "PERSON", "person/stanley-kubrick")]
     assert "unknown attribute 'composer'" in errors[f"{ARTICLE_URL}#composer=Leonard Rosenman"]
     assert errors["http://127.0.0.1/movies/broken.html"] == "document text is empty"
@@ -91,17 +94,33 @@ def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: War
     extract_entities(ExtractConfig(), warehouse, "b1")
     first = table_counts(warehouse)
     again = extract_entities(ExtractConfig(), warehouse, "b2")
-    assert (again.documents_processed, again.documents_skipped_unchanged, again.mentions) == (0, 2, 0)
+    assert (again.documents_processed, again.documents_skipped_unchanged, again.mentions) == (0, 3, 0)  # the empty one too
     assert table_counts(warehouse) == first
     assert all(total == distinct for total, distinct in first.values())
 
     with warehouse.transaction() as con:  # the article changes: its old mentions and text relations go
         upsert(con, "documents", [document(ARTICLE_URL, "article", "Barry Lyndon stars Marisa Berenson.")])
     changed = extract_entities(ExtractConfig(), warehouse, "b3")
-    assert (changed.documents_processed, changed.documents_skipped_unchanged) == (1, 1)
+    assert (changed.documents_processed, changed.documents_skipped_unchanged) == (1, 2)
     with warehouse.connect() as con:
         surfaces = {s for (s,) in con.execute("SELECT surface FROM mentions WHERE doc_url = ?", [ARTICLE_URL]).fetchall()}
         starring = {e for (e,) in con.execute("""SELECT entity_id FROM relations
-                    WHERE extractor = 'spacy-rules-v1' AND relation = 'starring'""").fetchall()}
+                    WHERE extractor = 'spacy-rules-v2' AND relation = 'starring'""").fetchall()}
     assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
     assert starring == {"person/marisa-berenson"}
+
+
+def test_a_document_read_by_another_pipeline_version_is_read_again_and_only_it(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    extract_entities(ExtractConfig(), warehouse, "b1")
+    current = pipeline_fingerprint()
+    with warehouse.transaction() as con:  # as if DETAIL_URL had been read by an older rules version
+        con.execute("DELETE FROM extracted_documents WHERE url = ?", [DETAIL_URL])
+        same_text = document(DETAIL_URL, "description", DETAIL_TEXT)["content_sha256"]
+        upsert(con, "extracted_documents", [{"url": DETAIL_URL, "content_sha256": same_text, "build_id": "b0",
+                                             "extractor": current.replace("_v2", "_v1")}])
+    again = extract_entities(ExtractConfig(), warehouse, "b2")
+    assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 2)
+    with warehouse.connect() as con:
+        read_by = con.execute("SELECT url, build_id FROM extracted_documents WHERE extractor = ?", [current]).fetchall()
+    assert dict(read_by)[DETAIL_URL] == "b2" and dict(read_by)[ARTICLE_URL] == "b1"

@@ -1,0 +1,96 @@
+"""Text repair before parsing: markup leftovers, mojibake, non-English text, over-long texts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+# Markup blanked to spaces of the same length, so mention offsets still point into the stored text.
+_MARKUP = re.compile(r"<[^<>\n]{1,200}>|\{\{[^{}]*\}\}|\[\[(?:[^\[\]|]*\|)?|\]\]|'{2,}|&nbsp;|^\s*=+|=+\s*$", re.M)
+_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf€™œ\u201a-\u201e\u2018-\u201d]")
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_WORDS_FOR_LANGUAGE = 20
+MIN_ENGLISH_SHARE = 0.08   # English prose: 35-55 % of words are stop words
+
+
+def blank_markup(text: str) -> str:
+    """HTML tags, templates, link brackets, bold quotes and heading marks replaced by spaces."""
+    return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 read as cp1252/latin-1 ("Ã©" for "é") decoded back; text left alone when that fails."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
+def not_english_reason(text: str) -> str | None:
+    """Why the text is not worth reading with an English model, or None."""
+    words = _WORD.findall(text)
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return None
+    latin = sum(1 for w in words if w.isascii())
+    if latin / len(words) < 0.5:
+        return f"text is not English: {latin}/{len(words)} words in Latin ASCII script"
+    lower = [w for w in words if w.islower()]  # names (a 500-name cast list) say nothing about the language
+    if len(lower) < MIN_WORDS_FOR_LANGUAGE:
+        return None
+    share = sum(1 for w in lower if w in STOP_WORDS) / len(lower)
+    if share < MIN_ENGLISH_SHARE:
+        return f"text is not English: {share:.0%} English function words (under {MIN_ENGLISH_SHARE:.0%})"
+    return None
+
+
+def chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) pieces of at most ``max_chars``, cut at a paragraph, line or sentence end."""
+    start = 0
+    while len(text) - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "))
+        cut = cut + 1 if cut > max_chars // 2 else max_chars
+        yield start, text[start:start + cut]
+        start += cut
+    if text[start:].strip():
+        yield start, text[start:]
+
+
+# Words at least one relation rule needs in its sentence; other sentences cannot yield a credit.
+CUE = re.compile(
+    r"\b(?:by|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|director|writer|screenwriter"
+    r"|producer|composer|cinematographer|editor|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)|portray\w*)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
+_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")
+
+
+def cue_passages(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, passage): runs of consecutive sentences that hold a credit cue word.
+
+    Parsing only these is what makes the stage fast: plot sentences without a cue cannot
+    credit anyone under any rule, so mentions are only recorded inside cue passages.
+    """
+    run_start = run_end = None
+    position = 0
+    ends = [m for m in _SENTENCE_END.finditer(text) if "\n" in m.group(0) or not _NOT_AN_END.search(text[:m.start()])]
+    for match in [*ends, None]:
+        end = match.start() if match else len(text)
+        sentence = text[position:end]
+        if CUE.search(sentence):
+            run_start = position if run_start is None else run_start
+            run_end = end
+        elif run_start is not None:
+            yield run_start, text[run_start:run_end]
+            run_start = None
+        if match is None:
+            break
+        position = match.end()
+    if run_start is not None:
+        yield run_start, text[run_start:run_end]

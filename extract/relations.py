@@ -1,0 +1,37 @@
+"""Relation names of the extract stage, checked against the ontology (the one place that lists them).
+
+Graph relations are those ``kg_build/ontology.ttl`` declares; the stage writes only those.
+Text rules also read credits the ontology has no property for yet (music, camera, editing,
+distribution); they are scored by ``mmkg extract-quality`` but not written, so the graph
+never receives a relation it would reject.
+"""
+
+from __future__ import annotations
+
+from kg_build.vocabulary import vocabulary
+
+GRAPH_RELATIONS = frozenset(vocabulary().relation_properties)
+
+
+def _graph(name: str) -> str:
+    if name not in GRAPH_RELATIONS:
+        raise LookupError(f"relation {name!r} is not in the ontology ({sorted(GRAPH_RELATIONS)})")
+    return name
+
+
+DIRECTED_BY = _graph("directed_by")
+WRITTEN_BY = _graph("written_by")
+STARRING = _graph("starring")
+PRODUCED_BY = _graph("produced_by")
+MADE_BY = _graph("made_by")
+HAS_GENRE = _graph("has_genre")
+PRODUCED_IN = _graph("produced_in")
+IN_LANGUAGE = _graph("in_language")
+
+# Read from text and scored, not written until the ontology declares them.
+MUSIC_BY = "music_by"
+CINEMATOGRAPHY_BY = "cinematography_by"
+EDITED_BY = "edited_by"
+DISTRIBUTED_BY = "distributed_by"
+
+PERSON_CREDITS = (DIRECTED_BY, WRITTEN_BY, STARRING, PRODUCED_BY, MUSIC_BY, CINEMATOGRAPHY_BY, EDITED_BY)

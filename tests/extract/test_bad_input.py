@@ -1,0 +1,59 @@
+"""Bad documents get a recorded outcome, never a crash, and never stop the good ones."""
+
+from __future__ import annotations
+
+import hashlib
+
+from extract import ExtractConfig, extract_entities
+from extract.cleaning import blank_markup, chunks, not_english_reason, repair_mojibake
+from warehouse import Warehouse, upsert
+
+FIRST = ("James Mary John Linda Robert Susan Michael Karen William Nancy Richard Lisa Thomas Betty Daniel Helen "
+         "Paul Sandra Mark Donna George Carol Steven Ruth Edward").split()
+LAST = "Smith Johnson Brown Miller Davis Wilson Moore Taylor Anderson Jackson Harris Martin Thompson Garcia Clark Lewis Walker Hall Allen Young".split()
+GOOD = "Barry Lyndon is a 1975 film directed by Stanley Kubrick. It stars Ryan O'Neal."
+TEXTS = {
+    "empty": "  \n ",
+    "french": "Le film raconte l'histoire d'un jeune homme irlandais qui veut devenir un gentilhomme " * 3,
+    "cyrillic": "Фильм рассказывает историю молодого ирландца который хочет стать джентльменом " * 3,
+    "markup": "<p>'''Barry Lyndon''' is a film [[Film director|directed]] by [[Stanley Kubrick]].</p>{{cite web}}",
+    "mojibake": "Barry Lyndon stars Hardy KrÃ¼ger and was directed by Stanley Kubrick.",
+    "cast500": "\n".join(f"{first} {last} as {last} the Younger" for first in FIRST for last in LAST),
+    "long": ("Barry Lyndon is a 1975 film directed by Stanley Kubrick. " + "The candles burn all night. " * 200) * 3,
+    "good": GOOD,
+}
+
+
+def test_cleaning_helpers() -> None:
+    assert blank_markup("'''X''' [[a|b]]") == "   X        b  "
+    assert repair_mojibake("KrÃ¼ger") == "Krüger"
+    assert not_english_reason(TEXTS["french"]) and not_english_reason(TEXTS["cyrillic"])
+    assert not_english_reason(GOOD * 3) is None
+    pieces = list(chunks(TEXTS["long"], 2000))
+    assert len(pieces) > 1 and all(len(p) <= 2000 for _, p in pieces)
+    assert "".join(p for _, p in pieces) == TEXTS["long"]
+
+
+def test_bad_documents_are_skipped_or_read_and_the_good_one_still_counts(warehouse: Warehouse) -> None:
+    with warehouse.transaction() as con:
+        upsert(con, "movies", [{"movie_id": "m1", "url": "http://127.0.0.1/m1", "title": "Barry Lyndon",
+                                "year": 1975, "article_url": None, "build_id": "crawl"}])
+        upsert(con, "documents", [
+            {"url": f"http://127.0.0.1/{kind}", "movie_id": "m1", "kind": "page-text", "text": text,
+             "content_sha256": hashlib.sha256(text.encode()).hexdigest(), "build_id": "crawl"}
+            for kind, text in TEXTS.items()])
+    summary = extract_entities(ExtractConfig(max_chunk_chars=2000, cue_passages_only=False), warehouse, "b1")
+    with warehouse.connect() as con:
+        errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
+        directed = {u for (u,) in con.execute(
+            "SELECT source_url FROM relations WHERE relation = 'directed_by' AND entity_id = 'person/stanley-kubrick'").fetchall()}
+        cast = con.execute("SELECT count(DISTINCT surface) FROM mentions WHERE doc_url LIKE '%cast500' AND label = 'PERSON'").fetchone()[0]
+        long_mentions = con.execute("SELECT start_char, end_char FROM mentions WHERE doc_url LIKE '%long'").fetchall()
+        kruger = con.execute("SELECT count(*) FROM entities WHERE entity_id = 'person/hardy-kruger'").fetchone()[0]
+    assert errors["http://127.0.0.1/empty"] == "document text is empty"
+    assert "not English" in errors["http://127.0.0.1/french"] and "not English" in errors["http://127.0.0.1/cyrillic"]
+    assert summary.errors == 3 and summary.documents_processed == 5
+    assert directed  # the good document (or a chunk of the long one) credits the director
+    long_text = TEXTS["long"]  # every chunk is read, and offsets point into the whole text
+    assert {long_text[a:b] for a, b in long_mentions} == {"Stanley Kubrick", "Barry Lyndon"} and max(a for a, _ in long_mentions) > 4000
+    assert cast > 400 and kruger == 1  # every listed actor is read (their lines score too low to be credited)

@@ -56,9 +56,9 @@ def test_deploy_worker_and_deployment_run_build_an_mmkg(tmp_path: Path, shared_d
                                "models": ["bpr_mf", "most_pop"]}}
         run = subprocess.run(
             [PREFECT, "deployment", "run", "build-mmkg/build-mmkg", "--params", json.dumps(options),
-             "--watch", "--watch-timeout", "480"],
+             "--watch", "--watch-timeout", "1200"],
             env=env | {"PREFECT_API_URL": api, "PREFECT_HOME": str(home / "prefect")},
-            capture_output=True, text=True, timeout=540,
+            capture_output=True, text=True, timeout=1300,
         )
         logs = "".join((run_dir / f"{n}.log").read_text()[-3000:] for n in ("worker", "server"))
         assert run.returncode == 0 and "Completed" in run.stdout, run.stdout[-2000:] + run.stderr[-2000:] + logs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -60,7 +61,7 @@ def _statuses(copy: ServedCopy) -> dict[str, str]:
         return dict(con.execute("SELECT build_id, status FROM builds").fetchall())
 
 
-def _wait_for_pause(work_dir: Path, proc: subprocess.Popen, timeout: float = 480) -> str:
+def _wait_for_pause(work_dir: Path, proc: subprocess.Popen, timeout: float = 1200) -> str:
     """The paused build's id, once it has written its pause marker (a condition, not a guess)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -154,7 +155,7 @@ def test_a_site_without_movies_fails_at_the_crawl_gate(served_copy: ServedCopy, 
                       served_copy.settings.home, served_copy.settings.data_dir)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     message = result.stderr.strip().splitlines()[-1]
-    assert "gate movies_crawled FAILED: 0 (threshold >= 1): crawled 3 pages, none had Movie markup" in message, message
+    assert re.search(r"gate movies_crawled FAILED: 0 \(threshold >= 1\): crawled \d+ pages, none had Movie markup", message), message
     assert latest_build(served_copy.warehouse)["build_id"] == current
     failed = [s for s in _statuses(served_copy).values() if s == "failed"]
     assert len(failed) == 2  # this build and the one of the gates test

@@ -45,7 +45,7 @@ def build_mmkg(options: BuildOptions = BuildOptions()) -> dict:
     build_id = start_build(warehouse, params, inputs_fingerprint(params, [ratings], "", code))
     lock = hold_build_lock(settings.locks_dir, build_id)
     try:
-        stages = build_stages.with_options(task_runner=task_runner(options))
+        stages = build_stages.with_options(task_runner=task_runner(options, settings.work_dir / "dask"))
         outcome = stages(options, build_id, code)
     except BaseException as exc:
         finish_build(warehouse, build_id, "failed", {"error": f"{type(exc).__name__}: {exc}"[:2000]}, None)

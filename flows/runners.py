@@ -8,13 +8,16 @@ on its DuckDB file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.options import BuildOptions
 
 
-def task_runner(options: BuildOptions):
-    """The runner the options ask for; prefect-dask is imported only when it is used."""
+def task_runner(options: BuildOptions, scratch_dir: Path):
+    """The runner the options ask for; prefect-dask is imported only when it is used.
+    ``scratch_dir``: where a LocalCluster's workers spill (inside the workspace)."""
     if options.task_runner == "threads":
         return ThreadPoolTaskRunner(max_workers=4)
     from prefect_dask import DaskTaskRunner
@@ -24,5 +27,5 @@ def task_runner(options: BuildOptions):
     return DaskTaskRunner(
         cluster_class="distributed.LocalCluster",
         cluster_kwargs={"n_workers": options.dask_workers, "threads_per_worker": 1, "processes": False,
-                        "dashboard_address": None},
+                        "dashboard_address": None, "local_directory": str(scratch_dir)},
     )

@@ -93,7 +93,7 @@ def _link_rate(crawl: Any, interactions: Any, threshold: float) -> GateResult:
     """Movies linked to ratings over movies crawled; the crawl's own count when it gives one,
     else the interactions stage's count of movies that got ratings."""
     movies = _get(crawl, "movies", 0)
-    linked = _get(crawl, "movies_linked", 0) or _get(interactions, "movies_with_interactions", 0)
+    linked = min(movies, _get(crawl, "movies_linked", 0) or _get(interactions, "movies_with_interactions", 0))
     rate = linked / movies if movies else 0.0
     return GateResult("link_rate", rate, f">= {threshold} and > 0", linked > 0 and rate >= threshold,
                       f"{linked} of {movies} movies linked to ratings")

@@ -61,6 +61,13 @@ def _statuses(copy: ServedCopy) -> dict[str, str]:
         return dict(con.execute("SELECT build_id, status FROM builds").fetchall())
 
 
+def _failure_line(stderr: str) -> str:
+    """The command's own one-line verdict (Prefect's log lines surround it)."""
+    lines = [line for line in stderr.splitlines() if line.startswith("mmkg build: ")]
+    assert len(lines) == 1, stderr[-3000:]
+    return lines[0]
+
+
 def _wait_for_pause(work_dir: Path, proc: subprocess.Popen, timeout: float = 1200) -> str:
     """The paused build's id, once it has written its pause marker (a condition, not a guess)."""
     deadline = time.monotonic() + timeout
@@ -102,11 +109,14 @@ def test_killed_build_keeps_the_last_good_one_and_a_rerun_redoes_only_the_rest(s
     assert {stage: reused.get(stage) for stage in ("extract", "interactions", "kg_build")} == dict.fromkeys(
         ("extract", "interactions", "kg_build"), killed)
     assert "export" not in reused  # the killed build never exported
-    assert reused.get("train") == good["build_id"]  # same export content as the first build: training reused
-    assert _stats(copy, resumed_id)["content_sha256"] == _stats(copy, good["build_id"])["content_sha256"]
+    assert _stats(copy, resumed_id)["gates"] and all(g["passed"] is not False for g in _stats(copy, resumed_id)["gates"])
 
 
 def test_dask_local_cluster_gives_the_content_of_the_default_runner(served_copy: ServedCopy) -> None:
+    """Recomputed from scratch on Dask, uninterrupted: the same content as the resumed build
+    of the default runner before it (same site URL; the first build crawled another port,
+    whose documents the warehouse keeps too, so its text features differ)."""
+    resumed = latest_build(served_copy.warehouse)
     result = run_mmkg(served_copy.build_args("--task-runner", "dask", "--dask-workers", "2", "--recompute",
                                              "--models", "most_pop"),
                       served_copy.settings.home, served_copy.settings.data_dir)
@@ -115,7 +125,7 @@ def test_dask_local_cluster_gives_the_content_of_the_default_runner(served_copy:
     build = latest_build(served_copy.warehouse)
     stats = json.loads(build["stats_json"])
     assert stats["reused"] == {}
-    assert stats["content_sha256"] == _stats(served_copy, served_copy.first_build["build_id"])["content_sha256"]
+    assert stats["content_sha256"] == json.loads(resumed["stats_json"])["content_sha256"]
 
 
 def test_missed_gates_fail_the_build_and_name_figure_and_threshold(served_copy: ServedCopy) -> None:
@@ -123,7 +133,7 @@ def test_missed_gates_fail_the_build_and_name_figure_and_threshold(served_copy: 
     result = run_mmkg(served_copy.build_args("--min-link-rate", "1.0", "--max-error-rate", "0.01"),
                       served_copy.settings.home, served_copy.settings.data_dir)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
-    message = result.stderr.strip().splitlines()[-1]
+    message = _failure_line(result.stderr)
     assert "gate link_rate FAILED" in message and "(threshold >= 1.0 and > 0)" in message, message
     assert "gate error_rate:crawl FAILED" in message and "(threshold <= 0.01)" in message, message
     assert f"current build stays {current}" in message
@@ -154,7 +164,7 @@ def test_a_site_without_movies_fails_at_the_crawl_gate(served_copy: ServedCopy, 
     result = run_mmkg(["build", *SMALL_SITE, "--start-url", site_without_movies],
                       served_copy.settings.home, served_copy.settings.data_dir)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
-    message = result.stderr.strip().splitlines()[-1]
+    message = _failure_line(result.stderr)
     assert re.search(r"gate movies_crawled FAILED: 0 \(threshold >= 1\): crawled \d+ pages, none had Movie markup", message), message
     assert latest_build(served_copy.warehouse)["build_id"] == current
     failed = [s for s in _statuses(served_copy).values() if s == "failed"]

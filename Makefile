@@ -9,7 +9,7 @@ export PREFECT_HOME ?= $(MMKG_HOME)/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export NUMBA_CACHE_DIR ?= $(MMKG_HOME)/cache/numba
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean deploy stop
 
 install: $(STAMP)
 
@@ -31,6 +31,12 @@ test: install
 
 bench: install
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+deploy: install  ## local Prefect server + deployment build-mmkg + process worker (stop with make stop)
+	bash scripts/deploy.sh
+
+stop:
+	bash scripts/stop.sh
 
 clean:
 	rm -rf $(MMKG_HOME)

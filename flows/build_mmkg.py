@@ -1,68 +1,144 @@
-"""The Prefect flow ``build-mmkg``: crawl → extract + media → interactions → KG → export → train."""
+"""The Prefect flow ``build-mmkg``: crawl → extract + media → interactions → KG → export → train,
+then the quality gates; only a build that passes them becomes the current one."""
+
+from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from demo_site import serve_site
-from mmkg.settings import Settings
-from warehouse import Warehouse
-from warehouse.builds import finish_build, inputs_fingerprint, start_build
-from mmkg.report import BuildReport, build_report, format_report
+from mmkg.report import build_report, format_report
+from mmkg.settings import CODE_PACKAGES, PROJECT_ROOT, Settings
+from warehouse import Warehouse, sha256_file
+from warehouse.builds import (code_version, content_hash, finish_build, hold_build_lock, inputs_fingerprint,
+                              mark_abandoned, start_build, update_fingerprint)
 
 from flows import tasks
+from flows.gates import QualityGateFailed, crawl_gates, evaluate_gates
 from flows.options import BuildOptions
-from flows.stage_configs import StageConfigs, stage_configs
+from flows.pause import pause_point
+from flows.reuse import StageReuse, as_dict, media_content, pages_content, stage_key
+from flows.runners import task_runner
+from flows.stage_configs import stage_configs
 
 
 @flow(name="build-mmkg")
 def build_mmkg(options: BuildOptions = BuildOptions()) -> dict:
-    """Build one versioned MMKG with training shards and metrics; returns the build report."""
+    """Build one versioned MMKG with training shards and metrics; returns the build's stats.
+
+    Raises ``QualityGateFailed`` (the flow run ends Failed) when a gate is missed.
+    """
+    logger = get_run_logger()
     settings = Settings.from_env()
     settings.apply_environment()
     warehouse = Warehouse.from_settings(settings)
-    configs = stage_configs(options, settings)
-    build_id = start_build(
-        warehouse, options.model_dump(),
-        inputs_fingerprint(options.model_dump(), [configs.interactions.ratings_csv]),
-    )
+    for build_id in mark_abandoned(warehouse, settings.locks_dir):
+        logger.warning("build %s was left running by a process that is gone: marked abandoned", build_id)
+    code = code_version([PROJECT_ROOT / name for name in CODE_PACKAGES])
+    params = options.model_dump()
+    ratings = stage_configs(options, settings).interactions.ratings_csv
+    build_id = start_build(warehouse, params, inputs_fingerprint(params, [ratings], "", code))
+    lock = hold_build_lock(settings.locks_dir, build_id)
     try:
-        export_dir = _run_stages(options, configs, settings, warehouse, build_id)
-    except BaseException:
-        finish_build(warehouse, build_id, "failed", {}, None)
+        stages = build_stages.with_options(task_runner=task_runner(options, settings.work_dir / "dask"))
+        outcome = stages(options, build_id, code)
+    except BaseException as exc:
+        finish_build(warehouse, build_id, "failed", {"error": f"{type(exc).__name__}: {exc}"[:2000]}, None)
+        lock.close()
         raise
+    try:
+        return _close_build(warehouse, settings, options, build_id, outcome, ratings, code)
+    finally:
+        lock.close()
+
+
+def _close_build(warehouse: Warehouse, settings: Settings, options: BuildOptions, build_id: str,
+                 outcome: dict[str, Any], ratings: Path, code: str) -> dict:
+    """Gates, fingerprint, status, artifact: the build is published only if every gate passed."""
+    params = options.model_dump()
+    update_fingerprint(warehouse, build_id, inputs_fingerprint(params, [ratings], outcome["site_content"], code))
+    gates = evaluate_gates(outcome["summaries"], options)
+    export_dir = outcome["export_dir"]
+    failed = [gate for gate in gates if gate.passed is False]
     report = build_report(warehouse, build_id)
-    finish_build(warehouse, build_id, "succeeded", _stats(report), str(export_dir))
-    report = build_report(warehouse, build_id)
-    text = format_report(report, str(settings.warehouse_path))
+    stats = _stats(report) | {
+        "gates": [asdict(gate) | {"message": gate.message} for gate in gates],
+        "reused": outcome["reused"],
+        "content_sha256": content_hash(warehouse, build_id, Path(export_dir)) if export_dir else None,
+    }
+    finish_build(warehouse, build_id, "failed" if failed else "succeeded", stats, export_dir)
+    text = format_report(build_report(warehouse, build_id), str(settings.warehouse_path))
     create_markdown_artifact(markdown=text, key="build-mmkg-summary", description=f"mmkg build {build_id}")
-    return _stats(report) | {"build_id": build_id, "export_dir": str(export_dir)}
+    if failed:
+        raise QualityGateFailed(build_id, failed)
+    return stats | {"build_id": build_id, "export_dir": export_dir}
 
 
-def _run_stages(
-    options: BuildOptions, configs: StageConfigs, settings: Settings, warehouse: Warehouse, build_id: str
-) -> Path:
-    if options.start_url:
-        site = nullcontext(options.start_url)
-    else:
-        tasks.embedded_site(configs.site)
-        site = serve_site(settings.site_dir, port=options.site_port)
+@flow(name="build-mmkg-stages")
+def build_stages(options: BuildOptions, build_id: str, code: str) -> dict:
+    """The stages of one build on the chosen task runner; each is skipped when its input key
+    equals that of its latest run. Stops after the crawl when it found no movie."""
+    settings = Settings.from_env()
+    warehouse = Warehouse.from_settings(settings)
+    configs = stage_configs(options, settings)
+    reuse = StageReuse(warehouse, build_id, options.recompute)
+    work = settings.work_dir
+    summaries: dict[str, Any] = {}
+    embedded = options.start_url is None
+    manifest = tasks.embedded_site(configs.site) if embedded else None
+    site = serve_site(settings.site_dir, port=options.site_port) if embedded else nullcontext(options.start_url)
     with site as served:
         start_url = served if isinstance(served, str) else served.base_url + "/"
-        tasks.movie_pages(configs.crawl(start_url, settings, options), warehouse, build_id)
-        extracted = tasks.entities.submit(configs.extract, warehouse, build_id)
-        media = tasks.media_features.submit(configs.media, warehouse, build_id)
-        extracted.result(), media.result()
-    tasks.interactions(configs.interactions, warehouse, build_id)
-    tasks.triples(configs.kg, warehouse, build_id)
-    export = tasks.training_shards(configs.export, warehouse, build_id)
-    tasks.model_metrics(configs.train, Path(export.export_dir), warehouse, build_id)
-    return Path(export.export_dir)
+        crawl = configs.crawl(start_url, settings, options)
+        if manifest is not None:  # the generator's fingerprint covers the whole site's content
+            site_content = stage_key("site", manifest.fingerprint, start_url)
+            summaries["crawl"] = reuse.run("crawl", stage_key("crawl", site_content, options.max_pages, code),
+                                           lambda: tasks.movie_pages(crawl, warehouse, build_id))
+        else:  # another site: what it holds is known once it is crawled (revalidated by the HTTP cache)
+            summaries["crawl"] = tasks.movie_pages(crawl, warehouse, build_id)
+            site_content = pages_content(warehouse, build_id)
+            reuse.ran("crawl", stage_key("crawl", site_content, options.max_pages, code))
+        pause_point("crawl", work, build_id)
+        outcome = {"summaries": summaries, "site_content": site_content, "reused": reuse.reused, "export_dir": None}
+        if not all(gate.passed for gate in crawl_gates(summaries["crawl"])):
+            return outcome
+        extract_key = stage_key("extract", site_content, code)
+        media_key = stage_key("media", site_content, code)
+        extracted = reuse.reusable("extract", extract_key)
+        media = reuse.reusable("media", media_key) if embedded else None  # elsewhere media revalidate themselves
+        extract_run = None if extracted else tasks.entities.submit(configs.extract, warehouse, build_id)
+        media_run = None if media else tasks.media_features.submit(configs.media, warehouse, build_id)
+        if extract_run is not None:
+            extracted = extract_run.result()
+            reuse.ran("extract", extract_key)
+        if media_run is not None:
+            media = media_run.result()
+            reuse.ran("media", media_key)
+        summaries["extract"], summaries["media"] = extracted, media
+        pause_point("media", work, build_id)
+    interactions_key = stage_key("interactions", site_content, sha256_file(configs.interactions.ratings_csv), code)
+    summaries["interactions"] = reuse.run("interactions", interactions_key,
+                                          lambda: tasks.interactions(configs.interactions, warehouse, build_id))
+    kg_key = stage_key("kg_build", extract_key, media_content(warehouse), interactions_key, asdict(configs.kg), code)
+    summaries["kg_build"] = reuse.run("kg_build", kg_key, lambda: tasks.triples(configs.kg, warehouse, build_id))
+    pause_point("kg_build", work, build_id)
+    export_key = stage_key("export", kg_key, asdict(configs.export) | {"exports_dir": None}, code)
+    summaries["export"] = reuse.run("export", export_key,
+                                    lambda: tasks.training_shards(configs.export, warehouse, build_id))
+    export_dir = Path(as_dict(summaries["export"])["export_dir"])
+    pause_point("export", work, build_id)
+    train_key = stage_key("train", content_hash(warehouse, build_id, export_dir), asdict(configs.train), code)
+    summaries["train"] = reuse.run("train", train_key,
+                                   lambda: tasks.model_metrics(configs.train, export_dir, warehouse, build_id))
+    return outcome | {"export_dir": str(export_dir)}
 
 
-def _stats(report: BuildReport) -> dict:
+def _stats(report) -> dict:
     return {
         "entities": report.entities, "relations": report.relations, "triples": report.triples,
         "nodes": report.nodes, "interactions": report.interactions,

@@ -1,14 +1,33 @@
-"""The parameters of one build, with the defaults of the nightly deployment."""
+"""The parameters of one build, with the defaults of the nightly deployment.
+
+A flat pydantic model: Prefect shows each field as a flow parameter and validates a run's
+parameters against it before the flow starts, and the CLI turns a validation error into one
+line (``options_error``), so a bad value never costs any work.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+KG_STYLES = ("entity", "attribute")
+TASK_RUNNERS = ("threads", "dask")
+MEDIA_KINDS = ("trailer", "poster", "audio")
+
+
+def known_models() -> tuple[str, ...]:
+    """The model names train/ can fit: its registry when it exports one, else its name list."""
+    import train.models as models
+
+    registry = getattr(models, "MODEL_REGISTRY", None) or getattr(models, "REGISTRY", None)
+    return tuple(registry) if registry else tuple(models.MODEL_NAMES)
 
 
 class BuildOptions(BaseModel):
     """What a data engineer may change per run (Prefect shows these as flow parameters)."""
 
-    start_url: str | None = Field(None, description="Site to crawl; none = serve the embedded default site")
+    start_url: str | None = Field(None, description="Site to crawl (http or https); none = serve the embedded default site")
     n_movies: int = Field(200, ge=1, description="Movies in the embedded default site")
     seed: int = Field(7, description="Seed of the embedded site and of training")
     site_port: int = Field(
@@ -20,4 +39,64 @@ class BuildOptions(BaseModel):
     epochs: int = Field(10, ge=1, description="Most training epochs per model (early stopping on validation ndcg@10 may stop sooner)")
     hidden: int = Field(128, ge=8, description="Hidden size of the models (the paper uses 1024)")
     models: list[str] = Field(["mgnn", "tgnn", "bpr_mf", "most_pop"], description="Models to train and evaluate")
-    kg_style: str = Field("entity", pattern="^(entity|attribute)$", description="MMKG style: media as nodes or as attributes")
+    kg_style: str = Field("entity", description="MMKG style: entity (media as nodes) or attribute (media as literals)")
+    recompute: bool = Field(False, description="Run every stage, training included, even when its inputs are unchanged since its last run")
+    task_runner: str = Field("threads", description="Where tasks run: threads (in this process) or dask")
+    dask_address: str | None = Field(None, description="Scheduler address of an existing Dask cluster; none = a LocalCluster")
+    dask_workers: int = Field(2, ge=1, description="Workers of the LocalCluster when task_runner is dask and no address is given")
+    min_link_rate: float = Field(0.5, ge=0, le=1, description="Gate: least share of crawled movies linked to ratings (0 linked always fails)")
+    max_error_rate: float = Field(0.2, ge=0, le=1, description="Gate: most share of a stage's work items that may fail")
+    max_shacl_violations: int = Field(0, ge=0, description="Gate: most SHACL violations of the graph")
+    min_media_coverage: float = Field(0.5, ge=0, le=1, description="Gate: least share of movies with a usable asset of each gated media kind")
+    gated_media: list[str] = Field(list(MEDIA_KINDS), description="Media kinds the models use, whose coverage is gated (empty = none)")
+    allow_truncated_crawl: bool = Field(False, description="Gate: accept a crawl cut by its page budget or time limit (flagged in the report)")
+
+    @field_validator("start_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+            raise ValueError(f"start_url must be an http(s) URL with a host, not {value!r}")
+        return value
+
+    @field_validator("models")
+    @classmethod
+    def _known_models(cls, value: list[str]) -> list[str]:
+        known = known_models()
+        unknown = [name for name in value if name not in known]
+        if unknown or not value:
+            raise ValueError(f"unknown model(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(known)}")
+        return value
+
+    @field_validator("kg_style")
+    @classmethod
+    def _kg_style(cls, value: str) -> str:
+        if value not in KG_STYLES:
+            raise ValueError(f"unknown KG style {value!r}; known: {', '.join(KG_STYLES)}")
+        return value
+
+    @field_validator("task_runner")
+    @classmethod
+    def _task_runner(cls, value: str) -> str:
+        if value not in TASK_RUNNERS:
+            raise ValueError(f"unknown task runner {value!r}; known: {', '.join(TASK_RUNNERS)}")
+        return value
+
+    @field_validator("gated_media")
+    @classmethod
+    def _media_kinds(cls, value: list[str]) -> list[str]:
+        unknown = [kind for kind in value if kind not in MEDIA_KINDS]
+        if unknown:
+            raise ValueError(f"unknown media kind(s) {', '.join(unknown)}; known: {', '.join(MEDIA_KINDS)}")
+        return value
+
+
+def options_error(error: ValidationError) -> str:
+    """One line naming each bad parameter and why, for the command line and the run log."""
+    parts = []
+    for item in error.errors():
+        name = ".".join(str(p) for p in item["loc"]) or "options"
+        if item["type"] == "value_error":  # our own validators already name the bad value
+            parts.append(f"{name}: {item['msg'].removeprefix('Value error, ')}")
+        else:
+            parts.append(f"{name}: {item['msg']} (got {item.get('input')!r})")
+    return "invalid build options: " + "; ".join(parts)

@@ -1,7 +1,9 @@
 """Prefect tasks: each calls one stage's entry point and records its timing; no logic here.
 
 Stage tasks do not use Prefect's result cache: stages write to the warehouse, and they skip
-unchanged inputs themselves by content hash (documents, media), which survives across runs.
+unchanged inputs themselves by content hash (documents, media), which survives across runs;
+whole stages are skipped by ``flows.reuse``. Every task has a timeout; network-bound ones retry
+with backoff.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import get_run_logger, task
+from prefect.tasks import exponential_backoff
 from prefect.cache_policies import NO_CACHE
 
 from crawl import CrawlConfig, CrawlSummary, crawl_movie_site
@@ -39,49 +42,51 @@ def _run(stage: str, entry_point: Callable[..., T], warehouse: Warehouse, build_
     return result
 
 
-@task(name="site", cache_policy=NO_CACHE)
+@task(name="site", cache_policy=NO_CACHE, timeout_seconds=1800)
 def embedded_site(config: SiteConfig) -> SiteManifest:
     """Generate (or reuse, by fingerprint) the embedded default site."""
     return generate_site(config)
 
 
-@task(name="movie_pages", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="movie_pages", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5), cache_policy=NO_CACHE,
+      timeout_seconds=3600)
 def movie_pages(config: CrawlConfig, warehouse: Warehouse, build_id: str) -> CrawlSummary:
     """Crawl the site into pages, movies, attributes and documents."""
     return _run("crawl", crawl_movie_site, warehouse, build_id, config, warehouse, build_id)
 
 
-@task(name="entities", cache_policy=NO_CACHE)
+@task(name="entities", cache_policy=NO_CACHE, timeout_seconds=3600)
 def entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
     """Find and resolve entities and relations."""
     return _run("extract", extract_entities, warehouse, build_id, config, warehouse, build_id)
 
 
-@task(name="media_features", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="media_features", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5), cache_policy=NO_CACHE,
+      timeout_seconds=3600)
 def media_features(config: MediaConfig, warehouse: Warehouse, build_id: str) -> MediaSummary:
     """Fetch trailers and posters and compute their features."""
     return _run("media", fetch_media, warehouse, build_id, config, warehouse, build_id)
 
 
-@task(name="interactions", cache_policy=NO_CACHE)
+@task(name="interactions", cache_policy=NO_CACHE, timeout_seconds=3600)
 def interactions(config: InteractionsConfig, warehouse: Warehouse, build_id: str) -> InteractionsSummary:
     """Link user ratings to the crawled movies."""
     return _run("interactions", load_interactions, warehouse, build_id, config, warehouse, build_id)
 
 
-@task(name="triples", cache_policy=NO_CACHE)
+@task(name="triples", cache_policy=NO_CACHE, timeout_seconds=3600)
 def triples(config: KGConfig, warehouse: Warehouse, build_id: str) -> KGSummary:
     """Assemble the build's RDF triples."""
     return _run("kg_build", build_triples, warehouse, build_id, config, warehouse, build_id)
 
 
-@task(name="training_shards", cache_policy=NO_CACHE)
+@task(name="training_shards", cache_policy=NO_CACHE, timeout_seconds=3600)
 def training_shards(config: ExportConfig, warehouse: Warehouse, build_id: str) -> ExportSummary:
     """Export the build for training (Parquet, safetensors, RecBole, MMRec, N-Triples)."""
     return _run("export", export_build, warehouse, build_id, config, warehouse, build_id)
 
 
-@task(name="model_metrics", cache_policy=NO_CACHE)
+@task(name="model_metrics", cache_policy=NO_CACHE, timeout_seconds=3600)
 def model_metrics(config: TrainConfig, export_dir: Path, warehouse: Warehouse, build_id: str) -> TrainSummary:
     """Train MGNN and baselines on the export and evaluate them."""
     return _run("train", train_models, warehouse, build_id, config, export_dir, warehouse, build_id)

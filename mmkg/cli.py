@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from flows.options import BuildOptions
+    from flows.options import KG_STYLES, BuildOptions
 
     parser = argparse.ArgumentParser(
         prog="mmkg",
@@ -38,12 +39,12 @@ def _parser() -> argparse.ArgumentParser:
             build.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default,
                                help=f"{field.description} (default: {field.default})")
         elif name == "kg_style":
-            build.add_argument(flag, choices=["entity", "attribute"], default=field.default,
+            build.add_argument(flag, choices=list(KG_STYLES), default=field.default,
                                help=f"{field.description} (default: %(default)s)")
-        elif name == "models":
-            build.add_argument(flag, nargs="+", default=field.default, help=f"{field.description} (default: %(default)s)")
+        elif field.annotation == list[str]:
+            build.add_argument(flag, nargs="*", default=field.default, help=f"{field.description} (default: %(default)s)")
         else:
-            kind = int if field.annotation is int else str
+            kind = {int: int, float: float}.get(field.annotation, str)
             build.add_argument(flag, type=kind, default=field.default, help=f"{field.description} (default: %(default)s)")
     build.set_defaults(handler=_build)
 
@@ -85,14 +86,38 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the options before any work, run the flow, print the summary; one line per failure."""
+    from pydantic import ValidationError
+
+    from flows.options import BuildOptions, options_error
+
+    try:
+        options = BuildOptions(**{k: getattr(args, k) for k in BuildOptions.model_fields})
+    except ValidationError as exc:
+        print(f"mmkg build: {options_error(exc)}", file=sys.stderr)
+        return 2
     from flows.build_mmkg import build_mmkg
-    from flows.options import BuildOptions
-
-    from warehouse import Warehouse
+    from flows.gates import QualityGateFailed
     from mmkg.report import build_report, format_report
+    from warehouse import Warehouse
+    from warehouse.builds import latest_build
 
-    options = BuildOptions(**{k: getattr(args, k) for k in BuildOptions.model_fields})
-    result = build_mmkg(options)
+    try:
+        result = build_mmkg(options)
+    except QualityGateFailed as exc:
+        warehouse = Warehouse.from_settings(settings)
+        print(format_report(build_report(warehouse, exc.build_id), str(settings.warehouse_path)), flush=True)
+        current = (latest_build(warehouse) or {}).get("build_id", "none")
+        print(f"mmkg build: {exc} (current build stays {current})", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" not in str(exc):
+            raise
+        print("mmkg build: Prefect's in-process API server did not start within "
+              f"{os.environ.get('PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS')} s "
+              "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); raise it, or start a server with "
+              "`make deploy` and set PREFECT_API_URL", file=sys.stderr)
+        return 1
     report = build_report(Warehouse.from_settings(settings), result["build_id"])
     print(format_report(report, str(settings.warehouse_path)), flush=True)
     return 0
@@ -179,14 +204,18 @@ def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse import Warehouse
     from warehouse.builds import latest_build
-    from mmkg.report import build_report, format_report
+    from mmkg.report import UnknownBuild, build_report, format_report
 
     warehouse = Warehouse.from_settings(settings)
     build_id = args.build_id or (latest_build(warehouse) or {}).get("build_id")
     if not build_id:
         print("no succeeded build yet: run `mmkg build`", file=sys.stderr)
         return 1
-    print(format_report(build_report(warehouse, build_id), str(settings.warehouse_path)))
+    try:
+        print(format_report(build_report(warehouse, build_id), str(settings.warehouse_path)))
+    except UnknownBuild as exc:
+        print(f"mmkg report: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -21,6 +21,7 @@ class BuildReport:
     nodes: dict[str, Any] = field(default_factory=dict)   # item / entity / media node counts
     media_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)   # kind -> status -> n
     errors_by_stage: dict[str, int] = field(default_factory=dict)
+    errors_by_reason: list[tuple[str, str, int]] = field(default_factory=list)  # stage, reason kind, count
     error_samples: list[tuple[str, str, str]] = field(default_factory=list)  # stage, source, reason
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)       # model -> metric -> test value
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -30,12 +31,26 @@ class BuildReport:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) -> BuildReport:
-    """Collect Table-1 counts, media, errors, metrics and timings of one build."""
+class UnknownBuild(LookupError):
+    """No build has the id asked for."""
+
+
+# A reason's kind: its text before the first ':' ("HTTP 404", "malformed JSON-LD", "ffmpeg keyframes").
+REASON_KIND_SQL = "trim(split_part(reason, ':', 1))"
+
+
+def build_report(warehouse: Warehouse, build_id: str, sample_errors: int | None = None) -> BuildReport:
+    """Collect Table-1 counts, media, errors (all of them unless ``sample_errors``), metrics and timings."""
     with warehouse.connect() as con:
-        status, export_dir, stats_json = con.execute(
+        rows = con.execute(
             "SELECT status, export_dir, stats_json FROM builds WHERE build_id = ?", [build_id]
-        ).fetchall()[0]
+        ).fetchall()
+        if not rows:
+            recent = [r[0] for r in con.execute(
+                "SELECT build_id FROM builds ORDER BY started_at DESC LIMIT 3").fetchall()]
+            raise UnknownBuild(f"no build {build_id!r} in {warehouse.db_path}; "
+                               + (f"latest builds: {', '.join(recent)}" if recent else "no builds yet: run `mmkg build`"))
+        status, export_dir, stats_json = rows[0]
         graph = graph_statistics(con, vocabulary(), build_id)
         media: dict[str, dict[str, int]] = {}
         for kind, status_, n in con.execute(
@@ -46,6 +61,10 @@ def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) ->
         errors = dict(con.execute(
             "SELECT stage, count(*) FROM errors WHERE build_id = ? GROUP BY stage ORDER BY stage", [build_id]
         ).fetchall())
+        by_reason = con.execute(
+            f"SELECT stage, {REASON_KIND_SQL} AS kind, count(*) FROM errors WHERE build_id = ?"
+            " GROUP BY ALL ORDER BY stage, count(*) DESC, kind", [build_id],
+        ).fetchall()
         samples = con.execute(
             "SELECT stage, source, reason FROM errors WHERE build_id = ? ORDER BY stage, source LIMIT ?",
             [build_id, sample_errors],
@@ -67,7 +86,7 @@ def build_report(warehouse: Warehouse, build_id: str, sample_errors: int = 5) ->
         build_id=build_id, status=status, entities=graph.entities, relations=graph.relations,
         triples=graph.triples,
         nodes={"items": graph.item_nodes, "entities": graph.entity_nodes, "media": graph.media_nodes},
-        media_by_kind=media, errors_by_stage=errors,
+        media_by_kind=media, errors_by_stage=errors, errors_by_reason=[tuple(r) for r in by_reason],
         error_samples=[tuple(s) for s in samples], metrics=metrics, stage_seconds=seconds,
         interactions=interactions, users=users, export_dir=export_dir,
         stats=json.loads(stats_json) if stats_json else {},
@@ -93,10 +112,15 @@ def format_report(report: BuildReport, warehouse_path: str) -> str:
     ]
     for kind, counts in sorted(report.media_by_kind.items()):
         lines.append(f"| {kind} | {counts.get('ok', 0)} | {counts.get('failed', 0)} |")
-    lines += ["", "| errors by stage | count |", "|---|---|"]
-    lines += [f"| {stage} | {n} |" for stage, n in report.errors_by_stage.items()] or ["| (none) | 0 |"]
+    lines += ["", *_gate_lines(report.stats.get("gates", []))]
+    lines += ["", "| errors by stage | reason | count |", "|---|---|---|"]
+    lines += [f"| {stage} | {kind} | {n} |" for stage, kind, n in report.errors_by_reason] or ["| (none) | | 0 |"]
+    lines += [f"| {stage} | (all) | {n} |" for stage, n in report.errors_by_stage.items()]
     for stage, source, reason in report.error_samples:
         lines.append(f"- {stage}: {source}: {reason}")
+    reused = report.stats.get("reused") or {}
+    if reused:
+        lines += ["", "Reused (inputs unchanged): " + ", ".join(f"{s} from {b}" for s, b in reused.items())]
     lines += ["", "| model | recall@10 | ndcg@10 |", "|---|---|---|"]
     for model, values in report.metrics.items():
         lines.append(
@@ -104,5 +128,29 @@ def format_report(report: BuildReport, warehouse_path: str) -> str:
         )
     lines += ["", "| stage | seconds |", "|---|---|"]
     lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in report.stage_seconds.items()]
-    lines += ["", f"DuckDB: {warehouse_path}", f"Export: {report.export_dir}"]
+    lines += ["", f"DuckDB: {warehouse_path}", f"Export: {_export_link(report.export_dir)}"]
+    if report.stats.get("content_sha256"):
+        lines.append(f"Content sha256: {report.stats['content_sha256']}")
     return "\n".join(lines)
+
+
+def _gate_lines(gates: list[dict[str, Any]]) -> list[str]:
+    """Every gate with its figure, threshold and verdict (a truncated crawl that was allowed is flagged)."""
+    if not gates:
+        return ["Quality gates: not evaluated"]
+    lines = ["| quality gate | figure | threshold | verdict |", "|---|---|---|---|"]
+    failures = []
+    for gate in gates:
+        figure = gate["figure"]
+        shown = "n/a" if figure is None else f"{figure:.3f}" if isinstance(figure, float) else str(figure)
+        verdict = {True: "passed", False: "**FAILED**", None: "not applicable"}[gate["passed"]]
+        if gate["gate"] == "crawl_truncated" and figure and gate["passed"]:
+            verdict = "passed (truncated crawl allowed: flagged)"
+        lines.append(f"| {gate['gate']} | {shown} | {gate['threshold']} | {verdict} |")
+        if gate["passed"] is False:
+            failures.append(f"- {gate['message']}")
+    return lines + ([""] + failures if failures else [])
+
+
+def _export_link(export_dir: str | None) -> str:
+    return f"[{export_dir}](file://{export_dir})" if export_dir else "(none)"

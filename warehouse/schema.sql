@@ -261,3 +261,13 @@ CREATE TABLE IF NOT EXISTS metrics (
     value    DOUBLE NOT NULL,
     PRIMARY KEY (build_id, model, split, metric)
 );
+
+-- Content-hash key of each stage run's inputs (upstream content, config, code version): a
+-- later build whose key for that stage is the same reuses the stage's outputs.
+CREATE TABLE IF NOT EXISTS stage_inputs (
+    build_id    VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,
+    input_key   VARCHAR NOT NULL,
+    reused_from VARCHAR,                 -- build whose outputs were reused; NULL when the stage ran
+    PRIMARY KEY (build_id, stage)
+);

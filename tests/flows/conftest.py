@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -31,11 +32,17 @@ def mmkg_env(home: Path, shared_data: Path) -> dict[str, str]:
     return env
 
 
-def run_mmkg(args: list[str], home: Path, shared_data: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mmkg.cli", *args], env=mmkg_env(home, shared_data),
-        capture_output=True, text=True, timeout=timeout,
-    )
+def run_mmkg(args: list[str], home: Path, shared_data: Path, timeout: float = 1500) -> subprocess.CompletedProcess:
+    """``mmkg ARGS`` in its own process group, so a timeout also ends its Prefect server and spider."""
+    proc = subprocess.Popen([sys.executable, "-m", "mmkg.cli", *args], env=mmkg_env(home, shared_data),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        raise AssertionError(f"mmkg {' '.join(args)} ran over {timeout} s; stderr tail:\n{stderr[-3000:]}") from None
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 @pytest.fixture(scope="session")

@@ -43,3 +43,27 @@ def test_report_without_a_build_says_what_to_do(tmp_path, monkeypatch, capsys) -
     assert Settings.from_env().home == (tmp_path / "home").resolve()
     assert main(["report"]) == 1
     assert "run `mmkg build`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--models", "nfm"], "models: unknown model(s) nfm; known: mgnn"),
+    (["--start-url", "ftp://example.org/"], "start_url: start_url must be an http(s) URL"),
+    (["--max-pages", "-1"], "max_pages: Input should be greater than or equal to 1 (got -1)"),
+    (["--task-runner", "ray"], "task_runner: unknown task runner 'ray'"),
+    (["--gated-media", "smell"], "gated_media: unknown media kind(s) smell"),
+])
+def test_bad_build_options_are_one_clear_line_before_any_work(args, expected, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("MMKG_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    assert main(["build", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and expected in err, err
+    assert not (tmp_path / "home" / "warehouse.duckdb").exists()  # nothing was started
+
+
+def test_report_of_an_unknown_build_is_a_clear_error(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("MMKG_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    assert main(["report", "--build-id", "20990101T000000Z-000000"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mmkg report: no build '20990101T000000Z-000000'") and "no builds yet" in err, err

@@ -17,6 +17,7 @@ from train.hyperparams import ModelConfigError, ModelHyperParams, resolve_model_
 from train.loop import resolve_device
 from train.models import MODEL_NAMES, available_models
 from train.protocol import time_split
+from train.serving import save_checkpoint
 from train.threads import torch_threads
 from warehouse.store import Warehouse, record_errors, upsert
 
@@ -66,6 +67,9 @@ def train_models(config: TrainConfig, export_dir: Path, warehouse: Warehouse, bu
     with torch_threads(config.threads) as threads:
         for name in params if not empty else ():
             fits[name] = fit_model(name, data, config, params[name], device, ripples)
+            if config.checkpoint_dir is not None:
+                save_checkpoint(Path(config.checkpoint_dir) / f"{name}.pt", name, fits[name].model, config.hidden,
+                                params[name].options, config.seed, config.split)
     rows = []
     for name, fit in fits.items():
         for split, values in fit.metrics.items():

@@ -35,6 +35,7 @@ class TrainConfig:
     config_dir: Path | None = None  # folder of <model>.toml files; None: train/configs
     threads: int | None = None  # torch intra-op threads on CPU; None: train.threads.default_threads()
     split: str = "export"  # export: the export's per-user random split | time: one global time split
+    checkpoint_dir: Path | None = None  # save each fitted model as <checkpoint_dir>/<model>.pt; None: none saved
 
     def __post_init__(self) -> None:
         if self.epochs < 0 or self.eval_every < 1 or self.patience < 1:

@@ -44,6 +44,7 @@ class ExportData:
     timestamps: dict[str, np.ndarray] = field(default_factory=dict)  # split -> timestamp per interaction
     titles: tuple[str, ...] = ()
     entity_names: tuple[str, ...] = ()  # by node_idx - n_items
+    user_ids: dict[int, int] = field(default_factory=dict)  # the source's user id -> user_idx
     notes: tuple[str, ...] = ()  # what the export lacked and how it was read
 
     def __post_init__(self) -> None:
@@ -159,7 +160,7 @@ def load_export(export_dir: Path, min_rating: float = 0.0) -> ExportData:
     n_items = pq.read_metadata(export_dir / "items.parquet").num_rows
     n_entities = pq.read_metadata(export_dir / "entities.parquet").num_rows
     inter_path = export_dir / "interactions.parquet"
-    inter_columns = [c for c in ("user_idx", "item_idx", "rating", "split", "timestamp")
+    inter_columns = [c for c in ("user_idx", "item_idx", "rating", "split", "timestamp", "user_id")
                      if c in pq.read_schema(inter_path).names]
     inter = pq.read_table(inter_path, columns=inter_columns)
     keep = inter.column("rating").to_numpy() >= min_rating
@@ -168,6 +169,9 @@ def load_export(export_dir: Path, min_rating: float = 0.0) -> ExportData:
     split = inter.column("split").to_numpy()[keep]
     stamps = (inter.column("timestamp").to_numpy()[keep].astype(np.float64) if "timestamp" in inter_columns
               else np.zeros(len(users)))
+    user_ids = ({int(source): int(idx) for source, idx in zip(inter.column("user_id").to_numpy(),
+                                                           inter.column("user_idx").to_numpy())}
+                if "user_id" in inter_columns else {})
     kg_path = export_dir / "kg.parquet"
     kg = pq.read_table(kg_path, columns=["head_idx", "tail_idx"])
     notes = []
@@ -205,5 +209,6 @@ def load_export(export_dir: Path, min_rating: float = 0.0) -> ExportData:
         timestamps={name: stamps[split == code] for name, code in codes},
         titles=tuple(str(t) for t in _column(export_dir / "items.parquet", "title", [""] * n_items)),
         entity_names=tuple(str(n) for n in _column(export_dir / "entities.parquet", "name", [""] * n_entities)),
+        user_ids=user_ids,
         notes=tuple(notes),
     )

@@ -28,8 +28,11 @@ def write_synthetic_export(
     frames: int = 4,
     taste_strength: float = 0.9,
     seed: int = 0,
+    text_dim: int = 8,
 ) -> np.ndarray:
-    """Write the export files into ``out``; returns the per-item brightness flag (bool [N])."""
+    """Write the export files into ``out``; returns the per-item brightness flag (bool [N]).
+
+    The text tensor is noise (no link to brightness), so only the poster carries the planted signal."""
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     bright = rng.permutation(n_items) < n_items // 2
@@ -79,8 +82,11 @@ def write_synthetic_export(
     keyframes = rng.integers(0, 256, (n_items, frames, side, side, 3), dtype=np.uint8) * has_keyframes[:, None, None, None, None]
     has_logmel = rng.random(n_items) < 0.7
     logmel = (rng.standard_normal((n_items, side, side)) * has_logmel[:, None, None]).astype(np.float16)
+    has_text = rng.random(n_items) < 0.9
+    text = (rng.standard_normal((n_items, text_dim)) * has_text[:, None]).astype(np.float32)
     save_file({
         "keyframes": keyframes.astype(np.uint8), "logmel": logmel, "poster": poster,
         "has_keyframes": has_keyframes, "has_logmel": has_logmel, "has_poster": np.ones(n_items, dtype=bool),
+        "text": text, "has_text": has_text,
     }, str(out / "features.safetensors"))
     return bright

@@ -72,8 +72,10 @@ class RecModel(nn.Module, ABC):
         step (propagating a graph, encoding every item) do it once here instead of per chunk."""
         return self.full_sort_predict
 
-    def retrieval_scores(self, users: torch.Tensor) -> torch.Tensor:
-        """Cheap scores the serving pipeline retrieves candidates with; the full scores by default."""
+    def stage_scores(self, users: torch.Tensor, stage: str) -> torch.Tensor:
+        """Scores of the serving cascade's ``stage`` (retrieval | rough | fine). A model with cheaper
+        partial scores (MGNN: id part, id + text parts, all parts) overrides this; by default every
+        stage uses the full scores, so retrieval and rough sort only cut the candidate list."""
         return self.full_sort_predict(users)
 
 

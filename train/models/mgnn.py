@@ -144,14 +144,19 @@ class MGNN(DotProductModel):
         ])
         return user_vectors, table[: self.n_items]
 
-    def retrieval_item_vectors(self) -> torch.Tensor:
-        """The id and text parts of every item's vector: cheap to index for the whole catalogue
-        (no CNN); the media parts are added back by the fine sort."""
-        items = torch.arange(self.n_items, device=self.node_emb.weight.device)
-        parts = self.item_parts(items)
-        cheap = [parts[p] for p in ("id", "text") if p in parts]
-        return sum(cheap) if cheap else torch.zeros(self.n_items, self.hidden, device=items.device)
+    # The cascade's cheap stages: the id part alone, then id + text; no CNN runs on the catalogue.
+    STAGE_PARTS = {"retrieval": ("id",), "rough": ("id", "text")}
 
-    def retrieval_scores(self, users: torch.Tensor) -> torch.Tensor:
+    def stage_item_vectors(self, stage: str) -> torch.Tensor:
+        """Item vectors of a cascade stage: the parts STAGE_PARTS names (those the model has; the
+        text part when it has no id part), all parts plus the fusion bias for ``fine``."""
+        items = torch.arange(self.n_items, device=self.node_emb.weight.device)
+        if stage == "fine":
+            return self.item_vectors(items)
+        parts = self.item_parts(items)
+        chosen = [parts[p] for p in self.STAGE_PARTS[stage] if p in parts] or [parts[self.parts[0]]]
+        return sum(chosen)
+
+    def stage_scores(self, users: torch.Tensor, stage: str) -> torch.Tensor:
         user_vectors, _ = self.ranking_vectors()
-        return user_vectors[users] @ self.retrieval_item_vectors().T
+        return user_vectors[users] @ self.stage_item_vectors(stage).T

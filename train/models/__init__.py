@@ -46,5 +46,5 @@ def build_model(name: str, ctx: ModelContext) -> RecModel:
     return model_class(name)(ctx)
 
 
-__all__ = ["ALL_MODALITIES", "Batch", "MODEL_NAMES", "MODELS", "ModelContext", "RecModel",
+__all__ = ["ALL_MODALITIES", "Batch", "MGNN", "MODEL_NAMES", "MODELS", "ModelContext", "RecModel",
            "available_models", "build_model", "model_class"]

@@ -86,13 +86,10 @@ class PairwiseModel(RecModel):
     def pair_scores(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Scores of the positives and of the negatives of a batch."""
 
-    def extra_loss(self, batch: Batch) -> torch.Tensor | float:
-        """Anything a model adds to BPR (e.g. RippleNet's KG term); 0 by default."""
-        return 0.0
-
     def calculate_loss(self, batch: Batch) -> torch.Tensor:
+        """BPR: -log sigmoid(score(pos) - score(neg)), averaged over the batch."""
         pos, neg = self.pair_scores(batch)
-        return -F.logsigmoid(pos.float() - neg.float()).mean() + self.extra_loss(batch)
+        return -F.logsigmoid(pos.float() - neg.float()).mean()
 
 
 class DotProductModel(PairwiseModel):

@@ -109,28 +109,42 @@ class MGNN(DotProductModel):
             out = out.masked_scatter(is_item.unsqueeze(1), self.item_vectors(nodes[is_item]).to(out.dtype))
         return out
 
-    def _users_from(self, ripple_vectors: torch.Tensor, users: torch.Tensor) -> torch.Tensor:
-        """ripple_vectors [B, H, S, h] -> users [B, h]: masked pool per hop, Dense per hop, summed."""
-        if self.relation_emb is not None:
-            ripple_vectors = ripple_vectors + self.relation_emb(self.ripple_relations[users])
-        mask = self.ripple_mask[users].unsqueeze(-1)
-        pooled = (ripple_vectors * mask).sum(2)
+    def _users_from(self, table: torch.Tensor, index: torch.Tensor, users: torch.Tensor) -> torch.Tensor:
+        """Users [B, h] from node vectors ``table`` [T, h] and their ripple sets as rows of it
+        (``index`` [B, H, S]): per hop, the masked pool of the node vectors (plus the embedding of
+        the relation that reached each node) through that hop's Dense layer, summed over hops.
+
+        The pool is a [B, T] weight matrix times the table: one matmul forward and backward
+        instead of gathering a [B, H, S, h] tensor and scatter-adding its gradient."""
+        weights = self.ripple_mask[users]
         if self.hop_pool == "mean":
-            pooled = pooled / mask.sum(2).clamp(min=1.0)
-        return sum(dense(pooled[:, hop]) for hop, dense in enumerate(self.hop_dense))
+            weights = weights / weights.sum(2, keepdim=True).clamp(min=1.0)
+        rows = torch.arange(len(users), device=table.device).view(-1, 1).expand(-1, index.shape[2])
+        out = 0
+        for hop, dense in enumerate(self.hop_dense):
+            pool = torch.zeros(len(users), len(table), device=table.device, dtype=table.dtype)
+            pool.index_put_((rows, index[:, hop]), weights[:, hop].to(table.dtype), accumulate=True)
+            pooled = pool @ table
+            if self.relation_emb is not None:
+                relations = self.ripple_relations[users][:, hop]
+                mix = torch.zeros(len(users), len(self.relation_emb.weight), device=table.device, dtype=table.dtype)
+                mix.index_put_((rows, relations), weights[:, hop].to(table.dtype), accumulate=True)
+                pooled = pooled + mix @ self.relation_emb.weight.to(table.dtype)
+            out = out + dense(pooled)
+        return out
 
     def pair_scores(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Scores of positive and negative items; each distinct node of the batch is encoded once."""
         ripple = self.ripple_nodes[batch.users]
         needed = torch.cat([ripple.flatten(), batch.pos, batch.neg])
         if self.dedup_batch_items:
-            unique, inverse = torch.unique(needed, return_inverse=True)
-            vectors = self.node_vectors(unique)[inverse]
+            table, index = torch.unique(needed, return_inverse=True)
+            table = self.node_vectors(table)
         else:
-            vectors = self.node_vectors(needed)
+            table, index = self.node_vectors(needed), torch.arange(len(needed), device=needed.device)
         n_ripple = ripple.numel()
-        user = self._users_from(vectors[:n_ripple].view(*ripple.shape, -1), batch.users)
-        pos_v, neg_v = vectors[n_ripple:].split(len(batch.pos))
+        user = self._users_from(table, index[:n_ripple].view(ripple.shape), batch.users)
+        pos_v, neg_v = table[index[n_ripple:]].split(len(batch.pos))
         return (user * pos_v).sum(1), (user * neg_v).sum(1)
 
     def ranking_vectors(self, chunk: int = 1024) -> tuple[torch.Tensor, torch.Tensor]:
@@ -139,7 +153,7 @@ class MGNN(DotProductModel):
         table = torch.cat([self.node_vectors(nodes[i : i + chunk]) for i in range(0, len(nodes), chunk)])
         users = torch.arange(self.ripple_nodes.shape[0], device=table.device)
         user_vectors = torch.cat([
-            self._users_from(table[self.ripple_nodes[users[i : i + chunk]]], users[i : i + chunk])
+            self._users_from(table, self.ripple_nodes[users[i : i + chunk]], users[i : i + chunk])
             for i in range(0, len(users), chunk)
         ])
         return user_vectors, table[: self.n_items]

@@ -9,6 +9,7 @@ sampled negatives) plus the original's KG term, ``kge_weight * -mean(sigmoid(h^T
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from train.models.base import Batch, ModelContext, PairwiseModel
@@ -45,12 +46,16 @@ class RippleNet(PairwiseModel):
     def _memories(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(R h [B, H, S, d], t [B, H, S, d], mask [B, H, S]) of users."""
         heads = self.node_emb(self.mem_heads[users])
-        relations = self.mem_relations[users]
-        rh = torch.zeros_like(heads)
-        for r in torch.unique(relations).tolist():  # one matmul per relation: no [B, H, S, d, d] gather
-            chosen = relations == r
-            rh[chosen] = (heads[chosen] @ self.relation[r].T).to(rh.dtype)
-        return rh, self.node_emb(self.mem_tails[users]), self.mem_mask[users]
+        relations = self.mem_relations[users].flatten()
+        # Grouped by relation, one matmul per relation: no [B, H, S, d, d] gather of the matrices.
+        order = torch.argsort(relations, stable=True)
+        counts = torch.bincount(relations, minlength=len(self.relation)).tolist()
+        flat = heads.reshape(-1, heads.shape[-1])[order]
+        groups = [part @ self.relation[r].T.to(part.dtype)
+                  for r, part in enumerate(flat.split(counts)) if len(part)]
+        rh = torch.empty_like(flat, dtype=groups[0].dtype if groups else flat.dtype)
+        rh[order] = torch.cat(groups) if groups else flat
+        return rh.view(heads.shape), self.node_emb(self.mem_tails[users]), self.mem_mask[users]
 
     def _propagate(self, v: torch.Tensor, rh: torch.Tensor, tails: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """v [B, M, d] candidate items (M per user); returns RippleNet's score [B, M]."""
@@ -64,16 +69,22 @@ class RippleNet(PairwiseModel):
             v = v + o if self.item_update == "plus" else o
         return (user * v).sum(-1)
 
-    def pair_scores(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        rh, tails, mask = self._memories(batch.users)
+    def _pair_scores(self, batch: Batch, memories) -> tuple[torch.Tensor, torch.Tensor]:
         v = self.node_emb(torch.stack([batch.pos, batch.neg], 1))
-        scores = self._propagate(v, rh, tails, mask)
+        scores = self._propagate(v, *memories)
         return scores[:, 0], scores[:, 1]
 
-    def extra_loss(self, batch: Batch) -> torch.Tensor:
-        rh, tails, mask = self._memories(batch.users)
+    def pair_scores(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        return self._pair_scores(batch, self._memories(batch.users))
+
+    def calculate_loss(self, batch: Batch) -> torch.Tensor:
+        """BPR plus the KG term, both from one computation of the batch's memories."""
+        memories = self._memories(batch.users)
+        pos, neg = self._pair_scores(batch, memories)
+        rh, tails, mask = memories
         fit = torch.sigmoid((rh * tails).sum(-1))
-        return -self.kge_weight * (fit * mask).sum() / mask.sum().clamp(min=1)
+        kge = (fit * mask).sum() / mask.sum().clamp(min=1)
+        return -F.logsigmoid(pos.float() - neg.float()).mean() - self.kge_weight * kge
 
     def full_sort_predict(self, users: torch.Tensor) -> torch.Tensor:
         items = self.node_emb.weight[: self.n_items]

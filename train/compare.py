@@ -102,8 +102,10 @@ def run_comparison(
     controls: bool = True,
     pipeline: PipelineConfig | None = PipelineConfig(),
     log: Callable[[str], None] = print,
+    on_seed_done: Callable[[list[RowResult], int], None] | None = None,
 ) -> list[RowResult]:
-    """Fit every run for every seed; returns one RowResult per row (models first, then controls)."""
+    """Fit every run for every seed; returns one RowResult per row (models first, then controls).
+    ``on_seed_done(rows, seeds_done)`` sees the rows after each seed (to write partial tables)."""
     unknown = [m for m in models if m not in MODEL_NAMES]
     if unknown or not seeds:
         raise ValueError(f"unknown model(s) {unknown}; known: {', '.join(MODEL_NAMES)}" if unknown else "no seeds")
@@ -141,11 +143,17 @@ def run_comparison(
                         row = results.setdefault(name, RowResult(name, REFERENCE, "pipeline"))
                         for metric, value in evaluate_pipeline(fit.model, data, "test", cascade_config).items():
                             (row.test if "@" in metric else row.extra).setdefault(metric, []).append(value)
+            _significance(results)
+            if on_seed_done is not None:
+                on_seed_done(list(results.values()), seeds.index(seed) + 1)
+    return list(results.values())
+
+
+def _significance(results: dict[str, RowResult]) -> None:
     reference = results.get(REFERENCE)
     for res in results.values():
         if reference is not None and res is not reference and res.per_user_ndcg:
             res.p_value_vs_mgnn = _paired_p(reference.per_user_ndcg, res.per_user_ndcg)
-    return list(results.values())
 
 
 def _cell(values: list[float]) -> str:
@@ -202,13 +210,22 @@ def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: 
     data = prepare_data(config, export_dir)
     for note in data.notes:
         log(f"note: {note}")
-    results = run_comparison(data, config, seeds, models, controls, log=log)
-    meta = {"export_dir": str(export_dir), "seeds": list(seeds), "epochs": config.epochs, "hidden": config.hidden,
-            "split": config.split, "n_users": data.n_users, "n_items": data.n_items,
-            "n_test_interactions": int(len(data.splits["test"][0])), "seconds": time.perf_counter() - started,
-            "notes": list(data.notes)}
-    header = (f"# Comparison on {Path(export_dir).name}: {data.n_users} users x {data.n_items} items, "
-              f"{config.split} split, seeds {list(seeds)}, up to {config.epochs} epochs, hidden {config.hidden}\n\n"
-              f"Test metrics of the best-validation state, mean ± sample std over seeds; p: paired t-test over "
-              f"test users of per-user ndcg@{config.top_k} (seed-averaged) against mgnn.")
-    return write_results(results, out_dir, config.top_k, header, meta)
+    written: list[tuple[Path, Path]] = []
+
+    def write(results: list[RowResult], seeds_done: int) -> None:
+        done = list(seeds[:seeds_done])
+        meta = {"export_dir": str(export_dir), "seeds": done, "seeds_planned": list(seeds), "epochs": config.epochs,
+                "hidden": config.hidden, "batch_size": config.batch_size, "split": config.split,
+                "n_users": data.n_users, "n_items": data.n_items,
+                "n_test_interactions": int(len(data.splits["test"][0])), "seconds": time.perf_counter() - started,
+                "notes": list(data.notes)}
+        partial = "" if seeds_done == len(seeds) else f" (partial: {seeds_done} of {len(seeds)} seeds done)"
+        header = (f"# Comparison on {Path(export_dir).name}: {data.n_users} users x {data.n_items} items, "
+                  f"{config.split} split, seeds {done}{partial}, up to {config.epochs} epochs, hidden {config.hidden}, "
+                  f"batch {config.batch_size}\n\nTest metrics of the best-validation state, mean ± sample std over "
+                  f"seeds; p: paired t-test over test users of per-user ndcg@{config.top_k} (seed-averaged) "
+                  f"against mgnn.")
+        written[:] = [write_results(results, out_dir, config.top_k, header, meta)]
+
+    run_comparison(data, config, seeds, models, controls, log=log, on_seed_done=write)
+    return written[0]

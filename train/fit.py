@@ -67,7 +67,8 @@ class BestState:
 @contextlib.contextmanager
 def deterministic_on_cpu(device: torch.device) -> Iterator[None]:
     """Same seed, same metrics on CPU: MGNN's CNN backward passes otherwise vary run to run with
-    the thread schedule (measured: no slower here). CUDA is left alone, where the deterministic
+    the thread schedule (measured: no slower here; the first call in a process imports ~800 torch
+    modules, a one-off few seconds). CUDA is left alone, where the deterministic
     kernels need extra cuBLAS setup and AMP rounding differs anyway."""
     if device.type != "cpu":
         yield

@@ -119,16 +119,14 @@ class MGNN(DotProductModel):
         weights = self.ripple_mask[users]
         if self.hop_pool == "mean":
             weights = weights / weights.sum(2, keepdim=True).clamp(min=1.0)
-        rows = torch.arange(len(users), device=table.device).view(-1, 1).expand(-1, index.shape[2])
         out = 0
         for hop, dense in enumerate(self.hop_dense):
+            hop_weights = weights[:, hop].to(table.dtype)
             pool = torch.zeros(len(users), len(table), device=table.device, dtype=table.dtype)
-            pool.index_put_((rows, index[:, hop]), weights[:, hop].to(table.dtype), accumulate=True)
-            pooled = pool @ table
+            pooled = pool.scatter_add_(1, index[:, hop], hop_weights) @ table
             if self.relation_emb is not None:
-                relations = self.ripple_relations[users][:, hop]
                 mix = torch.zeros(len(users), len(self.relation_emb.weight), device=table.device, dtype=table.dtype)
-                mix.index_put_((rows, relations), weights[:, hop].to(table.dtype), accumulate=True)
+                mix.scatter_add_(1, self.ripple_relations[users][:, hop], hop_weights)
                 pooled = pooled + mix @ self.relation_emb.weight.to(table.dtype)
             out = out + dense(pooled)
         return out

@@ -71,7 +71,7 @@ def main() -> None:
     torch.set_num_threads(default_threads)
     bpr = build_model("bpr_mf", ModelContext(data, HIDDEN, load_model_params("bpr_mf").options)).to(device)
     t_default = epoch_seconds(bpr, data, device, batches)
-    torch.set_num_threads(1)
+    torch.set_num_threads(1)  # the rest of the run: what train/threads.py picks on a 2-core machine
     t_one = epoch_seconds(bpr, data, device, batches)
     print(f"bpr_mf epoch, {default_threads} threads (torch default) {t_default:.3f} s, 1 thread {t_one:.3f} s: "
           f"1 thread is {t_default / t_one:.2f} x as fast")
@@ -79,7 +79,7 @@ def main() -> None:
     print("| model | s / epoch | interactions / s | vs bpr_mf | peak memory MB |\n|---|---|---|---|---|")
     seconds: dict[str, float] = {}
     ripples: dict = {}
-    for name in MODEL_NAMES:
+    for name in ("bpr_mf", *(n for n in MODEL_NAMES if n != "bpr_mf")):  # the baseline first
         model = build_model(name, ModelContext(data, HIDDEN, load_model_params(name).options, 7, ripples)).to(device)
         if not model.trainable:
             print(f"| {name} | – (nothing to train) | – | – | {peak_memory_mb(device):.0f} |")

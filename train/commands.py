@@ -115,7 +115,7 @@ def run_recommend(args: argparse.Namespace, settings) -> int:
     print(f"# top {args.k} for user {args.user} ({name}, build {args.build_id}, rearrangement "
           f"{'off' if args.no_rearrange else 'on'})")
     for rank, rec in enumerate(recommend(model, data, user, pipeline), 1):
-        why = " -> ".join(rec.path) if rec.path else "no KG path from the user's movies"
+        why = " -> ".join((f"user {args.user}", *rec.path[1:])) if rec.path else "no KG path from the user's movies"
         parts = ", ".join(f"{part} {value:+.3f}" for part, value in rec.contributions.items())
         print(f"{rank:2d}. {rec.title}  (score {rec.score:.3f})\n    path: {why}" + (f"\n    parts: {parts}" if parts else ""))
     return 0

@@ -1,113 +1,101 @@
-"""Time one MGNN training epoch: batch-deduplicated modality encoding vs per-example encoding.
+"""Training throughput of every model vs BPR-MF in the same run, the thread choice, and MGNN's
+two batch optimisations, on a synthetic export (CPU unless --device says otherwise).
 
-MGNN's user vector needs the multi-modal vectors of every node in the user's ripple set,
-and a batch of 256 users names the same few hundred items thousands of times. Encoding
-each distinct item once per batch (the default) instead of once per mention is the main
-optimisation; BPR-MF (ids only) is the floor. Epoch times are extrapolated from a few
-timed batches so the script stays under a minute. Figures are CPU (one thread), synthetic
-export of 600 users x 500 items.
-
-The training protocol adds per epoch: drawing negatives that are not the user's positives
-(timed against the naive per-user set difference), and one val evaluation plus a copy of
-the best state (timed as a fraction of an MGNN epoch).
+- interactions/s of one training epoch per model (extrapolated from a few timed batches after a
+  warm-up batch), as a ratio against BPR-MF, and the process's peak RSS after each model
+  (CPU: a high-water mark, so only growth is attributable) or torch's peak CUDA memory;
+- one BPR-MF epoch with one torch thread vs torch's default (one per core): why
+  train/threads.py picks few threads;
+- MGNN with each distinct node of a batch encoded once (default) vs once per mention.
+Usage: python bench/bench_train.py [--device cpu|cuda] [--users 600] [--items 500]
 """
 
 from __future__ import annotations
 
+import argparse
+import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from train.data import load_export
-from train.fit import BestState
-from train.loop import evaluate, sample_negatives, seed_everything, train_epoch
-from train.models import build_model
-from train.ripple import build_ripple_sets
-from train.synthetic import write_synthetic_export
+import torch  # noqa: E402
 
-N_USERS, N_ITEMS, CLICKS = 600, 500, 20
-HIDDEN, HOPS, RIPPLE, BATCH = 64, 2, 32, 256
-TIMED_BATCHES = 2
-SIDE, FRAMES = 16, 2  # media resolution; the encoders' cost grows with it, the ratio hardly
+from train.data import load_export  # noqa: E402
+from train.hyperparams import load_model_params  # noqa: E402
+from train.loop import resolve_device, seed_everything, train_epoch  # noqa: E402
+from train.models import MODEL_NAMES, ModelContext, build_model  # noqa: E402
+from train.synthetic import write_synthetic_export  # noqa: E402
+
+HIDDEN, BATCH, TIMED_BATCHES = 64, 256, 3
 
 
-def time_epoch(model: torch.nn.Module, data, batches_per_epoch: int) -> float:
-    """Seconds per epoch, from TIMED_BATCHES batches after one warm-up batch."""
+def epoch_seconds(model, data, device: torch.device, batches_per_epoch: int) -> float:
     optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
     generator = seed_everything(7)
-    train_epoch(model, optimizer, data, BATCH, generator, torch.device("cpu"), max_batches=1)
+    train_epoch(model, optimizer, data, BATCH, generator, device, max_batches=1)
+    if device.type == "cuda":
+        torch.cuda.synchronize()
     started = time.perf_counter()
-    train_epoch(model, optimizer, data, BATCH, generator, torch.device("cpu"), max_batches=TIMED_BATCHES)
+    train_epoch(model, optimizer, data, BATCH, generator, device, max_batches=TIMED_BATCHES)
+    if device.type == "cuda":
+        torch.cuda.synchronize()
     return (time.perf_counter() - started) / TIMED_BATCHES * batches_per_epoch
 
 
-def naive_negatives(users: np.ndarray, items: np.ndarray, n_items: int, rng: np.random.Generator) -> np.ndarray:
-    """The obvious way: per interaction, a uniform draw from the user's non-positive items."""
-    positives = {u: set() for u in np.unique(users).tolist()}
-    for u, i in zip(users.tolist(), items.tolist()):
-        positives[u].add(i)
-    free = {u: np.array(sorted(set(range(n_items)) - s)) for u, s in positives.items()}
-    return np.array([rng.choice(free[u]) for u in users.tolist()])
-
-
-def best_of(fn, repeats: int = 3) -> float:
-    """Fastest of a few runs, in seconds: the least disturbed by other work on a shared machine."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+def peak_memory_mb(device: torch.device) -> float:
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
-    torch.set_num_threads(1)  # the machine is shared; one thread gives repeatable figures
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", help="cpu | cuda | auto (default: %(default)s)")
+    parser.add_argument("--users", type=int, default=600)
+    parser.add_argument("--items", type=int, default=500)
+    args = parser.parse_args()
+    device = resolve_device(args.device)
+    default_threads = torch.get_num_threads()
     with tempfile.TemporaryDirectory() as tmp:
-        export = Path(tmp) / "export"
-        write_synthetic_export(export, n_users=N_USERS, n_items=N_ITEMS, clicks_per_user=CLICKS,
-                               n_entities=100, side=SIDE, frames=FRAMES)
-        started = time.perf_counter()
-        data = load_export(export)
-        load_s = time.perf_counter() - started
-    started = time.perf_counter()
-    ripple = build_ripple_sets(*data.splits["train"], data.n_users, data.n_nodes, data.kg_head, data.kg_tail,
-                               HOPS, RIPPLE, seed=7)
-    ripple_s = time.perf_counter() - started
+        write_synthetic_export(Path(tmp), n_users=args.users, n_items=args.items, clicks_per_user=20,
+                               n_entities=100, side=16, frames=2)
+        data = load_export(Path(tmp))
     n_train = len(data.splits["train"][0])
     batches = -(-n_train // BATCH)
+    print(f"synthetic export {args.users} users x {args.items} items, {n_train} train interactions "
+          f"({batches} batches of {BATCH}), hidden {HIDDEN}, device {device}")
 
-    seed_everything(7)
-    dedup = build_model("mgnn", data, ripple, HIDDEN)
-    per_example = build_model("mgnn", data, ripple, HIDDEN)
-    per_example.load_state_dict(dedup.state_dict())
-    per_example.dedup_batch_items = False
-    bpr = build_model("bpr_mf", data, ripple, HIDDEN)
+    torch.set_num_threads(default_threads)
+    bpr = build_model("bpr_mf", ModelContext(data, HIDDEN, load_model_params("bpr_mf").options)).to(device)
+    t_default = epoch_seconds(bpr, data, device, batches)
+    torch.set_num_threads(1)  # the rest of the run: what train/threads.py picks on a 2-core machine
+    t_one = epoch_seconds(bpr, data, device, batches)
+    print(f"bpr_mf epoch, {default_threads} threads (torch default) {t_default:.3f} s, 1 thread {t_one:.3f} s: "
+          f"1 thread is {t_default / t_one:.2f} x as fast")
 
-    t_bpr = time_epoch(bpr, data, batches)
-    t_dedup = time_epoch(dedup, data, batches)
-    t_naive = time_epoch(per_example, data, batches)
+    print("| model | s / epoch | interactions / s | vs bpr_mf | peak memory MB |\n|---|---|---|---|---|")
+    seconds: dict[str, float] = {}
+    ripples: dict = {}
+    for name in ("bpr_mf", *(n for n in MODEL_NAMES if n != "bpr_mf")):  # the baseline first
+        model = build_model(name, ModelContext(data, HIDDEN, load_model_params(name).options, 7, ripples)).to(device)
+        if not model.trainable:
+            print(f"| {name} | – (nothing to train) | – | – | {peak_memory_mb(device):.0f} |")
+            continue
+        seconds[name] = epoch_seconds(model, data, device, batches)
+        ratio = seconds[name] / seconds["bpr_mf"]
+        print(f"| {name} | {seconds[name]:.2f} | {n_train / seconds[name]:,.0f} | {ratio:.1f} x slower |"
+              f" {peak_memory_mb(device):.0f} |", flush=True)
 
-    print(f"export: {N_USERS} users x {N_ITEMS} items, {n_train} train interactions, {batches} batches of {BATCH}; "
-          f"hidden {HIDDEN}, hops {HOPS}, ripple {RIPPLE}, media {FRAMES}x{SIDE}x{SIDE}, torch threads {torch.get_num_threads()}")
-    print(f"load_export {load_s:.2f} s, ripple sets {ripple_s:.2f} s")
-    print(f"epoch  bpr_mf (baseline)           {t_bpr:8.2f} s")
-    print(f"epoch  mgnn, dedup per batch       {t_dedup:8.2f} s   = {t_dedup / t_bpr:6.1f} x bpr_mf")
-    print(f"epoch  mgnn, encode per example    {t_naive:8.2f} s   = {t_naive / t_bpr:6.1f} x bpr_mf")
-    print(f"speed-up of batch dedup over per-example encoding: {t_naive / t_dedup:.1f} x")
-
-    users_np, items_np = data.splits["train"]
-    users_t = torch.from_numpy(users_np)
-    t_neg = best_of(lambda: sample_negatives(users_t, data.n_items, data.train_pair_keys, torch.Generator().manual_seed(0)))
-    t_neg_naive = best_of(lambda: naive_negatives(users_np, items_np, data.n_items, np.random.default_rng(0)), repeats=1)
-    t_eval = best_of(lambda: evaluate(dedup, data, "val", 10))
-    t_copy = best_of(lambda: BestState(dedup))  # the constructor copies the state, as every improvement does
-    print(f"negatives for one epoch ({n_train}), not positives: searchsorted {t_neg * 1e3:8.2f} ms   "
-          f"naive per-user set difference {t_neg_naive * 1e3:8.2f} ms   speed-up {t_neg_naive / t_neg:6.1f} x")
-    print(f"per-epoch protocol overhead on mgnn: val evaluation {t_eval:.3f} s + best-state copy {t_copy * 1e3:.2f} ms"
-          f" = {(t_eval + t_copy) / t_dedup:.1%} of an epoch")
+    options = load_model_params("mgnn").options
+    dedup = build_model("mgnn", ModelContext(data, HIDDEN, options, 7, ripples)).to(device)
+    naive = build_model("mgnn", ModelContext(data, HIDDEN, {**options, "dedup_batch_items": False}, 7, ripples)).to(device)
+    naive.load_state_dict(dedup.state_dict())
+    t_dedup, t_naive = epoch_seconds(dedup, data, device, batches), epoch_seconds(naive, data, device, batches)
+    print(f"mgnn epoch, each distinct node encoded once per batch {t_dedup:.2f} s vs once per mention "
+          f"{t_naive:.2f} s: {t_naive / t_dedup:.1f} x faster")
 
 
 if __name__ == "__main__":

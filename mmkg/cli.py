@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
             sub.add_argument("--epochs", type=int, default=10, help="most training epochs per model (default: %(default)s)")
             sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
+            from train.commands import add_train_arguments
+            add_train_arguments(sub)
         sub.set_defaults(handler=_stage, stage=stage)
 
     quality = commands.add_parser(
@@ -82,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the build-mmkg deployment with its nightly schedule")
     serve.add_argument("--cron", default="0 3 * * *", help="schedule (default: %(default)s)")
     serve.set_defaults(handler=_serve)
+
+    from train.commands import add_compare_parser, add_recommend_parser
+    add_compare_parser(commands)
+    add_recommend_parser(commands)
     return parser
 
 
@@ -168,7 +174,8 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
         result = export_build(configs.export, warehouse, args.build_id)
     else:
         from train import train_models
-        train = replace(configs.train, epochs=args.epochs, hidden=args.hidden)
+        from train.commands import train_config
+        train = train_config(configs.train, args, checkpoint_dir=settings.home / "checkpoints" / args.build_id)
         result = train_models(train, args.export_dir, warehouse, args.build_id)
     print(json.dumps(_plain(result), indent=2, default=str))
     return 0

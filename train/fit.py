@@ -10,16 +10,17 @@ import contextlib
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import nn
 
 from train.config import TrainConfig
 from train.data import ExportData
 from train.hyperparams import ModelHyperParams
-from train.loop import evaluate, seed_everything, train_epoch
-from train.models import build_model
+from train.loop import evaluate_per_user, seed_everything, train_epoch
+from train.models import ModelContext, RecModel, build_model
 from train.ripple import RippleSets
 
 
@@ -29,6 +30,8 @@ class FitResult:
     epochs_run: int  # epochs trained before the budget ran out or patience stopped training
     best_epoch: int  # epoch of the selected state (0: the untrained state, e.g. MostPop)
     seconds: float
+    test_per_user: dict[str, np.ndarray] = field(default_factory=dict)  # users | recall@k | ndcg@k, per test user
+    model: RecModel | None = None  # the selected state, for serving and the pipeline evaluation
 
 
 class BestState:
@@ -64,7 +67,8 @@ class BestState:
 @contextlib.contextmanager
 def deterministic_on_cpu(device: torch.device) -> Iterator[None]:
     """Same seed, same metrics on CPU: MGNN's CNN backward passes otherwise vary run to run with
-    the thread schedule (measured: no slower here). CUDA is left alone, where the deterministic
+    the thread schedule (measured: no slower here; the first call in a process imports ~800 torch
+    modules, a one-off few seconds). CUDA is left alone, where the deterministic
     kernels need extra cuBLAS setup and AMP rounding differs anyway."""
     if device.type != "cpu":
         yield
@@ -80,43 +84,56 @@ def deterministic_on_cpu(device: torch.device) -> Iterator[None]:
 def fit_model(
     name: str,
     data: ExportData,
-    ripple: RippleSets,
     config: TrainConfig,
     params: ModelHyperParams,
     device: torch.device,
+    ripples: dict[tuple[int, int], RippleSets] | None = None,
 ) -> FitResult:
     """Train up to ``config.epochs``, evaluating val every ``config.eval_every`` epochs and stopping
-    after ``config.patience`` evaluations without improvement; report the best-val state."""
+    after ``config.patience`` evaluations without improvement; report the best-val state.
+    ``ripples`` caches ripple sets between models fitted on the same data and seed."""
     with deterministic_on_cpu(device):
-        return _fit(name, data, ripple, config, params, device)
+        return _fit(name, data, config, params, device, {} if ripples is None else ripples)
+
+
+def _means(values: tuple[torch.Tensor, torch.Tensor, torch.Tensor], k: int) -> dict[str, float]:
+    users, recalls, ndcgs = values
+    if len(users) == 0:
+        return {f"recall@{k}": math.nan, f"ndcg@{k}": math.nan}
+    return {f"recall@{k}": recalls.mean().item(), f"ndcg@{k}": ndcgs.mean().item()}
 
 
 def _fit(
     name: str,
     data: ExportData,
-    ripple: RippleSets,
     config: TrainConfig,
     params: ModelHyperParams,
     device: torch.device,
+    ripples: dict[tuple[int, int], RippleSets],
 ) -> FitResult:
     started = time.perf_counter()
     generator = seed_everything(config.seed)
-    model = build_model(name, data, ripple, config.hidden).to(device)
+    ctx = ModelContext(data, config.hidden, params.options, config.seed, ripples)
+    model = build_model(name, ctx).to(device)
     parameters = list(model.parameters())
     best = BestState(model)
     epochs_run = 0
-    if parameters:  # most_pop has nothing to learn
+    k = config.top_k
+    if model.trainable and parameters:
         optimizer = torch.optim.Adam(parameters, lr=params.lr, weight_decay=params.weight_decay)
-        metric = f"ndcg@{config.top_k}"
         for epoch in range(1, config.epochs + 1):
             train_epoch(model, optimizer, data, config.batch_size, generator, device)
             epochs_run = epoch
             if epoch % config.eval_every and epoch != config.epochs:
                 continue
-            best.update(model, epoch, evaluate(model, data, "val", config.top_k)[metric])
+            best.update(model, epoch, _means(evaluate_per_user(model, data, "val", k), k)[f"ndcg@{k}"])
             if best.evaluations_since_best >= config.patience:
                 break
         best.restore(model)
-    metrics = {split: evaluate(model, data, split, config.top_k) for split in ("val", "test")}
-    return FitResult(metrics=metrics, epochs_run=epochs_run, best_epoch=best.epoch,
-                     seconds=time.perf_counter() - started)
+    val = _means(evaluate_per_user(model, data, "val", k), k)
+    test_values = evaluate_per_user(model, data, "test", k)
+    users, recalls, ndcgs = test_values
+    return FitResult(metrics={"val": val, "test": _means(test_values, k)}, epochs_run=epochs_run,
+                     best_epoch=best.epoch, seconds=time.perf_counter() - started,
+                     test_per_user={"users": users.numpy(), f"recall@{k}": recalls.numpy(), f"ndcg@{k}": ndcgs.numpy()},
+                     model=model)

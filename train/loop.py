@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
+import math
 import random
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 from train.data import ExportData
-from train.metrics import evaluate_ranking
+from train.metrics import rank_users
+from train.models.base import Batch, RecModel
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -28,7 +29,7 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def _autocast(device: torch.device):
+def autocast(device: torch.device):
     """Mixed precision only on CUDA; CPU runs stay in float32."""
     if device.type == "cuda":
         return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
@@ -58,7 +59,7 @@ def sample_negatives(
 
 
 def train_epoch(
-    model: nn.Module,
+    model: RecModel,
     optimizer: torch.optim.Optimizer,
     data: ExportData,
     batch_size: int,
@@ -72,33 +73,50 @@ def train_epoch(
     items = torch.from_numpy(data.splits["train"][1])
     order = torch.randperm(len(users), generator=generator)
     negatives = sample_negatives(users, data.n_items, data.train_pair_keys, generator)
-    total, steps = 0.0, 0
+    # Whole epoch on the device at once (a few MB even for ml-latest-small): no per-step host copies.
+    users, items, negatives, order = (t.to(device, non_blocking=True) for t in (users, items, negatives, order))
+    total, steps = torch.zeros((), device=device), 0
     for start in range(0, len(order), batch_size):
         if max_batches is not None and steps >= max_batches:
             break
         batch = order[start : start + batch_size]
-        with _autocast(device):
-            pos, neg = model.bpr_scores(users[batch].to(device), items[batch].to(device), negatives[batch].to(device))
-            loss = -F.logsigmoid(pos.float() - neg.float()).mean()
+        with autocast(device):
+            loss = model.calculate_loss(Batch(users[batch], items[batch], negatives[batch]))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        total += loss.item()
+        total += loss.detach()
         steps += 1
-    return total / max(steps, 1)
+    return total.item() / max(steps, 1)
 
 
-def evaluate(model: nn.Module, data: ExportData, split: str, k: int) -> dict[str, float]:
-    """Rank all items per user; exclude train items (and val items when testing)."""
-    model.eval()
-    user_vectors, item_vectors = model.ranking_vectors()
-    user_vectors, item_vectors = user_vectors.float(), item_vectors.float()
+def exclusions(data: ExportData, split: str) -> torch.Tensor:
+    """Items never ranked for a split: the training ones, and the validation ones when testing."""
     exclude = data.seen("train")
     if split == "test":
         exclude |= data.seen("val")
-    return evaluate_ranking(
-        lambda users: user_vectors[users.to(user_vectors.device)] @ item_vectors.T,
-        data.seen(split),
-        exclude,
-        k,
-    )
+    return exclude
+
+
+def model_device(model: RecModel) -> torch.device:
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        return tensor.device
+    return torch.device("cpu")
+
+
+@torch.no_grad()
+def evaluate_per_user(model: RecModel, data: ExportData, split: str, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(users, recall@k, ndcg@k) of one split over the full ranking, training positives excluded."""
+    model.eval()
+    device = model_device(model)
+    with autocast(device):
+        score = model.scorer()
+        return rank_users(lambda users: score(users.to(device)).float(), data.seen(split), exclusions(data, split), k)
+
+
+def evaluate(model: RecModel, data: ExportData, split: str, k: int) -> dict[str, float]:
+    """Mean recall@k and ndcg@k of one split (NaN when the split has no users)."""
+    users, recalls, ndcgs = evaluate_per_user(model, data, split, k)
+    if len(users) == 0:
+        return {f"recall@{k}": math.nan, f"ndcg@{k}": math.nan}
+    return {f"recall@{k}": recalls.mean().item(), f"ndcg@{k}": ndcgs.mean().item()}

@@ -31,6 +31,25 @@ def ndcg_at_k(top: torch.Tensor, relevant: torch.Tensor) -> torch.Tensor:
     return dcg / idcg
 
 
+def rank_users(
+    score_users: Callable[[torch.Tensor], torch.Tensor],
+    relevant: torch.Tensor,
+    exclude: torch.Tensor,
+    k: int,
+    chunk: int = 1024,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(users with at least one relevant item, their recall@k, their ndcg@k): the per-user values
+    a paired significance test between two models needs."""
+    users = torch.nonzero(relevant.any(1)).flatten()
+    recalls, ndcgs = [torch.zeros(0)], [torch.zeros(0)]
+    for start in range(0, len(users), chunk):
+        batch = users[start : start + chunk]
+        top = top_k_items(score_users(batch).cpu(), exclude[batch], k)
+        recalls.append(recall_at_k(top, relevant[batch]))
+        ndcgs.append(ndcg_at_k(top, relevant[batch]))
+    return users, torch.cat(recalls), torch.cat(ndcgs)
+
+
 def evaluate_ranking(
     score_users: Callable[[torch.Tensor], torch.Tensor],
     relevant: torch.Tensor,
@@ -39,13 +58,7 @@ def evaluate_ranking(
     chunk: int = 1024,
 ) -> dict[str, float]:
     """Mean recall@k / ndcg@k over users with at least one relevant item; NaN when there are none."""
-    users = torch.nonzero(relevant.any(1)).flatten()
+    users, recalls, ndcgs = rank_users(score_users, relevant, exclude, k, chunk)
     if len(users) == 0:
         return {f"recall@{k}": math.nan, f"ndcg@{k}": math.nan}
-    recalls, ndcgs = [], []
-    for start in range(0, len(users), chunk):
-        batch = users[start : start + chunk]
-        top = top_k_items(score_users(batch).cpu(), exclude[batch], k)
-        recalls.append(recall_at_k(top, relevant[batch]))
-        ndcgs.append(ndcg_at_k(top, relevant[batch]))
-    return {f"recall@{k}": torch.cat(recalls).mean().item(), f"ndcg@{k}": torch.cat(ndcgs).mean().item()}
+    return {f"recall@{k}": recalls.mean().item(), f"ndcg@{k}": ndcgs.mean().item()}

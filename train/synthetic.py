@@ -28,17 +28,24 @@ def write_synthetic_export(
     frames: int = 4,
     taste_strength: float = 0.9,
     seed: int = 0,
+    text_dim: int = 8,
+    n_groups: int = 2,
+    poster_noise: int = 30,
 ) -> np.ndarray:
-    """Write the export files into ``out``; returns the per-item brightness flag (bool [N])."""
+    """Write the export files into ``out``; returns each item's brightness group (int [N]; with the
+    default two groups, 1 = bright, 0 = dark).
+
+    Each user likes one group; the poster's brightness level tells the groups apart. The text
+    tensor is noise (no link to the groups), so only the poster carries the planted signal."""
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
-    bright = rng.permutation(n_items) < n_items // 2
-    user_bright = rng.random(n_users) < 0.5
+    group = rng.permutation(n_items) % n_groups
+    user_group = rng.integers(0, n_groups, n_users)
 
     rows_u, rows_i = [], []
     for user in range(n_users):
-        liked = np.flatnonzero(bright == user_bright[user])
-        other = np.flatnonzero(bright != user_bright[user])
+        liked = np.flatnonzero(group == user_group[user])
+        other = np.flatnonzero(group != user_group[user])
         n_liked = int(round(clicks_per_user * taste_strength))
         picks = np.concatenate([rng.choice(liked, n_liked, replace=False),
                                 rng.choice(other, clicks_per_user - n_liked, replace=False)])
@@ -73,14 +80,17 @@ def write_synthetic_export(
     pq.write_table(pa.table({"head_idx": heads.astype(np.int64), "relation": ["has_genre"] * len(heads),
                              "tail_idx": tails.astype(np.int64)}), out / "kg.parquet")
 
-    level = np.where(bright, 200, 40)[:, None, None, None]
-    poster = np.clip(level + rng.integers(-30, 30, (n_items, side, side, 3)), 0, 255).astype(np.uint8)
+    level = np.linspace(40, 200, n_groups).round().astype(np.int64)[group][:, None, None, None]
+    poster = np.clip(level + rng.integers(-poster_noise, poster_noise, (n_items, side, side, 3)), 0, 255).astype(np.uint8)
     has_keyframes = rng.random(n_items) < 0.7
     keyframes = rng.integers(0, 256, (n_items, frames, side, side, 3), dtype=np.uint8) * has_keyframes[:, None, None, None, None]
     has_logmel = rng.random(n_items) < 0.7
     logmel = (rng.standard_normal((n_items, side, side)) * has_logmel[:, None, None]).astype(np.float16)
+    has_text = rng.random(n_items) < 0.9
+    text = (rng.standard_normal((n_items, text_dim)) * has_text[:, None]).astype(np.float32)
     save_file({
         "keyframes": keyframes.astype(np.uint8), "logmel": logmel, "poster": poster,
         "has_keyframes": has_keyframes, "has_logmel": has_logmel, "has_poster": np.ones(n_items, dtype=bool),
+        "text": text, "has_text": has_text,
     }, str(out / "features.safetensors"))
-    return bright
+    return group

@@ -13,8 +13,7 @@ from train.data import load_export
 from train.fit import deterministic_on_cpu
 from train.hyperparams import CONFIG_DIR, ModelHyperParams, load_model_params, resolve_model_params
 from train.loop import sample_negatives, seed_everything, train_epoch
-from train.models import MODEL_NAMES, build_model
-from train.ripple import build_ripple_sets
+from train.models import MODEL_NAMES, ModelContext, build_model
 from train.synthetic import write_synthetic_export
 
 TINY = dict(hidden=16, ripple_size=8, batch_size=64, device="cpu")
@@ -57,7 +56,10 @@ def test_test_metrics_are_those_of_the_best_val_state(export_dir, warehouse):
 
 def test_every_model_has_a_config_file_that_loads():
     for name in MODEL_NAMES:
-        assert isinstance(load_model_params(name), ModelHyperParams)
+        params = load_model_params(name)
+        assert isinstance(params, ModelHyperParams)
+        text = (CONFIG_DIR / f"{name}.toml").read_text()
+        assert all(f"{key} =" in text for key in params.options), name  # every option is written down
     assert load_model_params("bpr_mf").weight_decay > 0  # tuned, not the fallback
     assert load_model_params("most_pop") == ModelHyperParams()  # nothing to learn, nothing set
     assert sorted(p.stem for p in CONFIG_DIR.glob("*.toml")) == sorted(MODEL_NAMES)
@@ -66,15 +68,19 @@ def test_every_model_has_a_config_file_that_loads():
 def test_train_config_values_override_the_files(tmp_path):
     (tmp_path / "bpr_mf.toml").write_text("lr = 0.05  # test value\nweight_decay = 0.001\n")
     from_file = resolve_model_params("bpr_mf", TrainConfig(config_dir=tmp_path))
-    assert from_file == ModelHyperParams(lr=0.05, weight_decay=0.001)
+    assert (from_file.lr, from_file.weight_decay, from_file.options) == (0.05, 0.001, {"init_std": 0.1})
     overridden = resolve_model_params("bpr_mf", TrainConfig(config_dir=tmp_path, lr=0.2))
-    assert overridden == ModelHyperParams(lr=0.2, weight_decay=0.001)
+    assert (overridden.lr, overridden.weight_decay) == (0.2, 0.001)
+    (tmp_path / "mgnn.toml").write_text("hops = 1\nfusion = \"sum\"\n")
+    mgnn = resolve_model_params("mgnn", TrainConfig(config_dir=tmp_path, ripple_size=4))
+    assert (mgnn.options["hops"], mgnn.options["fusion"], mgnn.options["ripple_size"]) == (1, "sum", 4)
 
 
 @pytest.mark.parametrize(("text", "message"), [
     ("lr = 0.01\nlearning_rate = 0.1\n", "unknown key(s) learning_rate"),
     ('lr = "fast"\n', "lr must be a non-negative number"),
     ("lr = [0.01\n", "not valid TOML"),
+    ("init_std = \"wide\"\n", "init_std must be of type float"),
 ])
 def test_a_broken_config_file_is_a_clear_error_before_training(tmp_path, export_dir, warehouse, text, message):
     (tmp_path / "bpr_mf.toml").write_text(text)
@@ -83,6 +89,20 @@ def test_a_broken_config_file_is_a_clear_error_before_training(tmp_path, export_
     assert message in str(raised.value)
     with warehouse.connect() as con:
         assert con.execute("SELECT count(*) FROM metrics WHERE build_id = 'bad'").fetchall() == [(0,)]
+
+
+def test_impossible_option_values_are_rejected_before_training(tmp_path, export_dir, warehouse):
+    (tmp_path / "mgnn.toml").write_text('modalities = ["smell"]\n')
+    with pytest.raises(ModelConfigError, match="unknown modalities"):
+        train_models(TrainConfig(models=("mgnn",), config_dir=tmp_path, **TINY), export_dir, warehouse, "bad2")
+
+
+def test_threads_are_chosen_and_restored(export_dir, warehouse):
+    before = torch.get_num_threads()
+    summary = train_models(TrainConfig(models=("most_pop",), epochs=0, threads=1, **TINY), export_dir, warehouse, "t")
+    assert summary.threads == 1 and torch.get_num_threads() == before
+    from train.threads import default_threads
+    assert 1 <= default_threads() <= 4
 
 
 def test_a_missing_config_file_is_a_clear_error(tmp_path):
@@ -120,12 +140,11 @@ def test_mgnn_training_on_cpu_is_deterministic_with_the_seed(tmp_path):
     # 3D-CNN backward passes vary with the thread schedule unless deterministic kernels are on.
     write_synthetic_export(tmp_path, n_users=80, n_items=50, clicks_per_user=12, side=16, frames=4, seed=5)
     data = load_export(tmp_path)
-    ripple = build_ripple_sets(*data.splits["train"], data.n_users, data.n_nodes, data.kg_head, data.kg_tail,
-                               2, 16, seed=7)
+    options = load_model_params("mgnn").options
 
     def one_epoch() -> dict[str, torch.Tensor]:
         generator = seed_everything(7)
-        model = build_model("mgnn", data, ripple, 32)
+        model = build_model("mgnn", ModelContext(data, 32, {**options, "ripple_size": 16}))
         optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
         with deterministic_on_cpu(torch.device("cpu")):
             train_epoch(model, optimizer, data, 64, generator, torch.device("cpu"))

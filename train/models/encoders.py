@@ -1,13 +1,32 @@
-"""Per-modality encoders of MGNN: 3D CNN over keyframes, 2D CNNs over log-mel and posters.
+"""Per-modality encoders of MGNN: an FC text encoder, a 3D CNN over keyframes, 2D CNNs over
+log-mel and posters.
 
-Each ends in global average pooling and a fully connected layer to ``hidden``, so any
-input size the export carries works and every modality lands in the same space.
+Each ends in a fully connected layer to ``hidden`` (the CNNs after global average pooling),
+so any input size the export carries works and every modality lands in the same space.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+
+
+class TextEncoder(nn.Module):
+    """Em(FC(text)) of the paper's Eq. (2): FC layers over the export's TF-IDF + SVD vector of the
+    movie's title, genres, description and crawled documents."""
+
+    def __init__(self, in_features: int, hidden: int, layers: int = 1) -> None:
+        super().__init__()
+        blocks: list[nn.Module] = []
+        width = in_features
+        for _ in range(layers - 1):
+            blocks += [nn.Linear(width, hidden), nn.ReLU()]
+            width = hidden
+        blocks.append(nn.Linear(width, hidden))
+        self.net = nn.Sequential(*blocks)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
 
 
 class VideoEncoder(nn.Module):

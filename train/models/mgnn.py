@@ -1,10 +1,13 @@
-"""MGNN (Alcott, 2.2): multi-modal item encoding + K-hop ripple user representation.
+"""MGNN (Alcott, section 2.2): multi-modal item encoding + K-hop ripple user representation.
 
-Items: Em(FC) id embedding (the text modality) concatenated with the 3D-CNN keyframe,
-CNN log-mel and CNN poster encodings (zeroed where the modality is missing), then a
-linear fusion to ``hidden``. Entities: id embeddings. A user is the sum over hops of
-Dense_k(mean of the node vectors in hop k of the ripple set). Score = dot(user, item).
-With ``modalities=()`` the same network is the paper's text-only ablation TGNN.
+Items (Eq. 2): the id embedding Em(FC(item)) and one encoder per modality -- FC over the
+text tensor, a 3D CNN over keyframes, a CNN over the log-mel spectrogram, a CNN over the
+poster -- each zeroed where the item lacks the modality, then fused (``fusion = "concat"``:
+concatenation and a linear map to ``hidden``, the paper's transformation matrix; ``"sum"``:
+the parts added). Entities: id embeddings. A node reached over a KG edge adds the embedding
+of that edge's relation (``use_relations``). A user (Eq. 1, 3) is the sum over hops of
+Dense_k(pool of the node vectors in hop k of the ripple set). Score = <user, item>.
+Every choice the paper leaves open is an option in ``train/configs/mgnn.toml`` (docs/MGNN.md).
 """
 
 from __future__ import annotations
@@ -12,48 +15,91 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from train.data import ExportData
-from train.models.encoders import ImageEncoder, VideoEncoder
-from train.ripple import RippleSets
+from train.data import MODALITIES
+from train.models.base import Batch, DotProductModel, ModelContext
+from train.models.encoders import ImageEncoder, TextEncoder, VideoEncoder
 
-ALL_MODALITIES = ("keyframes", "logmel", "poster")
+ALL_MODALITIES = MODALITIES
 
 
-class MGNN(nn.Module):
-    def __init__(
-        self,
-        data: ExportData,
-        ripple: RippleSets,
-        hidden: int,
-        modalities: tuple[str, ...] = ALL_MODALITIES,
-        dedup_batch_items: bool = True,
-    ) -> None:
+class MGNN(DotProductModel):
+    OPTIONS = {
+        "modalities": list(ALL_MODALITIES),  # item encoders besides the id embedding
+        "id_embedding": True,  # Em(FC(item)): a learnt vector per item
+        "fusion": "concat",  # concat (+ linear map) | sum
+        "hops": 2,  # K of the ripple (hop 0 = the clicked items)
+        "ripple_size": 32,  # nodes kept per hop per user
+        "hop_pool": "mean",  # mean | sum of a hop's node vectors before its Dense layer
+        "use_relations": True,  # add the embedding of the relation that reached a node
+        "text_layers": 1,  # FC layers of the text encoder
+        "cnn_channels": 16,  # channels of the first conv layer of each media encoder
+        "init_std": 0.1,
+        "dedup_batch_items": True,  # encode each distinct node of a batch once (same result, faster)
+    }
+
+    @classmethod
+    def validate_options(cls, options):
+        unknown = set(options["modalities"]) - set(ALL_MODALITIES)
+        if unknown:
+            return f"unknown modalities {sorted(unknown)}; known: {', '.join(ALL_MODALITIES)}"
+        if not options["modalities"] and not options["id_embedding"]:
+            return "an item needs at least one part: set id_embedding or some modalities"
+        if options["fusion"] not in ("concat", "sum") or options["hop_pool"] not in ("mean", "sum"):
+            return f"fusion must be concat|sum and hop_pool mean|sum; got {options['fusion']!r}, {options['hop_pool']!r}"
+        if options["hops"] < 0 or options["ripple_size"] < 1 or options["text_layers"] < 1:
+            return "need hops >= 0, ripple_size >= 1, text_layers >= 1"
+        return None
+
+    def __init__(self, ctx: ModelContext) -> None:
         super().__init__()
-        self.n_items, self.n_nodes, self.hidden = data.n_items, data.n_nodes, hidden
-        self.modalities = modalities
-        self.dedup_batch_items = dedup_batch_items
-        self.node_emb = nn.Embedding(data.n_nodes + 1, hidden, padding_idx=data.n_nodes)
-        nn.init.normal_(self.node_emb.weight, std=0.1)
+        d, o, hidden = ctx.data, ctx.options, ctx.hidden
+        ripple = ctx.ripple(int(o["hops"]), int(o["ripple_size"]))
+        self.n_items, self.n_nodes, self.hidden = d.n_items, d.n_nodes, hidden
+        self.modalities = tuple(o["modalities"])
+        self.parts = (("id",) if o["id_embedding"] else ()) + self.modalities
+        self.fusion, self.hop_pool, self.use_relations = o["fusion"], o["hop_pool"], bool(o["use_relations"])
+        self.dedup_batch_items = bool(o["dedup_batch_items"])
+        self.node_emb = nn.Embedding(d.n_nodes + 1, hidden, padding_idx=d.n_nodes)
+        nn.init.normal_(self.node_emb.weight, std=o["init_std"])
         with torch.no_grad():
-            self.node_emb.weight[data.n_nodes].zero_()
-        builders = {"keyframes": lambda: VideoEncoder(hidden), "logmel": lambda: ImageEncoder(1, hidden),
-                    "poster": lambda: ImageEncoder(3, hidden)}
-        self.encoders = nn.ModuleDict({m: builders[m]() for m in modalities})
-        self.fuse = nn.Linear(hidden * (1 + len(modalities)), hidden)
+            self.node_emb.weight[d.n_nodes].zero_()
+        channels = int(o["cnn_channels"])
+        builders = {"text": lambda: TextEncoder(d.media["text"].shape[1], hidden, int(o["text_layers"])),
+                    "keyframes": lambda: VideoEncoder(hidden, channels),
+                    "logmel": lambda: ImageEncoder(1, hidden, channels),
+                    "poster": lambda: ImageEncoder(3, hidden, channels)}
+        self.encoders = nn.ModuleDict({m: builders[m]() for m in self.modalities})
+        self.fuse = nn.Linear(hidden * len(self.parts), hidden) if self.fusion == "concat" else None
+        self.relation_emb = nn.Embedding(2 * d.n_relations + 1, hidden) if self.use_relations else None
+        if self.relation_emb is not None:
+            nn.init.normal_(self.relation_emb.weight, std=o["init_std"])
+            with torch.no_grad():
+                self.relation_emb.weight[2 * d.n_relations].zero_()  # "self": hop 0 and padding
         self.hop_dense = nn.ModuleList(nn.Linear(hidden, hidden) for _ in range(ripple.nodes.shape[1]))
-        for m in modalities:
-            self.register_buffer(f"media_{m}", data.media[m], persistent=False)
-            self.register_buffer(f"has_{m}", data.masks[m].float(), persistent=False)
+        for m in self.modalities:
+            self.register_buffer(f"media_{m}", d.media[m], persistent=False)
+            self.register_buffer(f"has_{m}", d.masks[m].float(), persistent=False)
         self.register_buffer("ripple_nodes", ripple.nodes, persistent=False)
         self.register_buffer("ripple_mask", ripple.mask.float(), persistent=False)
+        self.register_buffer("ripple_relations", ripple.relations, persistent=False)
+
+    def item_parts(self, items: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Each part's contribution [n, hidden] to the fused item vector (they sum to it, less the
+        fusion bias): what the modality-contribution explanation reports."""
+        raw = {}
+        if "id" in self.parts:
+            raw["id"] = self.node_emb(items)
+        for m in self.modalities:
+            raw[m] = self.encoders[m](getattr(self, f"media_{m}")[items]) * getattr(self, f"has_{m}")[items].unsqueeze(1)
+        if self.fuse is None:
+            return raw
+        blocks = self.fuse.weight.split(self.hidden, dim=1)
+        return {part: raw[part] @ block.T.to(raw[part].dtype) for part, block in zip(self.parts, blocks)}
 
     def item_vectors(self, items: torch.Tensor) -> torch.Tensor:
         """Fused multi-modal vectors of item indices."""
-        parts = [self.node_emb(items)]
-        for m in self.modalities:
-            encoded = self.encoders[m](getattr(self, f"media_{m}")[items])
-            parts.append(encoded * getattr(self, f"has_{m}")[items].unsqueeze(1))
-        return self.fuse(torch.cat(parts, dim=1))
+        out = sum(self.item_parts(items).values())
+        return out + self.fuse.bias if self.fuse is not None else out
 
     def node_vectors(self, nodes: torch.Tensor) -> torch.Tensor:
         """Items get fused vectors, entities (and padding, = 0) their embeddings."""
@@ -63,43 +109,66 @@ class MGNN(nn.Module):
             out = out.masked_scatter(is_item.unsqueeze(1), self.item_vectors(nodes[is_item]).to(out.dtype))
         return out
 
-    def _users_from(self, ripple_vectors: torch.Tensor, users: torch.Tensor) -> torch.Tensor:
-        """ripple_vectors [B, H, S, h] -> users [B, h]: masked mean per hop, Dense per hop, summed."""
-        mask = self.ripple_mask[users].unsqueeze(-1)
-        means = (ripple_vectors * mask).sum(2) / mask.sum(2).clamp(min=1.0)
-        return sum(dense(means[:, hop]) for hop, dense in enumerate(self.hop_dense))
+    def _users_from(self, table: torch.Tensor, index: torch.Tensor, users: torch.Tensor) -> torch.Tensor:
+        """Users [B, h] from node vectors ``table`` [T, h] and their ripple sets as rows of it
+        (``index`` [B, H, S]): per hop, the masked pool of the node vectors (plus the embedding of
+        the relation that reached each node) through that hop's Dense layer, summed over hops.
 
-    def bpr_scores(self, users: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        The pool is a [B, T] weight matrix times the table: one matmul forward and backward
+        instead of gathering a [B, H, S, h] tensor and scatter-adding its gradient."""
+        weights = self.ripple_mask[users]
+        if self.hop_pool == "mean":
+            weights = weights / weights.sum(2, keepdim=True).clamp(min=1.0)
+        out = 0
+        for hop, dense in enumerate(self.hop_dense):
+            hop_weights = weights[:, hop].to(table.dtype)
+            pool = torch.zeros(len(users), len(table), device=table.device, dtype=table.dtype)
+            pooled = pool.scatter_add_(1, index[:, hop], hop_weights) @ table
+            if self.relation_emb is not None:
+                mix = torch.zeros(len(users), len(self.relation_emb.weight), device=table.device, dtype=table.dtype)
+                mix.scatter_add_(1, self.ripple_relations[users][:, hop], hop_weights)
+                pooled = pooled + mix @ self.relation_emb.weight.to(table.dtype)
+            out = out + dense(pooled)
+        return out
+
+    def pair_scores(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Scores of positive and negative items; each distinct node of the batch is encoded once."""
-        ripple = self.ripple_nodes[users]
-        needed = torch.cat([ripple.flatten(), pos, neg])
+        ripple = self.ripple_nodes[batch.users]
+        needed = torch.cat([ripple.flatten(), batch.pos, batch.neg])
         if self.dedup_batch_items:
-            unique, inverse = torch.unique(needed, return_inverse=True)
-            vectors = self.node_vectors(unique)[inverse]
+            table, index = torch.unique(needed, return_inverse=True)
+            table = self.node_vectors(table)
         else:
-            vectors = self.node_vectors(needed)
+            table, index = self.node_vectors(needed), torch.arange(len(needed), device=needed.device)
         n_ripple = ripple.numel()
-        user = self._users_from(vectors[:n_ripple].view(*ripple.shape, -1), users)
-        pos_v, neg_v = vectors[n_ripple:].split(len(pos))
+        user = self._users_from(table, index[:n_ripple].view(ripple.shape), batch.users)
+        pos_v, neg_v = table[index[n_ripple:]].split(len(batch.pos))
         return (user * pos_v).sum(1), (user * neg_v).sum(1)
 
-    @torch.no_grad()
     def ranking_vectors(self, chunk: int = 1024) -> tuple[torch.Tensor, torch.Tensor]:
         """(all user vectors [U, h], all item vectors [N, h]) from one pass over every node."""
         nodes = torch.arange(self.n_nodes + 1, device=self.node_emb.weight.device)
         table = torch.cat([self.node_vectors(nodes[i : i + chunk]) for i in range(0, len(nodes), chunk)])
         users = torch.arange(self.ripple_nodes.shape[0], device=table.device)
         user_vectors = torch.cat([
-            self._users_from(table[self.ripple_nodes[users[i : i + chunk]]], users[i : i + chunk])
+            self._users_from(table, self.ripple_nodes[users[i : i + chunk]], users[i : i + chunk])
             for i in range(0, len(users), chunk)
         ])
         return user_vectors, table[: self.n_items]
 
-    @torch.no_grad()
-    def retrieval_item_vectors(self) -> torch.Tensor:
-        """The text (id) part of the fused item vector: fuse = W_id·e + W_media·m + b, media left out.
+    # The cascade's cheap stages: the id part alone, then id + text; no CNN runs on the catalogue.
+    STAGE_PARTS = {"retrieval": ("id",), "rough": ("id", "text")}
 
-        Cheap enough to index for every item; the media part is added back when re-ranking.
-        """
-        w_id = self.fuse.weight[:, : self.hidden]
-        return self.node_emb.weight[: self.n_items] @ w_id.T
+    def stage_item_vectors(self, stage: str) -> torch.Tensor:
+        """Item vectors of a cascade stage: the parts STAGE_PARTS names (those the model has; the
+        text part when it has no id part), all parts plus the fusion bias for ``fine``."""
+        items = torch.arange(self.n_items, device=self.node_emb.weight.device)
+        if stage == "fine":
+            return self.item_vectors(items)
+        parts = self.item_parts(items)
+        chosen = [parts[p] for p in self.STAGE_PARTS[stage] if p in parts] or [parts[self.parts[0]]]
+        return sum(chosen)
+
+    def stage_scores(self, users: torch.Tensor, stage: str) -> torch.Tensor:
+        user_vectors, _ = self.ranking_vectors()
+        return user_vectors[users] @ self.stage_item_vectors(stage).T

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from torch import nn
+
+from train.models.base import FixedModel, ModelContext
 
 
-class MostPop(nn.Module):
+class MostPop(FixedModel):
     """No parameters: every user gets the items with the most training interactions."""
 
-    def __init__(self, n_users: int, n_items: int, train_items: np.ndarray) -> None:
+    def __init__(self, ctx: ModelContext) -> None:
         super().__init__()
-        counts = np.bincount(train_items, minlength=n_items).astype(np.float32)
-        self.register_buffer("popularity", torch.from_numpy(counts)[:, None])
-        self.register_buffer("users", torch.ones(n_users, 1))
+        counts = np.bincount(ctx.data.splits["train"][1], minlength=ctx.data.n_items).astype(np.float32)
+        self.register_buffer("popularity", torch.from_numpy(counts))
 
-    @torch.no_grad()
-    def ranking_vectors(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """All-ones users, so the shared dot-product evaluation ranks every user by popularity."""
-        return self.users, self.popularity
+    def full_sort_predict(self, users: torch.Tensor) -> torch.Tensor:
+        return self.popularity.expand(len(users), -1)

@@ -1,0 +1,231 @@
+"""``mmkg compare``: every model and every control on one export, several seeds, one table.
+
+Rows: each model of the registry; MGNN with the KG's tails shuffled within each relation and
+with the KG removed; MGNN without each modality and with each modality's features shuffled
+across items; and the serving cascade (retrieval -> rough -> fine -> rearrangement) of MGNN with
+the rearrangement off and on. Every row is trained on the same export split with the same
+seeds; a row's figure is the mean ± sample std over seeds of its test recall@k / ndcg@k, and
+the p-value of a paired t-test (over test users, per-user ndcg@k averaged over seeds) against
+MGNN says whether the difference is more than seed and user noise. The paper's Tables 2 and 3
+are printed beside, labelled: they were measured on the paper's own MMD data set.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from train.config import TrainConfig
+from train.controls import remove_kg, shuffle_kg, shuffle_modality
+from train.data import ExportData
+from train.fit import fit_model
+from train.hyperparams import resolve_model_params, with_options
+from train.loop import resolve_device
+from train.models import MODEL_NAMES
+from train.pipeline import PipelineConfig, evaluate_pipeline
+from train.threads import torch_threads
+
+REFERENCE = "mgnn"
+# Table 2 and Table 3 of the paper (recall@10, ndcg@10 on its MMD data set): for reference only.
+PAPER_FIGURES = {"nfm": (0.3321, 0.4174), "ripplenet": (0.3618, 0.4232), "mmgcn": (0.3766, 0.4823),
+                 "mgnn": (0.3901, 0.5052), "tgnn": (0.3507, 0.4178)}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row: a model, optionally on changed data or with changed options."""
+
+    row: str
+    model: str
+    transform: Callable[[ExportData, int], ExportData] | None = None
+    options: dict = field(default_factory=dict)
+    kind: str = "model"  # model | control
+
+
+def control_runs(data: ExportData, modalities: list[str]) -> list[Run]:
+    """The controls of the reference model (MGNN) for the modalities it uses."""
+    runs = [Run("mgnn [KG tails shuffled]", REFERENCE, shuffle_kg, kind="control"),
+            Run("mgnn [KG removed]", REFERENCE, lambda d, seed: remove_kg(d), kind="control")]
+    for m in modalities:
+        runs.append(Run(f"mgnn [-{m}]", REFERENCE, options={"modalities": [x for x in modalities if x != m]},
+                        kind="control"))
+    for m in modalities:
+        if bool(data.masks[m].any()):
+            runs.append(Run(f"mgnn [{m} shuffled]", REFERENCE,
+                            lambda d, seed, m=m: shuffle_modality(d, m, seed), kind="control"))
+    return runs
+
+
+@dataclass
+class RowResult:
+    row: str
+    model: str
+    kind: str
+    test: dict[str, list[float]] = field(default_factory=dict)  # metric -> one value per seed
+    val: dict[str, list[float]] = field(default_factory=dict)
+    epochs_run: list[int] = field(default_factory=list)
+    best_epoch: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    per_user_ndcg: dict[int, list[float]] = field(default_factory=dict)  # user -> ndcg per seed
+    p_value_vs_mgnn: float = math.nan
+    extra: dict[str, list[float]] = field(default_factory=dict)  # e.g. shared_attribute_rate
+
+
+def _mean_std(values: list[float]) -> tuple[float, float]:
+    array = np.asarray(values, dtype=float)
+    return float(array.mean()), float(array.std(ddof=1)) if len(array) > 1 else 0.0
+
+
+def _paired_p(reference: dict[int, list[float]], other: dict[int, list[float]]) -> float:
+    users = sorted(set(reference) & set(other))
+    if len(users) < 2:
+        return math.nan
+    a = np.array([np.mean(reference[u]) for u in users])
+    b = np.array([np.mean(other[u]) for u in users])
+    if np.allclose(a, b):
+        return 1.0
+    return float(stats.ttest_rel(a, b).pvalue)
+
+
+def run_comparison(
+    data: ExportData,
+    config: TrainConfig,
+    seeds: tuple[int, ...],
+    models: tuple[str, ...] = MODEL_NAMES,
+    controls: bool = True,
+    pipeline: PipelineConfig | None = PipelineConfig(),
+    log: Callable[[str], None] = print,
+    on_seed_done: Callable[[list[RowResult], int], None] | None = None,
+) -> list[RowResult]:
+    """Fit every run for every seed; returns one RowResult per row (models first, then controls).
+    ``on_seed_done(rows, seeds_done)`` sees the rows after each seed (to write partial tables)."""
+    unknown = [m for m in models if m not in MODEL_NAMES]
+    if unknown or not seeds:
+        raise ValueError(f"unknown model(s) {unknown}; known: {', '.join(MODEL_NAMES)}" if unknown else "no seeds")
+    params = {name: resolve_model_params(name, config) for name in set(models) | {REFERENCE}}
+    runs = [Run(name, name) for name in models]
+    if controls:
+        runs += control_runs(data, params[REFERENCE].options["modalities"])
+    device = resolve_device(config.device)
+    k = config.top_k
+    results = {run.row: RowResult(run.row, run.model, run.kind) for run in runs}
+    with torch_threads(config.threads):
+        for seed in seeds:
+            seeded = replace(config, seed=seed)
+            ripples: dict = {}
+            for run in runs:
+                run_data = run.transform(data, seed) if run.transform else data
+                run_params = with_options(run.model, params[run.model], **run.options) if run.options else params[run.model]
+                fit = fit_model(run.model, run_data, seeded, run_params, device, None if run.transform else ripples)
+                res = results[run.row]
+                for split, target in (("test", res.test), ("val", res.val)):
+                    for metric, value in fit.metrics[split].items():
+                        target.setdefault(metric, []).append(value)
+                res.epochs_run.append(fit.epochs_run)
+                res.best_epoch.append(fit.best_epoch)
+                res.seconds.append(fit.seconds)
+                for user, value in zip(fit.test_per_user["users"].tolist(), fit.test_per_user[f"ndcg@{k}"].tolist()):
+                    res.per_user_ndcg.setdefault(user, []).append(value)
+                log(f"seed {seed} {run.row:<28} test recall@{k} {fit.metrics['test'][f'recall@{k}']:.4f} "
+                    f"ndcg@{k} {fit.metrics['test'][f'ndcg@{k}']:.4f}  epochs {fit.epochs_run} (best {fit.best_epoch}) "
+                    f"{fit.seconds:.1f} s")
+                if pipeline is not None and run.row == REFERENCE:
+                    for rearranged in (False, True):
+                        name = f"mgnn cascade, rearrangement {'on' if rearranged else 'off'}"
+                        cascade_config = replace(pipeline, k=k, rearrange=rearranged)
+                        row = results.setdefault(name, RowResult(name, REFERENCE, "pipeline"))
+                        for metric, value in evaluate_pipeline(fit.model, data, "test", cascade_config).items():
+                            (row.test if "@" in metric else row.extra).setdefault(metric, []).append(value)
+            _significance(results)
+            if on_seed_done is not None:
+                on_seed_done(list(results.values()), seeds.index(seed) + 1)
+    return list(results.values())
+
+
+def _significance(results: dict[str, RowResult]) -> None:
+    reference = results.get(REFERENCE)
+    for res in results.values():
+        if reference is not None and res is not reference and res.per_user_ndcg:
+            res.p_value_vs_mgnn = _paired_p(reference.per_user_ndcg, res.per_user_ndcg)
+
+
+def _cell(values: list[float]) -> str:
+    if not values:
+        return "–"
+    mean, std = _mean_std(values)
+    return f"{mean:.4f} ± {std:.4f}"
+
+
+def format_markdown(results: list[RowResult], k: int, header: str) -> str:
+    lines = [header, "", f"| row | kind | recall@{k} | ndcg@{k} | p (ndcg vs mgnn) | epochs (best) | s per fit |",
+             "|---|---|---|---|---|---|---|"]
+    for r in (r for r in results if r.kind != "pipeline"):
+        epochs = f"{np.mean(r.epochs_run):.1f} ({np.mean(r.best_epoch):.1f})" if r.epochs_run else "–"
+        seconds = f"{np.mean(r.seconds):.1f}" if r.seconds else "–"
+        p = "–" if math.isnan(r.p_value_vs_mgnn) else f"{r.p_value_vs_mgnn:.3g}"
+        lines.append(f"| {r.row} | {r.kind} | {_cell(r.test.get(f'recall@{k}', []))} | "
+                     f"{_cell(r.test.get(f'ndcg@{k}', []))} | {p} | {epochs} | {seconds} |")
+    cascade = [r for r in results if r.kind == "pipeline"]
+    if cascade:
+        lines += ["", "| serving cascade of mgnn | recall@k | ndcg@k | pairs sharing a director |", "|---|---|---|---|"]
+        for r in cascade:
+            lines.append(f"| {r.row} | {_cell(r.test.get(f'recall@{k}', []))} | {_cell(r.test.get(f'ndcg@{k}', []))} "
+                         f"| {_cell(r.extra.get('shared_attribute_rate', []))} |")
+    lines += ["", "From the paper, on its own MMD data set (a different data set; for reference only):", "",
+              "| model | recall@10 | ndcg@10 |", "|---|---|---|"]
+    lines += [f"| {name} | {r:.4f} | {n:.4f} |" for name, (r, n) in PAPER_FIGURES.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(results: list[RowResult], out_dir: Path, k: int, header: str, meta: dict) -> tuple[Path, Path]:
+    """results.md (the table) and results.json (every per-seed value, for reanalysis)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = out_dir / "results.md"
+    md.write_text(format_markdown(results, k, header), encoding="utf-8")
+    rows = []
+    for r in results:
+        row = asdict(r)
+        row.pop("per_user_ndcg")
+        row["p_value_vs_mgnn"] = None if math.isnan(r.p_value_vs_mgnn) else r.p_value_vs_mgnn
+        rows.append(row)
+    js = out_dir / "results.json"
+    js.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2, default=str), encoding="utf-8")
+    return md, js
+
+
+def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: tuple[int, ...],
+                   models: tuple[str, ...] = MODEL_NAMES, controls: bool = True,
+                   log: Callable[[str], None] = print) -> tuple[Path, Path]:
+    """Load the export (under ``config.split``), run the comparison, write its tables."""
+    from train import prepare_data
+
+    started = time.perf_counter()
+    data = prepare_data(config, export_dir)
+    for note in data.notes:
+        log(f"note: {note}")
+    written: list[tuple[Path, Path]] = []
+
+    def write(results: list[RowResult], seeds_done: int) -> None:
+        done = list(seeds[:seeds_done])
+        meta = {"export_dir": str(export_dir), "seeds": done, "seeds_planned": list(seeds), "epochs": config.epochs,
+                "hidden": config.hidden, "batch_size": config.batch_size, "split": config.split,
+                "n_users": data.n_users, "n_items": data.n_items,
+                "n_test_interactions": int(len(data.splits["test"][0])), "seconds": time.perf_counter() - started,
+                "notes": list(data.notes)}
+        partial = "" if seeds_done == len(seeds) else f" (partial: {seeds_done} of {len(seeds)} seeds done)"
+        header = (f"# Comparison on {Path(export_dir).name}: {data.n_users} users x {data.n_items} items, "
+                  f"{config.split} split, seeds {done}{partial}, up to {config.epochs} epochs, hidden {config.hidden}, "
+                  f"batch {config.batch_size}\n\nTest metrics of the best-validation state, mean ± sample std over "
+                  f"seeds; p: paired t-test over test users of per-user ndcg@{config.top_k} (seed-averaged) "
+                  f"against mgnn.")
+        written[:] = [write_results(results, out_dir, config.top_k, header, meta)]
+
+    run_comparison(data, config, seeds, models, controls, log=log, on_seed_done=write)
+    return written[0]

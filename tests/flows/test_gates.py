@@ -7,7 +7,7 @@ from flows.gates import GateResult, evaluate_gates
 from flows.options import BuildOptions
 from kg_build import KGSummary
 from media import MediaSummary
-from warehouse.interactions import InteractionsSummary
+from interactions import InteractionsSummary
 
 
 def _summaries(**overrides) -> dict:

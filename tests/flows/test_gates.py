@@ -14,7 +14,8 @@ def _summaries(**overrides) -> dict:
     summaries = {
         "crawl": CrawlSummary(pages_fetched=59, movies=50, movies_linked=45, errors=2),
         "interactions": InteractionsSummary(interactions=900, users=80, movies_with_interactions=45,
-                                            movies_without_interactions=5, seconds=0.1),
+                                            movies_without_interactions=5, rows_written=900, rows_deleted=0,
+                                            seconds=0.1),
         "media": MediaSummary(assets={"trailer": {"ok": 50}, "poster": {"ok": 49, "failed": 1}, "audio": {"ok": 48}}),
         "kg_build": KGSummary(build_id="b", style="entity", entities=10, relations=3, triples=99, item_nodes=50,
                               entity_nodes=40, shacl_conforms=True),
@@ -42,7 +43,7 @@ def test_no_movie_fails_and_says_where_to_look() -> None:
 
 def test_a_link_rate_of_zero_fails_even_with_a_zero_threshold() -> None:
     unlinked = InteractionsSummary(interactions=0, users=0, movies_with_interactions=0,
-                                   movies_without_interactions=50, seconds=0.1)
+                                   movies_without_interactions=50, rows_written=0, rows_deleted=0, seconds=0.1)
     gates = evaluate_gates(_summaries(crawl=CrawlSummary(pages_fetched=59, movies=50), interactions=unlinked),
                            BuildOptions(min_link_rate=0.0))
     assert _gate(gates, "link_rate").passed is False

@@ -46,7 +46,7 @@ def test_report_without_a_build_says_what_to_do(tmp_path, monkeypatch, capsys) -
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["--models", "nfm"], "models: unknown model(s) nfm; known: mgnn"),
+    (["--models", "xgboost"], "models: unknown model(s) xgboost; known: mgnn"),
     (["--start-url", "ftp://example.org/"], "start_url: start_url must be an http(s) URL"),
     (["--max-pages", "-1"], "max_pages: Input should be greater than or equal to 1 (got -1)"),
     (["--task-runner", "ray"], "task_runner: unknown task runner 'ray'"),

@@ -72,7 +72,8 @@ def main() -> None:
         faulty = {f["path"] for f in manifest.faults}
         jsonld = [p for p in by_style["db"] + by_style["classic"] if p not in faulty][:READ_SAMPLE]
         plain = [p for p in by_style["legacy"] if p not in faulty][:READ_SAMPLE // 2]
-        others = [*manifest.listing_pages[1:], *(f"/catalogue/person.php?id={n}" for n in range(1, 51))][:READ_SAMPLE // 2]
+        people = (f"/catalogue/person.php?id={n}" for n in range(1, 51))
+        others = [p for p in (*manifest.listing_pages[1:], *people) if (root / "site" / file_of(p)).is_file()][:READ_SAMPLE // 2]
         jsonld_ms = mean_read_ms(root / "site", jsonld, "utf-8")
         plain_ms = mean_read_ms(root / "site", plain, "cp1252")
         other_ms = mean_read_ms(root / "site", others, "utf-8")

@@ -25,7 +25,8 @@ from crawl.values import (
 
 GENRE_SPLIT_RE = re.compile(r"\s*[,|/;]\s*")
 ORGANIZATION_TYPES = {"Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness", "MovieTheater"}
-PERSON_ONLY = {"director", "actor", "cinematographer", "editor"}
+# A trailer's page, then its player, then the file itself.
+TRAILER_KEYS = ("url", "embedUrl", "contentUrl")
 ORGANIZATION_CAN_BE = {"author", "producer"}
 
 
@@ -74,7 +75,7 @@ def read_work_node(node: dict[str, Any], method: str, page: PageContext) -> Reco
         imdb_id=ids.imdb_id,
         tmdb_id=ids.tmdb_id,
         poster_url=absolute_url(page.url, url_of(node.get("image")) or url_of(node.get("thumbnailUrl"))),
-        trailer_url=absolute_url(page.url, _video_url(node.get("trailer"))),
+        trailer_url=absolute_url(page.url, url_of(node.get("trailer"), TRAILER_KEYS)),
         article_url=absolute_url(page.url, url_of(node.get("subjectOf"))),
         duration_min=minutes_of(first_text(node.get("duration")) or node.get("duration")),
         content_rating=_content_rating(node.get("contentRating")),
@@ -110,13 +111,13 @@ def first_text(value: Any) -> str | None:
     return None
 
 
-def url_of(value: Any) -> str | None:
-    """``"…"``, ``{"url": …}``, ``{"contentUrl": …}`` or ``{"@id": …}``: the first URL given."""
+def url_of(value: Any, keys: tuple[str, ...] = ("url", "contentUrl", "@id")) -> str | None:
+    """``"…"`` or the first of ``keys`` a thing gives (``{"url": …}``, ``{"contentUrl": …}``, …)."""
     for item in as_list(value):
         if isinstance(item, str) and item.strip():
             return item.strip()
         if isinstance(item, dict):
-            for key in ("url", "contentUrl", "@id"):
+            for key in keys:
                 if url := first_text(item.get(key)):
                     return url
     return None
@@ -189,18 +190,6 @@ def _year(node: dict[str, Any], raw_name: str, html_title: str | None) -> int | 
     if (year := year_of(node.get("copyrightYear")) or year_of(first_text(node.get("copyrightYear")))) is not None:
         return year
     return year_in_title(raw_name) or year_in_title(html_title)
-
-
-def _video_url(value: Any) -> str | None:
-    """A trailer's page or file: ``url``, ``embedUrl``, then ``contentUrl``."""
-    for item in as_list(value):
-        if isinstance(item, str) and item.strip():
-            return item.strip()
-        if isinstance(item, dict):
-            for key in ("url", "embedUrl", "contentUrl"):
-                if url := first_text(item.get(key)):
-                    return url
-    return None
 
 
 def _content_rating(value: Any) -> str | None:

@@ -37,5 +37,10 @@ ORGANIZATION_FALLBACK = "productionCompany"
 # How a record or field was read, strongest first (a field from an earlier method wins).
 METHODS = ("json-ld", "microdata", "rdfa", "mediawiki", "opengraph", "html")
 
+
+def method_rank(method: str) -> int:
+    """Position of ``method`` in METHODS (lower is stronger); an unknown method ranks last."""
+    return METHODS.index(method) if method in METHODS else len(METHODS)
+
 # Kinds of text a page contributes to ``documents``.
 DOCUMENT_KINDS = ("description", "lead", "plot", "cast", "page-text")

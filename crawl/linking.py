@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawl.fields import METHODS
+from crawl.fields import method_rank
 from crawl.identity import ExternalIds, item_id, normalised_title
 
 ML_TITLE_RE = re.compile(r"^(.*?)\s*\((\d{4})(?:[-–]\d{0,4})?\)\s*$")
@@ -222,5 +222,4 @@ def _first(records: list[dict], name: str) -> object:
 
 
 def _strength(record: dict) -> tuple[int, str]:
-    method = record.get("method", "html")
-    return (METHODS.index(method) if method in METHODS else len(METHODS), record["url"])
+    return method_rank(record.get("method", "html")), record["url"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from crawl.fields import METHODS
+from crawl.fields import method_rank
 from crawl.linking import Item, MovieLensIndex, link_records, site_of
 from warehouse.store import upsert
 
@@ -146,8 +146,7 @@ def _attribute_rows(attributes: list[dict], item_of_url: dict[str, Item], build_
 
 
 def _rank(row: dict) -> tuple[int, bool, str]:
-    method = METHODS.index(row["method"]) if row["method"] in METHODS else len(METHODS)
-    return method, row.get("external_id") is None, row["source_url"]
+    return method_rank(row["method"]), row.get("external_id") is None, row["source_url"]
 
 
 def _document_rows(documents: list[dict], item_of_url: dict[str, Item], build_id: str) -> list[dict]:

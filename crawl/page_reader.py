@@ -73,7 +73,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     )
     scan = scan_structured_data(tree, body, encoding, url, canonical)
     problems = list(scan.problems)
-    og = opengraph_properties(tree)
+    opengraph = read_opengraph(opengraph_properties(tree), context)
     record: RecordReading | None = None
     if scan.work is not None:
         try:
@@ -86,7 +86,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
             reading = _article_reading(article, url, links)
             reading.problems[:0] = problems
             return reading
-        record = read_opengraph(og, context) or read_html_facts(tree, context)
+        record = opengraph or read_html_facts(tree, context)
     if record is None:
         if marker := _challenge_marker(body, text):
             return PageReading("blocked", problems=[f"anti-bot challenge page ({marker!r}): the site refused the crawler"])
@@ -94,8 +94,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
         return PageReading(kind, problems=problems, links=links)
     if problems:
         problems = [f"{p} (record read from {record.movie.method} instead)" for p in problems]
-    opengraph = read_opengraph(og, context)
-    movie = _fill_from(record.movie, opengraph.movie) if opengraph else record.movie
+    movie = _fill_from(record.movie, opengraph.movie) if opengraph and opengraph is not record else record.movie
     documents = _documents(movie, url, main_text(tree, url))
     return PageReading("movie", movie, record.attributes, documents, problems, record.skips, links)
 

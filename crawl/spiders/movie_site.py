@@ -111,8 +111,9 @@ class MovieSiteSpider(scrapy.Spider):
             return
         reading = self._reading(response, url)
         self.crawler.stats.inc_value(f"mmkg/pages_{reading.kind}")
-        yield self._page_item(response, reading.kind)
-        yield from self._items(reading, url, sha256_bytes(response.body))
+        page = self._page_item(response, reading.kind)
+        yield page
+        yield from self._items(reading, url, page.content_sha256)
         depth = response.meta.get("page_depth", 0)
         for link in reading.links:
             if request := self._follow(link, depth if self.rules.is_pagination(link) else depth + 1):

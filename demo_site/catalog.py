@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from demo_site.movielens import MovieLensMovie
 from demo_site.seeded import seeded_int
+from crawl.identity import normalised_title
 from crawl.wikitext import FilmArticle
 
 
@@ -26,12 +27,6 @@ class SiteMovie:
     article: FilmArticle | None
 
 
-def normalise_title(title: str) -> str:
-    """Lower-case ASCII letters and digits only; "&" reads as "and"."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", ascii_title.lower().replace("&", "and"))
-
-
 def match_articles(
     articles: list[FilmArticle], movies: list[MovieLensMovie]
 ) -> dict[str, MovieLensMovie]:
@@ -42,7 +37,7 @@ def match_articles(
             by_key.setdefault((name, movie.year), []).append(movie)
     matches = {}
     for article in articles:
-        name = normalise_title(article.display_title)
+        name = normalised_title(article.display_title)
         exact = by_key.get((name, article.year), [])
         if len(exact) == 1:
             matches[article.title] = exact[0]
@@ -63,7 +58,7 @@ def _title_variants(title: str) -> set[str]:
         title.split(": ", 1)[-1],
         re.split(r" or:|:", title, maxsplit=1)[0],
     }
-    return {normalise_title(v) for v in variants if v.strip()}
+    return {normalised_title(v) for v in variants if v.strip()}
 
 
 def select_movies(

@@ -1,8 +1,10 @@
 """Read a film from plain HTML: labelled facts ("Director:", "Cast", "Genre") and the heading.
 
 Older sites state the facts in tables, definition lists or "<b>Label:</b> value" lines and
-carry no markup at all. A page counts as a film page only when it has a heading and at
-least ``MIN_FACTS`` distinct labelled facts, so listings and home pages never qualify.
+carry no markup at all, in any language (labels: ``fact_labels.toml``). A page counts as a
+film page only when it has a heading and at least ``MIN_FACTS`` distinct labelled facts
+that credit someone (director, cast, cinematographer) or give both year and genre, so
+listings, home pages and the tables of albums or books never qualify.
 """
 
 from __future__ import annotations
@@ -12,33 +14,15 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from crawl.fact_labels import CREDIT_FIELDS, FACT_LABELS, LITERAL_FIELDS
 from crawl.identity import ExternalIds, ids_in_urls, imdb_title_in_page_url
 from crawl.items import MovieItem
 from crawl.values import SPACES_RE, clean_text, minutes_of, title_without_year, year_in_title, year_of
 from crawl.work_record import PageContext, RecordReading, add_named_value
 
 MIN_FACTS = 2
-# Lower-case label (without a trailing colon) -> attribute, or a literal field in LITERALS.
-LABELS = {
-    "director": "director", "directors": "director", "directed by": "director", "direction": "director",
-    "cast": "actor", "starring": "actor", "stars": "actor", "actors": "actor", "main cast": "actor", "with": "actor",
-    "writer": "author", "writers": "author", "written by": "author", "screenplay": "author",
-    "screenplay by": "author", "story by": "author", "screenwriter": "author", "screenwriters": "author",
-    "producer": "producer", "producers": "producer", "produced by": "producer",
-    "music": "musicBy", "music by": "musicBy", "composer": "musicBy", "original music": "musicBy",
-    "cinematography": "cinematographer", "cinematographer": "cinematographer", "director of photography": "cinematographer",
-    "edited by": "editor", "editing": "editor", "film editing": "editor", "editor": "editor",
-    "production company": "productionCompany", "production companies": "productionCompany", "studio": "productionCompany",
-    "distributed by": "distributor", "distributor": "distributor",
-    "country": "countryOfOrigin", "countries": "countryOfOrigin", "country of origin": "countryOfOrigin",
-    "language": "inLanguage", "languages": "inLanguage", "original language": "inLanguage",
-    "genre": "genre", "genres": "genre",
-    "based on": "basedOn",
-    "year": "year", "release year": "year", "released": "year", "release date": "year", "release dates": "year",
-    "runtime": "duration", "running time": "duration", "length": "duration", "duration": "duration",
-    "rated": "contentRating", "certificate": "contentRating", "content rating": "contentRating", "mpaa rating": "contentRating",
-}
-LITERALS = {"year", "duration", "contentRating"}
+# The thinnest film pages (MovieLens-like) only date and classify the film.
+DATED_AND_CLASSIFIED = frozenset({"year", "genre"})
 LABEL_XPATH = "//body//*[self::dt or self::th or self::td or self::b or self::strong or self::label or self::span or self::h3 or self::h4]"
 SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||·|•|\band\b|&)\s*")
 CHARACTER_RE = re.compile(r"\s+(?:as|\.\.\.|…)\s+.*$|\s*\((?:voice|uncredited|as [^)]*)\)", re.IGNORECASE)
@@ -71,13 +55,14 @@ def labelled_facts(tree: HtmlElement) -> list[Fact]:
 def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | None:
     """A record from the page's heading and labelled facts, or None if it is not a film page."""
     facts = labelled_facts(tree)
-    if len({LABELS[f.label] for f in facts}) < MIN_FACTS:
+    fields = {FACT_LABELS[f.label] for f in facts}
+    if len(fields) < MIN_FACTS or not (fields & CREDIT_FIELDS or DATED_AND_CLASSIFIED <= fields):
         return None
     heading = clean_text(" ".join(tree.xpath("//body//h1[1]//text()")))
     raw_title = heading or _title_from_head(page.html_title)
     if not raw_title:
         return None
-    literal = {LABELS[f.label]: " ".join(f.values) for f in facts if LABELS[f.label] in LITERALS}
+    literal = {FACT_LABELS[f.label]: " ".join(f.values) for f in facts if FACT_LABELS[f.label] in LITERAL_FIELDS}
     ids = ids_in_urls(page.id_links).merged(ExternalIds(imdb_id=imdb_title_in_page_url(page.canonical or page.url)))
     movie = MovieItem(
         url=page.url,
@@ -94,8 +79,8 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
     )
     reading = RecordReading(movie)
     for fact in facts:
-        attribute = LABELS[fact.label]
-        if attribute in LITERALS:
+        attribute = FACT_LABELS[fact.label]
+        if attribute in LITERAL_FIELDS:
             continue
         for raw in fact.values:
             add_named_value(reading.attributes, reading.skips, fact.label, attribute, CHARACTER_RE.sub("", raw), page.url, "html")
@@ -107,7 +92,7 @@ def _label_of(element: HtmlElement) -> str | None:
     if not text or len(text) > MAX_LABEL_CHARS:
         return None
     label = SPACES_RE.sub(" ", text.rstrip(":").strip()).lower()
-    if label not in LABELS:
+    if label not in FACT_LABELS:
         return None
     if element.tag in ("b", "strong", "span", "label", "h3", "h4", "td") and not (
         text.endswith(":") or element.tag in ("td",) or _next_element(element) is not None

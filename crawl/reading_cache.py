@@ -16,18 +16,18 @@ from pathlib import Path
 from crawl.items import AttributeItem, DocumentItem, MovieItem
 from crawl.page_reader import PageReading
 
-READER_MODULES = (
+READER_FILES = tuple(f"{module}.py" for module in (
     "page_reader", "schema_org", "work_record", "opengraph", "html_facts", "main_text", "wiki_article",
-    "wiki_export", "wikitext", "values", "identity", "languages", "fields", "urls", "items",
-)
+    "wiki_export", "wikitext", "values", "identity", "languages", "fields", "fact_labels", "urls", "items",
+)) + ("fact_labels.toml",)
 
 
 @lru_cache(maxsize=1)
 def reader_version() -> str:
-    """sha256 (16 hex) of the modules that turn a page into a reading."""
+    """sha256 (16 hex) of the modules and tables that turn a page into a reading."""
     digest = hashlib.sha256()
-    for name in READER_MODULES:
-        digest.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    for name in READER_FILES:
+        digest.update(Path(__file__).with_name(name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -15,26 +15,21 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from crawl.fact_labels import CREDIT_FIELDS, FACT_LABELS, LITERAL_FIELDS
 from crawl.identity import ids_in_urls
 from crawl.items import AttributeItem
 from crawl.values import clean_text, minutes_of, year_in_title, year_of
 from crawl.work_record import add_named_value
 
-# Infobox row label (lower case) -> attribute, or a literal in LITERAL_LABELS.
-INFOBOX_LABELS = {
-    "directed by": "director", "written by": "author", "screenplay by": "author", "story by": "author",
-    "teleplay by": "author", "created by": "author", "produced by": "producer", "starring": "actor",
-    "voices of": "actor", "music by": "musicBy", "cinematography": "cinematographer", "edited by": "editor",
-    "production company": "productionCompany", "production companies": "productionCompany",
-    "distributed by": "distributor", "country": "countryOfOrigin", "countries": "countryOfOrigin",
-    "country of origin": "countryOfOrigin", "language": "inLanguage", "languages": "inLanguage",
-    "original language": "inLanguage", "original languages": "inLanguage", "based on": "basedOn",
+# Section headings, in the languages of fact_labels.toml.
+PLOT_SECTIONS = {
+    "plot", "plot summary", "synopsis", "premise", "story", "summary", "plot overview",
+    "résumé", "intrigue", "handlung", "inhalt", "sinopsis", "argumento", "trama", "enredo", "verhaal",
 }
-LITERAL_LABELS = {"release date": "year", "release dates": "year", "released": "year", "release year": "year",
-                  "running time": "duration", "original release": "year"}
-FILM_LABELS = {"directed by", "starring", "produced by", "cinematography", "running time"}
-PLOT_SECTIONS = {"plot", "plot summary", "synopsis", "premise", "story", "summary", "plot overview"}
-CAST_SECTIONS = {"cast", "cast and characters", "voice cast", "cast and crew", "main cast", "starring"}
+CAST_SECTIONS = {
+    "cast", "cast and characters", "voice cast", "cast and crew", "main cast", "starring",
+    "distribution", "besetzung", "reparto", "interpreti e personaggi", "elenco", "rolverdeling",
+}
 EDIT_RE = re.compile(r"\[\s*edit(?:\s*source)?\s*\]", re.IGNORECASE)
 FOOTNOTE_RE = re.compile(r"\[(?:\d+|[a-z]|note \d+|citation needed|edit)\]", re.IGNORECASE)
 DISAMBIGUATION_RE = re.compile(r"\s*\((?:[^()]*\b)?(?:film|movie|miniseries|TV series)\)$", re.IGNORECASE)
@@ -74,7 +69,7 @@ def read_wiki_article(tree: HtmlElement, page_url: str) -> WikiArticle | None:
     if not is_mediawiki(tree):
         return None
     rows = _infobox_rows(tree)
-    if not FILM_LABELS & {label for label, _ in rows}:
+    if not CREDIT_FIELDS & {FACT_LABELS.get(label) for label, _ in rows}:
         return None
     for noise in tree.xpath("//body" + NOISE_XPATH[1:]):
         noise.drop_tree()
@@ -108,20 +103,20 @@ def _infobox_rows(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
 
 
 def _read_row(article: WikiArticle, label: str, cell: HtmlElement, page_url: str) -> None:
-    if label in LITERAL_LABELS:
+    fact_field = FACT_LABELS.get(label)
+    if fact_field in ("year", "duration"):
         text = clean_text(cell.text_content())
-        if LITERAL_LABELS[label] == "year":
+        if fact_field == "year":
             years = [y for y in (year_of(m) for m in re.findall(r"\b\d{4}\b", text)) if y]
             article.year = min(years) if years else article.year
         else:
             article.duration_min = minutes_of(text)
         return
-    attribute = INFOBOX_LABELS.get(label)
-    if attribute is None:
+    if fact_field is None or fact_field in LITERAL_FIELDS:
         return
     for value in _cell_lines(cell):
-        if attribute != "basedOn" or not value.lower().startswith("by "):
-            add_named_value(article.attributes, article.skips, label, attribute, value, page_url, "mediawiki")
+        if fact_field != "basedOn" or not value.lower().startswith("by "):
+            add_named_value(article.attributes, article.skips, label, fact_field, value, page_url, "mediawiki")
 
 
 def _cell_lines(cell: HtmlElement) -> list[str]:

@@ -14,6 +14,7 @@ from html import escape
 from demo_site import paths
 from demo_site.catalog import SiteMovie
 from demo_site.pages import description, layout, things
+from demo_site.seeded import seeded_int
 from demo_site.styles import FilmPage
 
 DB_SITE = "FilmBase"
@@ -138,20 +139,32 @@ def og_page(movie: SiteMovie, page: FilmPage) -> str:
     return layout(title, body, head=head, site=OG_SITE)
 
 
+# A European film site labels its facts in the reader's language: one language per page.
+LEGACY_LABELS = {
+    "en": ("Year:", "Director:", "Cast:", "Genre:"),
+    "de": ("Jahr:", "Regie:", "Darsteller:", "Genre:"),
+    "fr": ("Année :", "Réalisation :", "Avec :", "Genre :"),
+    "es": ("Año:", "Dirección:", "Reparto:", "Género:"),
+}
+
+
 def legacy_page(movie: SiteMovie, page: FilmPage, charset_in_page: bool) -> bytes:
-    """2000s HTML in windows-1252: facts in a table, no markup; charset in the page or only in the header."""
+    """2000s HTML in windows-1252: facts in a table labelled in English, German, French or
+    Spanish, no markup; charset in the page or only in the header."""
     art, ml = movie.article, movie.movielens
-    rows = [("Year:", str(movie.year) if movie.year else "")]
+    language = tuple(LEGACY_LABELS)[seeded_int(0, "legacy-language", page.number) % len(LEGACY_LABELS)]
+    year_label, director_label, cast_label, genre_label = LEGACY_LABELS[language]
+    rows = [(year_label, str(movie.year) if movie.year else "")]
     if art and art.directors:
-        rows.append(("Director:", ", ".join(art.directors)))
+        rows.append((director_label, ", ".join(art.directors)))
     if art and art.starring:
-        rows.append(("Cast:", ", ".join(art.starring)))
+        rows.append((cast_label, ", ".join(art.starring)))
     if ml and ml.genres:
-        rows.append(("Genre:", " / ".join(ml.genres)))
+        rows.append((genre_label, " / ".join(ml.genres)))
     table = "".join(f'<tr><td class="lbl"><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>' for k, v in rows if v)
     meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">' if charset_in_page else ""
     title = f"{movie.title} ({movie.year})" if movie.year else movie.title
-    html = f"""<html><head>{meta}<title>{escape(title)} - {LEGACY_SITE}</title></head>
+    html = f"""<html lang="{language}"><head>{meta}<title>{escape(title)} - {LEGACY_SITE}</title></head>
 <body bgcolor="#ffffff"><font face="Verdana"><a href="/">Home</a> | <a href="{paths.LEGACY_INDEX}">All films</a><br>
 <center><font size="+2">{escape(movie.title)}</font></center>
 <table border="0" cellpadding="2">{table}</table>

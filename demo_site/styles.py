@@ -10,7 +10,7 @@ styles generated from the same data, each under its own prefix:
 | review | a review site | JSON-LD ``@graph`` with the film as ``itemReviewed``, ``actors``, ``releasedEvent`` |
 | micro | an older catalogue (``film.php?id=``) | microdata only, ``itemprop`` on links to person pages |
 | og | a streaming page | OpenGraph ``video.movie`` only, plot in the body |
-| legacy | a 2000s HTML site in windows-1252 | none: facts in a table, title in ``<title>`` |
+| legacy | a 2000s European HTML site in windows-1252 | none: facts in a table labelled in English, German, French or Spanish, title in ``<title>`` |
 | wiki / wiki-old | Wikipedia, current and older skin | infobox, lead, Plot, Cast |
 | export | MediaWiki Special:Export | XML with wikitext |
 

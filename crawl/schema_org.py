@@ -22,9 +22,9 @@ from lxml.html import HtmlElement
 from crawl.fields import WORK_KINDS
 from crawl.urls import canonical_url
 
-SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/")
+SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "http://www.schema.org/", "https://www.schema.org/", "schema:")
 JSONLD_XPATH = "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
-CDATA_RE = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+CDATA_RE = re.compile(r"^\s*(?:<!--|(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?)|(?:-->|(?://|/\*)?\s*\]\]>(?:\s*\*/)?)\s*$")
 TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
 NESTED_WORK_KEYS = ("mainEntity", "mainEntityOfPage", "about", "itemReviewed")
 

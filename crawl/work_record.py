@@ -126,6 +126,10 @@ def url_of(value: Any, keys: tuple[str, ...] = ("url", "contentUrl", "@id")) -> 
 def _add_value(reading: RecordReading, prop: str, attribute: str, value: Any, method: str, page: PageContext) -> None:
     where = f"{prop}"
     external = None
+    if isinstance(value, dict) and prop in value and any(kind.endswith("Role") for kind in types_of(value)):
+        for inner in as_list(value[prop]):  # a schema.org Role wraps the value under the same property
+            _add_value(reading, prop, attribute, inner, method, page)
+        return
     if isinstance(value, dict):
         kinds = set(types_of(value))
         external = _person_id(value)

@@ -197,3 +197,18 @@ def test_mediawiki_special_export_xml(shared_data: Path) -> None:
     assert (reading.movie.title, reading.movie.year) == ("Batman", 1989)
     assert ("director", "Tim Burton") in attrs(reading)
     assert {d.kind for d in reading.documents} >= {"lead"}
+
+
+def test_jsonld_in_a_cdata_comment_with_prefixed_type_and_performance_roles() -> None:
+    """CMS templates wrap JSON-LD in ``/*<![CDATA[*/``, write ``schema:Movie`` and give cast
+    members as schema.org ``PerformanceRole``s wrapping the Person."""
+    data = {"@context": "https://schema.org", "@type": "schema:Movie", "name": "Heat", "datePublished": "1995-12-15",
+            "actor": [{"@type": "PerformanceRole", "characterName": "Vincent Hanna",
+                       "actor": {"@type": "Person", "name": "Al Pacino"}},
+                      {"@type": "PerformanceRole", "actor": [{"@type": "Person", "name": "Robert De Niro"}]}]}
+    html = (f'<html><head><script type="application/ld+json">/*<![CDATA[*/{json.dumps(data)}/*]]>*/</script>'
+            "</head><body></body></html>")
+    reading = read(html)
+    assert (reading.movie.title, reading.movie.year, reading.movie.method) == ("Heat", 1995, "json-ld")
+    assert attrs(reading) == {("actor", "Al Pacino"), ("actor", "Robert De Niro")}
+    assert not reading.skips

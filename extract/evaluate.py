@@ -25,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract.cast_list import is_cast_list
 from extract.cleaning import cue_passages
 from extract.gold import GOLD_FIELDS, FilmArticle, parse_film
 from extract.names import name_key
@@ -32,7 +33,7 @@ from extract.nlp import custom_components, load_pipeline
 from extract.relation_rules import RULES_NAME, load_confidences
 from extract.relations import DISTRIBUTED_BY, MADE_BY
 from extract.resolver import EntityResolver
-from extract.text import TextFindings, read_document
+from extract.text import TextFindings, read_cast_list, read_document
 
 SCORED_RELATIONS = tuple(GOLD_FIELDS)
 COMPANY_RELATIONS = (MADE_BY, DISTRIBUTED_BY)
@@ -104,6 +105,7 @@ class FilmDocs:
     base_ents: list[tuple[tuple[int, int, str], ...]]   # (start, end, label) of the NER entities
     whole: list[Doc]          # the full texts, for the baselines
     text_keys: str = ""
+    cast_lists: list[str] = field(default_factory=list)   # texts read by layout (``extract.cast_list``)
 
     @property
     def split(self) -> str:
@@ -151,7 +153,7 @@ def parse_films(nlp: Language, films: Sequence[FilmArticle], batch_size: int = 6
         nlp.disable_pipe("senter")
     return [
         FilmDocs(film, parsed[i], [_ents(doc) for doc in parsed[i]], whole[i],
-                 " " + name_key(" ".join(_texts(film))) + " ")
+                 " " + name_key(" ".join(_texts(film))) + " ", [t for t in _texts(film) if is_cast_list(t)])
         for i, film in enumerate(films)
     ]
 
@@ -186,6 +188,10 @@ def _run_rules(nlp: Language, fd: FilmDocs, known: list[tuple[str, str]], resolv
             doc = proc(doc)
         read_document(doc, {"movie_id": fd.film.movie_id, "url": f"{fd.film.url}#{n}"}, resolver, findings,
                       min_confidence, "eval")
+    rules = nlp.get_pipe(RULES_PIPE)
+    for n, text in enumerate(fd.cast_lists):
+        read_cast_list(rules.cast_credits(text), {"movie_id": fd.film.movie_id, "url": f"{fd.film.url}#cast{n}"},
+                       resolver, findings, min_confidence, "eval")
     return findings
 
 

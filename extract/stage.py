@@ -15,10 +15,12 @@ from extract.nlp import build_nlp, pipeline_fingerprint
 from extract.relations import GRAPH_RELATIONS
 from extract.resolver import EntityResolver
 from extract.structured import STRUCTURED, structured_relations
-from extract.text import TextFindings, read_documents
+from extract.cast_list import is_cast_list
+from extract.text import TextFindings, read_cast_list, read_documents
 from warehouse import Warehouse, record_errors, upsert
 
 STAGE = "extract"
+RULES_PIPE = "mmkg_relation_rules"  # the rules component's name in extract.cfg
 
 
 def _rows(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -45,21 +47,42 @@ def _read_inputs(warehouse: Warehouse, reader: str) -> dict[str, list[dict[str, 
 
 def _pieces(
     documents: list[dict[str, Any]], max_chars: int, cue_only: bool
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
     """Parseable pieces (markup blanked, mojibake repaired, long texts chunked, with their
-    offset; with ``cue_only`` only the passages holding a credit cue) and (url, reason) for
-    the documents skipped: empty or not English."""
-    pieces, skipped = [], []
+    offset; with ``cue_only`` only the passages holding a credit cue), the documents laid out as
+    cast lists (whose names are also read by layout) and (url, reason) for the documents skipped: empty or not English."""
+    pieces, cast_lists, skipped = [], [], []
     for document in documents:
         text = blank_markup(repair_mojibake(document["text"] or ""))
         reason = "document text is empty" if not text.strip() else not_english_reason(text)
         if reason:
             skipped.append((document["url"], reason))
             continue
+        if is_cast_list(text):
+            cast_lists.append({**document, "text": text})
         for offset, piece in chunks(text, max_chars):
             passages = cue_passages(piece) if cue_only else [(0, piece)]
             pieces += [{**document, "text": passage, "offset": offset + start} for start, passage in passages]
-    return pieces, skipped
+    return pieces, cast_lists, skipped
+
+
+def _read_cast_lists(
+    cast_lists: list[dict[str, Any]], rules: Any, resolver: EntityResolver, findings: TextFindings,
+    min_confidence: float, build_id: str,
+) -> list[tuple[str, str]]:
+    """Read each cast list into ``findings``; (url, reason) of those that failed, one never stops the rest."""
+    failures = []
+    for document in cast_lists:
+        found = TextFindings()
+        try:
+            read_cast_list(rules.cast_credits(document["text"]), document, resolver, found, min_confidence, build_id)
+        except Exception as exc:  # noqa: BLE001 - recorded as an error row, the run goes on
+            failures.append((document["url"], f"cast list reading failed: {type(exc).__name__}: {exc}"))
+            continue
+        findings.mentions += found.mentions
+        for row in found.relations.values():
+            findings.add_relation(row)
+    return failures
 
 
 def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -115,9 +138,12 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str)
     if inputs["changed"]:
         titles = [movie["title"] for movie in inputs["movies"]]
         nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
-        pieces, skipped = _pieces(inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
+        pieces, cast_lists, skipped = _pieces(
+            inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
+        unread += _read_cast_lists(cast_lists, nlp.get_pipe(RULES_PIPE), resolver, findings, config.min_confidence,
+                                   build_id)
         failed = {url for url, _ in unread}
         processed = [d for d in inputs["changed"] if d["url"] not in failed]
         failures += skipped + unread

@@ -31,12 +31,17 @@ from extract.gold import GOLD_FIELDS, FilmArticle, parse_film
 from extract.names import name_key
 from extract.nlp import custom_components, load_pipeline
 from extract.relation_rules import RULES_NAME, load_confidences
-from extract.relations import DISTRIBUTED_BY, MADE_BY
+from extract.lead_facts import DEMONYMS
+from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN
 from extract.resolver import EntityResolver
 from extract.text import TextFindings, read_cast_list, read_document
 
 SCORED_RELATIONS = tuple(GOLD_FIELDS)
-COMPANY_RELATIONS = (MADE_BY, DISTRIBUTED_BY)
+# Entity kind (for names known) and the NER labels the baselines take, of relations not to a Person.
+KINDS = {MADE_BY: "Company", DISTRIBUTED_BY: "Company", PRODUCED_IN: "Country", IN_LANGUAGE: "Language",
+         BASED_ON: "Work"}
+BASELINE_LABELS = {MADE_BY: {"ORG"}, DISTRIBUTED_BY: {"ORG"}, PRODUCED_IN: {"GPE", "NORP"},
+                   IN_LANGUAGE: {"LANGUAGE", "NORP"}, BASED_ON: {"WORK_OF_ART"}}
 SETTINGS = ("none", "other_fields")
 SPLITS = ("dev", "test")
 RULES_PIPE = "mmkg_relation_rules"
@@ -52,6 +57,9 @@ CUE_WORDS = {
     "edited_by": {"edited", "editor", "editing"},
     "made_by": {"produced", "production", "studio", "studios"},
     "distributed_by": {"distributed", "distributor", "released"},
+    "produced_in": {"a", "an", "in"},
+    "in_language": {"a", "an", "in"},
+    "based_on": {"based", "adapted", "novel", "book", "play"},
 }
 CUE_WINDOW = 6
 BASELINE_PIPES = ["senter", "ner"]  # the baselines need names and sentences only
@@ -166,7 +174,7 @@ def _known_people(film: FilmArticle, relation: str, setting: str) -> list[tuple[
     """(kind, name) the predictor may know: nothing, or the other infobox fields of the page."""
     if setting == "none":
         return []
-    return [("Company" if other in COMPANY_RELATIONS else "Person", name)
+    return [(KINDS.get(other, "Person"), name)
             for other, names in film.gold if other != relation for name in names]
 
 
@@ -217,16 +225,15 @@ def _baselines(fd: FilmDocs) -> dict[str, dict[str, set[str]]]:
     cue: dict[str, set[str]] = defaultdict(set)
     for doc in fd.whole:
         for ent in doc.ents:
-            if ent.label_ not in ("PERSON", "ORG"):
-                continue
             sent_start = ent.sent.start
             before = {t.lower_ for t in doc[max(sent_start, ent.start - CUE_WINDOW):ent.start]}
             for relation in SCORED_RELATIONS:
-                if (ent.label_ == "ORG") != (relation in COMPANY_RELATIONS):
+                if ent.label_ not in BASELINE_LABELS.get(relation, {"PERSON"}):
                     continue
-                bag[relation].add(ent.text)
+                name = DEMONYMS.get(ent.text.lower(), ent.text) if relation == PRODUCED_IN else ent.text
+                bag[relation].add(name)
                 if before & CUE_WORDS[relation]:
-                    cue[relation].add(ent.text)
+                    cue[relation].add(name)
     return {"bag_of_names": bag, "cue_phrase": cue}
 
 

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.cast_list import CastLine, credited
+from extract.lead_facts import lead_facts
 from extract.relations import (
     CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING,
     WRITTEN_BY,
@@ -102,6 +103,7 @@ class FoundRelation:
     confidence: float
     rule: str
     qualifier: str | None = None   # the character an actor plays
+    value: str | None = None       # the name meant when it is not the span's text ("American" -> United States)
 
     @property
     def evidence(self) -> str:
@@ -313,8 +315,8 @@ def company_relations_of(org: Span) -> list[tuple[str, str]]:
 def found_relations(doc: Doc) -> list[FoundRelation]:
     """The relations the component stored on ``doc`` (kept as plain tuples so docs cross processes)."""
     return [
-        FoundRelation(relation, doc[start:end], confidence, rule, qualifier)
-        for relation, start, end, confidence, rule, qualifier in doc._.mmkg_relations or ()
+        FoundRelation(relation, doc[start:end], confidence, rule, qualifier, value)
+        for relation, start, end, confidence, rule, qualifier, value in doc._.mmkg_relations or ()
     ]
 
 
@@ -436,7 +438,9 @@ class RelationRules:
                     best[relation] = (confidence, rule)
             for relation, (confidence, rule) in best.items():
                 qualifier = qualifier_span.text if qualifier_span is not None and relation == STARRING else None
-                rows.append((relation, ent.start, ent.end, confidence, rule, qualifier))
+                rows.append((relation, ent.start, ent.end, confidence, rule, qualifier, None))
+        for relation, span, value, rule in lead_facts(doc):
+            rows.append((relation, span.start, span.end, self.confidence(relation, rule), rule, None, value))
         doc._.mmkg_relations = rows
         return doc
 

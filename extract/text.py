@@ -11,11 +11,13 @@ from spacy.tokens import Doc, Span
 from extract.cast_list import CastLine
 from extract.names import name_key
 from extract.relation_rules import EXTRACTOR, found_relations
-from extract.relations import DISTRIBUTED_BY, MADE_BY, STARRING
+from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN, STARRING
 from extract.resolver import EntityResolver
 
 MENTION_LABELS = {"PERSON"}
-COMPANY_RELATIONS = {MADE_BY, DISTRIBUTED_BY}
+# Entity kind of what a relation points to; everything else points to a Person.
+NON_PERSON_KINDS = {MADE_BY: "Company", DISTRIBUTED_BY: "Company", PRODUCED_IN: "Country", IN_LANGUAGE: "Language",
+                    BASED_ON: "Work"}
 
 
 @dataclass
@@ -82,8 +84,10 @@ def read_document(
         if found.confidence < min_confidence:
             continue
         span = (found.person.start, found.person.end)
-        if found.relation in COMPANY_RELATIONS:
-            eid = resolver.resolve("Company", found.person.text) or resolver.register("Company", found.person.text)
+        kind = NON_PERSON_KINDS.get(found.relation)
+        if kind is not None:
+            name = found.value or found.person.text
+            eid = resolver.resolve(kind, name) or resolver.register(kind, name)
         else:
             eid = resolved.get(span) or _resolve_person(found.person, resolver, context, people)
             resolved[span] = eid

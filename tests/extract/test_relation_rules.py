@@ -28,8 +28,14 @@ def test_barry_lyndon_lead(nlp: Language) -> None:
     assert credits(nlp, text) == {
         ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"), ("produced_by", "Stanley Kubrick"),
         ("starring", "Ryan O'Neal"), ("starring", "Marisa Berenson"), ("starring", "Patrick Magee"),
-        ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"),
+        ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"), ("based_on", "The Luck of Barry Lyndon"),
     }
+
+
+def test_film_phrase_gives_country_and_language_by_their_names(nlp: Language) -> None:
+    doc = nlp("Kadavul is a 1997 Indian Tamil-language anti-theist film directed by Velu Prabhakaran.")
+    facts = {(f.relation, f.value) for f in found_relations(doc) if f.value}
+    assert facts == {("produced_in", "India"), ("in_language", "Tamil")}
 
 
 def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
@@ -37,6 +43,7 @@ def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
             "and written by Dan Aykroyd and Harold Ramis.")
     assert credits(nlp, text) == {
         ("directed_by", "Ivan Reitman"), ("written_by", "Dan Aykroyd"), ("written_by", "Harold Ramis"),
+        ("produced_in", "American"),
     }
 
 

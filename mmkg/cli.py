@@ -205,6 +205,8 @@ def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
     print("\nthresholds (test half, no names known)\n| min_confidence | kept | correct | precision |\n|---|---|---|---|")
     for row in threshold_table(everything):
         print(f"| {row['min_confidence']} | {row['kept']} | {row['correct']} | {row['precision']:.3f} |")
+    from extract.resolution_quality import format_scores, measure
+    print(format_scores(measure()))
     return 0
 
 

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.cast_list import CastLine, credited
 from extract.lead_facts import lead_facts
+from extract.rule_families import check_versions
 from extract.relations import (
     CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING,
     WRITTEN_BY,
@@ -449,11 +450,14 @@ if not Doc.has_extension("mmkg_relations"):
     Doc.set_extension("mmkg_relations", default=None)
 
 
-@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5},
+@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "rule_versions": {}},
                   requires=["doc.ents", "token.dep"])
-def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int) -> RelationRules:
+def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int,
+                        rule_versions: dict[str, int]) -> RelationRules:
     """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one);
-    ``lead_cast_lines``: how many first names of a cast list are the top billing (tuned on dev)."""
+    ``lead_cast_lines``: how many first names of a cast list are the top billing (tuned on dev);
+    ``rule_versions``: the rule families' versions, checked here, read by the stage."""
     if lead_cast_lines < 0:
         raise ValueError(f"lead_cast_lines must be >= 0, got {lead_cast_lines}")
+    check_versions(rule_versions)
     return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines)

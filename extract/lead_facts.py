@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.relations import BASED_ON, IN_LANGUAGE, PRODUCED_IN
 
+COPULA = {"is", "was", "are", "were", "be", "been", "'s"}
 FILM_NOUNS = {"film", "movie", "documentary", "feature", "picture", "drama", "comedy", "thriller", "musical"}
 DEMONYMS = {
     "american": "United States", "british": "United Kingdom", "indian": "India", "italian": "Italy",
@@ -40,7 +41,7 @@ WORK_KINDS = {"novel", "book", "play", "story", "short", "comic", "comics", "man
 def _film_phrase(doc: Doc) -> list[Token]:
     """Modifiers of "is/was a [year] ... film" in a sentence, the determiner excluded."""
     for token in doc:
-        if token.lower_ not in ("a", "an") or token.i == 0 or doc[token.i - 1].lemma_ != "be":
+        if token.lower_ not in ("a", "an") or token.i == 0 or doc[token.i - 1].lower_ not in COPULA:
             continue
         end = token.i + 1
         while end < len(doc) and end - token.i <= 10 and doc[end].lower_ not in FILM_NOUNS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -129,7 +130,14 @@ def _first_conjunct(token: Token) -> Token:
     return token
 
 
+_LEMMATIZER: list[Any] = []  # the pipeline's (disabled) lemmatizer, set by the factory
+
+
 def _lemma(token: Token) -> str:
+    """The token's lemma; the stage runs without the lemmatizer (it costs a tenth of the parse),
+    so the few tokens the rules ask about are lemmatised here, by the same rules, and kept."""
+    if not token.lemma_ and _LEMMATIZER:
+        token.lemma_ = _LEMMATIZER[0].rule_lemmatize(token)[0]
     return token.lemma_.lower()
 
 
@@ -264,7 +272,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
-        if by_head.lemma_ == "be" and subject_nouns:  # "the screenplay was by X"
+        if _lemma(by_head) == "be" and subject_nouns:  # "the screenplay was by X"
             found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             found += [(r, "credit_by") for r in _agent_relations(by_head)]
@@ -460,4 +468,6 @@ def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_li
     if lead_cast_lines < 0:
         raise ValueError(f"lead_cast_lines must be >= 0, got {lead_cast_lines}")
     check_versions(rule_versions)
+    if "lemmatizer" in nlp.component_names:
+        _LEMMATIZER[:] = [nlp.get_pipe("lemmatizer")]
     return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines)

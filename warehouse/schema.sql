@@ -133,7 +133,7 @@ CREATE TABLE IF NOT EXISTS documents (
 -- scope: cache by entity_id; a build's entities are those its relations name.
 CREATE TABLE IF NOT EXISTS entities (
     entity_id   VARCHAR PRIMARY KEY,     -- <kind>/<normalised name>, e.g. person/stanley-kubrick
-    kind        VARCHAR NOT NULL,        -- Person | Genre | Company | Country | Language | Work
+    kind        VARCHAR NOT NULL,        -- Person | Genre | Company | Country | Language
     name        VARCHAR NOT NULL,
     imdb_id     VARCHAR,
     wikidata_id VARCHAR,

@@ -30,7 +30,7 @@ from extract.cleaning import cue_passages
 from extract.gold import GOLD_FIELDS, FilmArticle, parse_film
 from extract.names import name_key
 from extract.nlp import custom_components, load_pipeline
-from extract.relation_rules import RULES_NAME, load_confidences
+from extract.relation_rules import load_confidences
 from extract.lead_facts import DEMONYMS
 from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN
 from extract.resolver import EntityResolver

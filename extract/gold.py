@@ -16,7 +16,8 @@ import mwparserfromhell
 from mwparserfromhell.wikicode import Wikicode
 
 from extract.relations import (
-    CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING, WRITTEN_BY,
+    BASED_ON, CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, IN_LANGUAGE, MADE_BY, MUSIC_BY, PRODUCED_BY,
+    PRODUCED_IN, STARRING, WRITTEN_BY,
 )
 
 WIKI_BASE_URL = "https://en.wikipedia.org/wiki/"
@@ -32,10 +33,13 @@ GOLD_FIELDS: dict[str, tuple[str, ...]] = {
     EDITED_BY: ("editing",),
     MADE_BY: ("studio", "production_companies", "production_company"),
     DISTRIBUTED_BY: ("distributor",),
+    PRODUCED_IN: ("country",),
+    IN_LANGUAGE: ("language",),
+    BASED_ON: ("based on", "based_on"),
 }
 _LIST_TEMPLATES = {
     "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "flat list", "hlist",
-    "bulleted list", "nowrap", "ill", "interlanguage link",
+    "bulleted list", "nowrap", "ill", "interlanguage link", "based on",
 }
 _CREDIT_WORDS = re.compile(
     r"^(?:screenplay|story|teleplay|written|writers?|novel|based on|dialogues?|uncredited)"
@@ -85,7 +89,8 @@ def field_values(raw: str) -> list[str]:
             name = str(template.name).strip().lower()
             if name in _LIST_TEMPLATES:
                 params = [str(p.value) for p in template.params if not p.showkey]
-                code.replace(template, "\n".join(params[:1] if name.startswith(("ill", "inter")) else params))
+                first_only = name.startswith(("ill", "inter", "based on"))  # {{based on|title|author}}
+                code.replace(template, "\n".join(params[:1] if first_only else params))
             else:
                 code.remove(template)
             changed = True

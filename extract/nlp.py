@@ -10,7 +10,8 @@ from spacy.language import Language
 
 from extract import known_names as _known_names  # noqa: F401 - registers the factory
 from extract import relation_rules as _relation_rules  # noqa: F401 - registers the factories
-KNOWN_NAMES_PIPE = "mmkg_known_names"  # the component name in extract.cfg
+KNOWN_NAMES_PIPE = "mmkg_known_names"  # the component names in extract.cfg
+RULES_PIPE = "mmkg_relation_rules"
 
 PIPELINE_CONFIG = Path(__file__).with_name("extract.cfg")
 CUSTOM_PREFIX = "mmkg_"
@@ -23,12 +24,19 @@ def load_pipeline(model: str | None = None, config_path: Path = PIPELINE_CONFIG)
 
 
 def pipeline_fingerprint(config_path: Path = PIPELINE_CONFIG) -> str:
-    """Model plus the versioned factory names of the mmkg components, in pipeline order: stored
-    with each document read, so a version bump in extract.cfg marks what the old version read as stale."""
+    """Model plus the versioned factory names of the mmkg components, in pipeline order: with the
+    rule families' versions (``rule_families.reader_of``) stored with each document read, so a
+    version bump in extract.cfg marks as stale what the old version read and could change."""
     config = spacy.util.load_config(config_path, interpolate=True)
     components = config["components"]
     factories = [components[name]["factory"] for name in config["nlp"]["pipeline"] if name.startswith(CUSTOM_PREFIX)]
     return "+".join([config["paths"]["model"], *factories])
+
+
+def rule_versions(config_path: Path = PIPELINE_CONFIG) -> dict[str, int]:
+    """The versions of the rule families (``extract/rule_families.py``) in extract.cfg."""
+    config = spacy.util.load_config(config_path, interpolate=True)
+    return dict(config["components"][RULES_PIPE]["rule_versions"])
 
 
 def custom_components(nlp: Language) -> list[tuple[str, object]]:

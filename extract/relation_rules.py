@@ -11,19 +11,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from extract.cast_list import CastLine, credited
+from extract.lead_facts import lead_facts
+from extract.rule_families import check_versions
 from extract.relations import (
     CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING,
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v2"
-TRIM_NAME = "mmkg_trim_person_titles_v1"
+RULES_NAME = "mmkg_relation_rules_v3"
+TRIM_NAME = "mmkg_trim_person_titles_v2"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v2"
+EXTRACTOR = "spacy-rules-v3"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the dev half never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -74,13 +78,22 @@ CREDIT_OBJECTS = WORK_NOUNS | set(WORK_BY_NOUNS) | {"lyrics"}
 # Tokens that may sit between coordinated credit verbs: "written, directed and co-produced by".
 _VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well", "also"}
 CAST_NOUNS = {"cast", "ensemble", "lineup"}
+# Works other than the film a credit verb may be about.
+OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
+               "album", "article", "review", "game", "issue", "play", "poem", "column", "blog"}
+# "written by the trio of A, B and C": the group noun hands its credit to its members.
+GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
+# "with his writing partner X": the noun stands for the person named beside it.
+PARTNER_NOUNS = {"partner", "collaborator", "co-writer", "brother", "sister", "wife", "husband", "son", "daughter",
+                 "friend", "colleague"}
 CAST_VERBS = {"include", "includes", "included", "including", "feature", "comprise", "comprises"}
 COMPANY_LABELS = {"ORG"}
 # Labels the small model often gives to people's names ("Prashanth Neel" ORG, "Jordan" GPE):
 # in a person's credit slot they are read as people, under their own measured rule.
 MISLABELLED_PERSON = {"ORG", "GPE", "NORP", "PRODUCT", "FAC", "LOC"}
 MISLABELLED_SUFFIX = ":not_person_label"
-LEAD_CAST_LINES = 6
+# Proper nouns the model tagged as no entity at all ("directed by Pugazhmani"), read under their own rule.
+NO_ENTITY_SUFFIX = ":no_entity"
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ class FoundRelation:
     confidence: float
     rule: str
     qualifier: str | None = None   # the character an actor plays
+    value: str | None = None       # the name meant when it is not the span's text ("American" -> United States)
 
     @property
     def evidence(self) -> str:
@@ -116,7 +130,14 @@ def _first_conjunct(token: Token) -> Token:
     return token
 
 
+_LEMMATIZER: list[Any] = []  # the pipeline's (disabled) lemmatizer, set by the factory
+
+
 def _lemma(token: Token) -> str:
+    """The token's lemma; the stage runs without the lemmatizer (it costs a tenth of the parse),
+    so the few tokens the rules ask about are lemmatised here, by the same rules, and kept."""
+    if not token.lemma_ and _LEMMATIZER:
+        token.lemma_ = _LEMMATIZER[0].rule_lemmatize(token)[0]
     return token.lemma_.lower()
 
 
@@ -124,12 +145,30 @@ def _has_own_agent(verb: Token) -> bool:
     return any(child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by") for child in verb.children)
 
 
+def _chained(verb: Token, other: Token) -> bool:
+    """``other`` sits in the same verb chain right before ``verb``: only glue, adverbs and credit
+    verbs between them ("written, co-produced and directed by"), not "written by A, adapted from B,
+    and was directed by C"."""
+    return other.i < verb.i and all(
+        t.lower_ in _VERB_LIST_GLUE or t.pos_ == "ADV" or _lemma(t) in AGENT_VERBS for t in verb.doc[other.i + 1:verb.i])
+
+
+def _credits_other_work(verb: Token) -> bool:
+    """The credit verb's work is not the film: "All tracks written by X", "a comic-book series written by X"."""
+    works = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
+    if verb.dep_ == "acl":
+        works.append(verb.head)
+    return any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works)
+
+
 def _agent_relations(verb: Token) -> set[str]:
     """Relations of a credit verb and the verbs listed with it ("written, directed and produced
     by X"); a listed verb with its own "by" ("directed by X and written by Y") is not X's."""
+    if _credits_other_work(verb):
+        return set()
     top = _first_conjunct(verb)
     group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) is top and t.pos_ == "VERB"}
-    verbs = {verb} | {v for v in group if not _has_own_agent(v)}
+    verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
     left = verb.i - 1
     while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
         verbs.add(verb.doc[left])
@@ -146,6 +185,8 @@ def _subject_relations(verb: Token) -> set[str]:
     verbs = [verb] + [t for t in verb.subtree if t.dep_ == "conj" and _first_conjunct(t) is verb and not _has_own_subject(t)]
     found = set()
     for v in verbs:
+        if any(c.dep_ == "ccomp" for c in v.children):  # "X wrote that ...": a critic, not a credit
+            continue
         objects = [c for c in v.children if c.dep_ == "dobj"]
         if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
             found.add(SUBJECT_VERBS[_lemma(v)])
@@ -173,16 +214,6 @@ def _after(doc: Doc, start: int, words: set[str], window: int) -> bool:
     return any(doc[i].lower_ in words for i in range(max(sent_start, start - window), start))
 
 
-def _line_start(doc: Doc, start: int) -> bool:
-    """The span opens a line (a cast bullet list item): only bullets or spaces before it."""
-    i = start - 1
-    while i >= 0 and (doc[i].is_space or doc[i].text in {"*", "•", "-", "–", "#"}):
-        if "\n" in doc[i].text:
-            return True
-        i -= 1
-    return i < 0 or "\n" in doc[i].text_with_ws[len(doc[i].text):]
-
-
 def character_after(person: Span) -> Span | None:
     """"X as Y": the character Y (up to a comma, line end or sentence end)."""
     doc = person.doc
@@ -208,6 +239,15 @@ def is_character(span: Span) -> bool:
                                    or _lemma(before) in {"play", "cast", "appear", "portray", "star"})
 
 
+def _stand_in(token: Token) -> Token:
+    """The noun whose slot a name fills: "the trio of A, B and C" -> trio; "his partner X" -> partner."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and _lemma(token.head.head) in GROUP_NOUNS:
+        return _first_conjunct(token.head.head)
+    if token.dep_ in ("appos", "compound") and _lemma(token.head) in PARTNER_NOUNS:
+        return _first_conjunct(token.head)
+    return token
+
+
 def relations_of(person: Span) -> list[tuple[str, str]]:
     """Every (relation, rule) that credits ``person``; a name in a list inherits the list head's role."""
     found: list[tuple[str, str]] = []
@@ -218,7 +258,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((STARRING, "star_object"))
         head_of_list = root
     else:
-        head_of_list = _first_conjunct(root)
+        head_of_list = _stand_in(_first_conjunct(root))
     parent = head_of_list.head
     own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
@@ -232,7 +272,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
-        if by_head.lemma_ == "be" and subject_nouns:  # "the screenplay was by X"
+        if _lemma(by_head) == "be" and subject_nouns:  # "the screenplay was by X"
             found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             found += [(r, "credit_by") for r in _agent_relations(by_head)]
@@ -261,10 +301,6 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))
-    if _line_start(doc, person.start) and person.end < len(doc) and doc[person.end].lower_ == "as":
-        # Cast lists are in billing order: the first lines are the leads.
-        lead = doc.text.count("\n", 0, person.start_char) < LEAD_CAST_LINES
-        found.append((STARRING, "cast_line_lead" if lead else "cast_line"))
     if _after(doc, person.start, {"also"}, 1) and doc[person.start - 1].lower_ == "also":
         found.append((STARRING, "star_object"))
     return found
@@ -288,22 +324,32 @@ def company_relations_of(org: Span) -> list[tuple[str, str]]:
 def found_relations(doc: Doc) -> list[FoundRelation]:
     """The relations the component stored on ``doc`` (kept as plain tuples so docs cross processes)."""
     return [
-        FoundRelation(relation, doc[start:end], confidence, rule, qualifier)
-        for relation, start, end, confidence, rule, qualifier in doc._.mmkg_relations or ()
+        FoundRelation(relation, doc[start:end], confidence, rule, qualifier, value)
+        for relation, start, end, confidence, rule, qualifier, value in doc._.mmkg_relations or ()
     ]
+
+
+def _name_part(token: Token) -> bool:
+    return (not token.ent_type_ and token.pos_ == "PROPN" and token.is_title and not token.is_sent_start
+            and token.lower_ not in TITLE_WORDS and token.lower_ not in AGENT_VERBS)
 
 
 @Language.component(TRIM_NAME, requires=["doc.ents"], assigns=["doc.ents"])
 def trim_person_titles(doc: Doc) -> Doc:
-    """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe")."""
+    """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
+    and take in a title-case proper noun the model left outside ("Ashiqur [Rahman]")."""
     entities = []
     for ent in doc.ents:
         start = ent.start
+        while ent.label_ == "PERSON" and start > 0 and _name_part(doc[start - 1]):
+            start -= 1
         while ent.label_ == "PERSON" and start < ent.end - 1 and doc[start].lower_ in TITLE_WORDS:
             start += 1
         end = ent.end
         while ent.label_ == "PERSON" and end > start + 1 and doc[end - 1].text in {"'s", "’s", "'"}:
             end -= 1
+        if entities and start < entities[-1].end:
+            start = entities[-1].end
         entities.append(ent if (start, end) == (ent.start, ent.end)
                         else Span(doc, start, end, label=ent.label, span_id=ent.id))
     doc.ents = entities
@@ -343,11 +389,31 @@ def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> l
     return found
 
 
-class RelationRules:
-    """Pipeline component: finds credited people (and companies) among the entities of each doc."""
+def unlabelled_names(doc: Doc) -> list[Span]:
+    """Runs of title-case proper nouns outside every entity, each a candidate name."""
+    spans, start = [], None
+    for token in [*doc, None]:
+        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title
+        if name_like and start is None:
+            start = token.i
+        elif not name_like and start is not None:
+            if not doc[start].is_sent_start or token is None or token.i - start > 1:
+                spans.append(doc[start:token.i if token is not None else len(doc)])
+            start = None
+    return spans
 
-    def __init__(self, confidences: dict[str, float]) -> None:
+
+class RelationRules:
+    """Pipeline component: finds credited people (and companies) among the entities of each doc;
+    cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
+
+    def __init__(self, confidences: dict[str, float], lead_cast_lines: int) -> None:
         self.confidences = confidences
+        self.lead_cast_lines = lead_cast_lines
+
+    def cast_credits(self, text: str) -> list[tuple[CastLine, str, float]]:
+        """(line, rule, confidence) of every name of a text laid out as a cast list ([] otherwise)."""
+        return [(line, rule, self.confidence(STARRING, rule)) for line, rule in credited(text, self.lead_cast_lines)]
 
     def confidence(self, relation: str, rule: str) -> float:
         """Measured precision of ``rule`` for ``relation``, else of the rule over all relations."""
@@ -364,6 +430,10 @@ class RelationRules:
                              if r != PRODUCED_BY and r != DISTRIBUTED_BY and not is_character(ent)]
                 companies = company_relations_of(ent) if ent.label_ in COMPANY_LABELS else []
                 found[(ent.start, ent.end)] = as_person + companies
+        for span in unlabelled_names(doc):
+            pairs = [(r, rule + NO_ENTITY_SUFFIX) for r, rule in relations_of(span) if not is_character(span)]
+            if pairs:
+                found[(span.start, span.end)] = pairs
         credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
         for ent, rule in list_continuations(doc, credited):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
@@ -377,7 +447,9 @@ class RelationRules:
                     best[relation] = (confidence, rule)
             for relation, (confidence, rule) in best.items():
                 qualifier = qualifier_span.text if qualifier_span is not None and relation == STARRING else None
-                rows.append((relation, ent.start, ent.end, confidence, rule, qualifier))
+                rows.append((relation, ent.start, ent.end, confidence, rule, qualifier, None))
+        for relation, span, value, rule in lead_facts(doc):
+            rows.append((relation, span.start, span.end, self.confidence(relation, rule), rule, None, value))
         doc._.mmkg_relations = rows
         return doc
 
@@ -386,7 +458,16 @@ if not Doc.has_extension("mmkg_relations"):
     Doc.set_extension("mmkg_relations", default=None)
 
 
-@Language.factory(RULES_NAME, default_config={"calibration": ""}, requires=["doc.ents", "token.dep"])
-def make_relation_rules(nlp: Language, name: str, calibration: str) -> RelationRules:
-    """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one)."""
-    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH))
+@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "rule_versions": {}},
+                  requires=["doc.ents", "token.dep"])
+def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int,
+                        rule_versions: dict[str, int]) -> RelationRules:
+    """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one);
+    ``lead_cast_lines``: how many first names of a cast list are the top billing (tuned on dev);
+    ``rule_versions``: the rule families' versions, checked here, read by the stage."""
+    if lead_cast_lines < 0:
+        raise ValueError(f"lead_cast_lines must be >= 0, got {lead_cast_lines}")
+    check_versions(rule_versions)
+    if "lemmatizer" in nlp.component_names:
+        _LEMMATIZER[:] = [nlp.get_pipe("lemmatizer")]
+    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines)

@@ -1,9 +1,7 @@
 """Relation names of the extract stage, checked against the ontology (the one place that lists them).
 
-Graph relations are those ``kg_build/ontology.ttl`` declares; the stage writes only those.
-Text rules also read credits the ontology has no property for yet (music, camera, editing,
-distribution); they are scored by ``mmkg extract-quality`` but not written, so the graph
-never receives a relation it would reject.
+Graph relations are those ``kg_build/ontology.ttl`` declares; the stage writes only those,
+so the graph never receives a relation it would reject.
 """
 
 from __future__ import annotations
@@ -27,11 +25,10 @@ MADE_BY = _graph("made_by")
 HAS_GENRE = _graph("has_genre")
 PRODUCED_IN = _graph("produced_in")
 IN_LANGUAGE = _graph("in_language")
-
-# Read from text and scored, not written until the ontology declares them.
-MUSIC_BY = "music_by"
-CINEMATOGRAPHY_BY = "cinematography_by"
-EDITED_BY = "edited_by"
-DISTRIBUTED_BY = "distributed_by"
+MUSIC_BY = _graph("music_by")
+CINEMATOGRAPHY_BY = _graph("cinematography_by")
+EDITED_BY = _graph("edited_by")
+DISTRIBUTED_BY = _graph("distributed_by")
+BASED_ON = _graph("based_on")
 
 PERSON_CREDITS = (DIRECTED_BY, WRITTEN_BY, STARRING, PRODUCED_BY, MUSIC_BY, CINEMATOGRAPHY_BY, EDITED_BY)

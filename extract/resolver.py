@@ -13,12 +13,24 @@ _IMDB_PERSON = re.compile(r"^nm\d+$")
 _WIKIDATA = re.compile(r"^Q\d+$")
 
 
+def _initials(key: str) -> tuple[str, ...]:
+    return tuple(word for word in key.split() if len(word) == 1)
+
+
+def _without_initials(key: str) -> str:
+    return " ".join(word for word in key.split() if len(word) > 1)
+
+
 class EntityResolver:
     """Knows the entities met so far and decides which one a surface form means.
 
     A full name resolves by its key anywhere; a bare surname (or other trailing part of a
     name) resolves only inside a context (the people of one movie) where exactly one
     known person ends that way, so "Hill" in one film never swallows every other Hill.
+    An external id (IMDb ``nm…``, Wikidata ``Q…``) decides over the name: one id is one node
+    however it is spelled, and one name with two different ids is two nodes. A middle initial
+    may be missing ("Robert J. Wilke" = "Robert Wilke") but never contradict ("John A. Smith"
+    is not "John B. Smith").
     """
 
     def __init__(self) -> None:
@@ -30,6 +42,31 @@ class EntityResolver:
         self._external: dict[str, dict[str, str]] = defaultdict(dict)
         self._aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._context: dict[str, set[str]] = defaultdict(set)
+        self._by_external: dict[tuple[str, str], str] = {}
+        self._by_loose: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def _new(self, kind: str, key: str, eid: str) -> None:
+        self._kind[eid] = kind
+        self._tokens[eid] = tuple(key.split())
+        self._aliases[(key, kind)].add(eid)
+        loose = _without_initials(key)
+        if len(loose.split()) > 1:
+            self._by_loose[(kind, loose)].add(eid)
+
+    def _by_initials(self, kind: str, key: str) -> str | None:
+        """The one entity whose name differs from ``key`` only by initials one of them lacks."""
+        loose = _without_initials(key)
+        if len(loose.split()) < 2:
+            return None
+        mine = set(_initials(key))
+        matches = {eid for eid in self._by_loose.get((kind, loose), ())
+                   if (theirs := set(_initials(" ".join(self._tokens[eid])))) <= mine or mine <= theirs}
+        return matches.pop() if len(matches) == 1 else None
+
+    def _conflicts(self, eid: str, external_id: str) -> bool:
+        field = "imdb_id" if _IMDB_PERSON.match(external_id) else "wikidata_id" if _WIKIDATA.match(external_id) else None
+        known = self._external.get(eid, {}).get(field) if field else None
+        return known is not None and known != external_id
 
     def register(
         self, kind: str, surface: str, movie_id: str | None = None, external_id: str | None = None
@@ -38,17 +75,23 @@ class EntityResolver:
         key = name_key(surface)
         if not key:
             return None
-        eid = self._by_key.get((kind, key))
+        external_id = (external_id or "").strip() or None
+        eid = self._by_external.get((kind, external_id)) if external_id else None
+        if eid is None:
+            eid = self._by_key.get((kind, key)) or self._by_initials(kind, key)
+            if eid is not None and external_id and self._conflicts(eid, external_id):
+                eid = f"{entity_id(kind, key)}-{external_id.lower()}"  # a namesake: its own node
+                if eid not in self._kind:
+                    self._new(kind, key, eid)
         if eid is None:
             eid = entity_id(kind, key)
             self._by_key[(kind, key)] = eid
-            self._kind[eid] = kind
-            self._tokens[eid] = tuple(key.split())
-            self._aliases[(key, kind)].add(eid)
+            self._new(kind, key, eid)
         self._spellings[eid][display_name(surface)] += 1
         self.add_alias(eid, surface)
         if external_id:
-            self._set_external(eid, external_id.strip())
+            self._set_external(eid, external_id)
+            self._by_external.setdefault((kind, external_id), eid)
         if movie_id is not None:
             self._context[movie_id].add(eid)
         return eid
@@ -61,13 +104,12 @@ class EntityResolver:
             if not key or (kind, key) in self._by_key:
                 continue
             self._by_key[(kind, key)] = eid
-            self._kind[eid] = kind
-            self._tokens[eid] = tuple(key.split())
+            self._new(kind, key, eid)
             self._stored_name[eid] = row["name"]
-            self._aliases[(key, kind)].add(eid)
             for field in ("imdb_id", "wikidata_id"):
                 if row.get(field):
                     self._external[eid][field] = row[field]
+                    self._by_external.setdefault((kind, row[field]), eid)
 
     def add_alias(self, eid: str, surface: str) -> None:
         """Remember that ``surface`` was seen meaning ``eid``."""
@@ -80,7 +122,7 @@ class EntityResolver:
         key = name_key(surface)
         if not key:
             return None
-        eid = self._by_key.get((kind, key))
+        eid = self._by_key.get((kind, key)) or self._by_initials(kind, key)
         if eid is not None:
             return eid
         tokens = tuple(key.split())

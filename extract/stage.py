@@ -11,11 +11,13 @@ import pyarrow as pa
 
 from extract.config import ExtractConfig, ExtractSummary
 from extract.cleaning import blank_markup, chunks, cue_passages, not_english_reason, repair_mojibake
-from extract.nlp import build_nlp, pipeline_fingerprint
+from extract.nlp import RULES_PIPE, build_nlp, pipeline_fingerprint, rule_versions
+from extract.rule_families import is_current, reader_of
 from extract.relations import GRAPH_RELATIONS
 from extract.resolver import EntityResolver
 from extract.structured import STRUCTURED, structured_relations
-from extract.text import TextFindings, read_documents
+from extract.cast_list import is_cast_list
+from extract.text import TextFindings, read_cast_list, read_documents
 from warehouse import Warehouse, record_errors, upsert
 
 STAGE = "extract"
@@ -25,41 +27,70 @@ def _rows(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]
     return con.sql(sql, params=list(params)).to_arrow_table().to_pylist()
 
 
-def _read_inputs(warehouse: Warehouse, reader: str) -> dict[str, list[dict[str, Any]]]:
-    """Everything the stage needs, read in one short connection; ``reader`` is the pipeline
-    fingerprint a document must have been read with to count as unchanged."""
+def _read_inputs(warehouse: Warehouse, base: str, versions: dict[str, int]) -> dict[str, Any]:
+    """Everything the stage needs, read in one short connection. A document is unchanged when a
+    stored read of its current text is current for today's rule versions (``rule_families``);
+    only the texts of the others are read."""
     with warehouse.connect() as con:
+        documents = _rows(con, "SELECT url, content_sha256 FROM documents ORDER BY url")
+        reads = _rows(con, "SELECT url, content_sha256, extractor FROM extracted_documents")
+        current = {(r["url"], r["content_sha256"]) for r in reads if is_current(base, versions, r["extractor"])}
+        changed_urls = [d["url"] for d in documents if (d["url"], d["content_sha256"]) not in current]
+        con.register("_changed_urls", pa.table({"url": pa.array(changed_urls, pa.string())}))
+        changed = _rows(con, """SELECT d.url, d.movie_id, d.kind, d.text, d.content_sha256 FROM documents d
+                                JOIN _changed_urls USING (url) ORDER BY d.url""")
+        con.unregister("_changed_urls")
         return {
             "attributes": _rows(con, "SELECT * FROM movie_attributes ORDER BY movie_id, attribute, value"),
             "movies": _rows(con, "SELECT movie_id, title FROM movies ORDER BY movie_id"),
             "entities": _rows(con, "SELECT * FROM entities ORDER BY entity_id"),
-            "changed": _rows(con, """
-                SELECT d.url, d.movie_id, d.kind, d.text, d.content_sha256 FROM documents d
-                LEFT JOIN extracted_documents e ON e.url = d.url AND e.extractor = ?
-                WHERE e.content_sha256 IS DISTINCT FROM d.content_sha256 ORDER BY d.url""", [reader]),
-            "unchanged": _rows(con, """
-                SELECT count(*) AS n FROM documents d JOIN extracted_documents e
-                ON e.url = d.url AND e.extractor = ? AND e.content_sha256 = d.content_sha256""", [reader]),
+            "changed": changed,
+            "unchanged": len(documents) - len(changed_urls),
         }
+
+
+def _clean(text: str | None) -> str:
+    return blank_markup(repair_mojibake(text or ""))
 
 
 def _pieces(
     documents: list[dict[str, Any]], max_chars: int, cue_only: bool
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
     """Parseable pieces (markup blanked, mojibake repaired, long texts chunked, with their
-    offset; with ``cue_only`` only the passages holding a credit cue) and (url, reason) for
-    the documents skipped: empty or not English."""
-    pieces, skipped = [], []
+    offset; with ``cue_only`` only the passages holding a credit cue), the documents laid out as
+    cast lists (whose names are also read by layout) and (url, reason) for the documents skipped: empty or not English."""
+    pieces, cast_lists, skipped = [], [], []
     for document in documents:
-        text = blank_markup(repair_mojibake(document["text"] or ""))
+        text = _clean(document["text"])
         reason = "document text is empty" if not text.strip() else not_english_reason(text)
         if reason:
             skipped.append((document["url"], reason))
             continue
+        if is_cast_list(text):
+            cast_lists.append({**document, "text": text})
         for offset, piece in chunks(text, max_chars):
             passages = cue_passages(piece) if cue_only else [(0, piece)]
             pieces += [{**document, "text": passage, "offset": offset + start} for start, passage in passages]
-    return pieces, skipped
+    return pieces, cast_lists, skipped
+
+
+def _read_cast_lists(
+    cast_lists: list[dict[str, Any]], rules: Any, resolver: EntityResolver, findings: TextFindings,
+    min_confidence: float, build_id: str,
+) -> list[tuple[str, str]]:
+    """Read each cast list into ``findings``; (url, reason) of those that failed, one never stops the rest."""
+    failures = []
+    for document in cast_lists:
+        found = TextFindings()
+        try:
+            read_cast_list(rules.cast_credits(document["text"]), document, resolver, found, min_confidence, build_id)
+        except Exception as exc:  # noqa: BLE001 - recorded as an error row, the run goes on
+            failures.append((document["url"], f"cast list reading failed: {type(exc).__name__}: {exc}"))
+            continue
+        findings.mentions += found.mentions
+        for row in found.relations.values():
+            findings.add_relation(row)
+    return failures
 
 
 def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -72,7 +103,8 @@ def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, 
 
 def _write(
     warehouse: Warehouse, build_id: str, resolver: EntityResolver, structured: list[dict[str, Any]],
-    findings: TextFindings, processed: list[dict[str, Any]], failures: list[tuple[str, str]], reader: str,
+    findings: TextFindings, processed: list[dict[str, Any]], failures: list[tuple[str, str]],
+    readers: dict[str, str],
 ) -> list[dict[str, Any]]:
     """One transaction: replace structured relations and the findings of re-read documents."""
     text_relations = [row for row in findings.relations.values() if row["relation"] in GRAPH_RELATIONS]
@@ -90,8 +122,8 @@ def _write(
         upsert(con, "relations", text_relations)
         upsert(con, "mentions", _unique(findings.mentions, ("doc_url", "start_char", "end_char")))
         upsert(con, "extracted_documents", [
-            {"url": d["url"], "content_sha256": d["content_sha256"], "extractor": reader, "build_id": build_id}
-            for d in processed])
+            {"url": d["url"], "content_sha256": d["content_sha256"], "extractor": readers[d["url"]],
+             "build_id": build_id} for d in processed])
         record_errors(con, build_id, STAGE, list(dict(failures).items()))
     return _unique(structured, ("movie_id", "relation", "entity_id")) + text_relations
 
@@ -99,14 +131,15 @@ def _write(
 def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
     """Resolve the entities of structured fields and document text and write their relations.
 
-    Documents whose text this pipeline (same component versions) already read are skipped;
+    Documents whose text this pipeline already read are skipped, unless a rule family that can
+    change them has a new version (``extract/rule_families.py``);
     skipped documents (empty, not English) are recorded as errors and marked read, so they are
     not retried until their text or the pipeline changes; structured fields
     are cheap and re-derived every run so a removed field also removes its relation.
     """
     started = time.perf_counter()
-    reader = pipeline_fingerprint()
-    inputs = _read_inputs(warehouse, reader)
+    base, versions = pipeline_fingerprint(), rule_versions()
+    inputs = _read_inputs(warehouse, base, versions)
     resolver = EntityResolver()
     resolver.load(inputs["entities"])
     structured, failures = structured_relations(inputs["attributes"], resolver, build_id)
@@ -115,20 +148,24 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str)
     if inputs["changed"]:
         titles = [movie["title"] for movie in inputs["movies"]]
         nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
-        pieces, skipped = _pieces(inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
+        pieces, cast_lists, skipped = _pieces(
+            inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
+        unread += _read_cast_lists(cast_lists, nlp.get_pipe(RULES_PIPE), resolver, findings, config.min_confidence,
+                                   build_id)
         failed = {url for url, _ in unread}
         processed = [d for d in inputs["changed"] if d["url"] not in failed]
         failures += skipped + unread
 
-    written = _write(warehouse, build_id, resolver, structured, findings, processed, failures, reader)
+    readers = {d["url"]: reader_of(base, versions, _clean(d["text"])) for d in processed}
+    written = _write(warehouse, build_id, resolver, structured, findings, processed, failures, readers)
     relations: dict[str, dict[str, int]] = defaultdict(dict)
     for (relation, extractor), n in sorted(Counter((r["relation"], r["extractor"]) for r in written).items()):
         relations[relation][extractor] = n
     return ExtractSummary(
         documents_processed=len(processed) - len(skipped),
-        documents_skipped_unchanged=inputs["unchanged"][0]["n"],
+        documents_skipped_unchanged=inputs["unchanged"],
         mentions=len(findings.mentions),
         entities=dict(sorted(Counter(row["kind"] for row in resolver.entity_rows(build_id)).items())),
         relations=dict(relations),

@@ -8,13 +8,16 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from extract.cast_list import CastLine
 from extract.names import name_key
 from extract.relation_rules import EXTRACTOR, found_relations
-from extract.relations import DISTRIBUTED_BY, MADE_BY
+from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN, STARRING
 from extract.resolver import EntityResolver
 
 MENTION_LABELS = {"PERSON"}
-COMPANY_RELATIONS = {MADE_BY, DISTRIBUTED_BY}
+# Entity kind of what a relation points to; everything else points to a Person.
+NON_PERSON_KINDS = {MADE_BY: "Company", DISTRIBUTED_BY: "Company", PRODUCED_IN: "Country", IN_LANGUAGE: "Language",
+                    BASED_ON: "Work"}
 
 
 @dataclass
@@ -81,8 +84,10 @@ def read_document(
         if found.confidence < min_confidence:
             continue
         span = (found.person.start, found.person.end)
-        if found.relation in COMPANY_RELATIONS:
-            eid = resolver.resolve("Company", found.person.text) or resolver.register("Company", found.person.text)
+        kind = NON_PERSON_KINDS.get(found.relation)
+        if kind is not None:
+            name = found.value or found.person.text
+            eid = resolver.resolve(kind, name) or resolver.register(kind, name)
         else:
             eid = resolved.get(span) or _resolve_person(found.person, resolver, context, people)
             resolved[span] = eid
@@ -107,6 +112,33 @@ def read_document(
         findings.mentions.append({
             "doc_url": url, "start_char": offset + ent.start_char, "end_char": offset + ent.end_char, "surface": ent.text,
             "label": ent.label_, "entity_id": eid, "build_id": build_id,
+        })
+
+
+def read_cast_list(
+    credits: Iterable[tuple[CastLine, str, float]], document: dict[str, Any], resolver: EntityResolver,
+    findings: TextFindings, min_confidence: float, build_id: str,
+) -> None:
+    """Add the names of one cast list (``RelationRules.cast_credits``) as mentions and starring rows."""
+    movie_id, url, offset = document["movie_id"], document["url"], document.get("offset", 0)
+    context = resolver.people_of(movie_id)
+    for line, rule, confidence in credits:
+        eid = resolver.resolve("Person", line.name, context) or resolver.register("Person", line.name)
+        if eid is None:
+            continue
+        resolver.add_alias(eid, line.name)
+        findings.mentions.append({
+            "doc_url": url, "start_char": offset + line.start, "end_char": offset + line.end, "surface": line.name,
+            "label": "PERSON", "entity_id": eid, "build_id": build_id,
+        })
+        if confidence < min_confidence:
+            continue
+        context.add(eid)
+        resolver.attach(movie_id, eid)
+        findings.add_relation({
+            "movie_id": movie_id, "relation": STARRING, "entity_id": eid, "extractor": EXTRACTOR,
+            "source_url": url, "confidence": confidence, "evidence": line.evidence,
+            "qualifier": line.character, "build_id": build_id, "rule": rule,
         })
 
 

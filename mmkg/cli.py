@@ -193,10 +193,12 @@ def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
         print("rule confidences measured on the dev half and written to extract/rule_confidence.json")
     min_confidence = ExtractConfig().min_confidence
     nlp = load_pipeline()
-    parsed = parse_films(nlp, load_films(films_dir)[:args.limit])
+    from extract.webnlg import load_sample
+    parsed = parse_films(nlp, load_films(films_dir)[:args.limit] + load_sample())
     evaluation = evaluate(nlp, parsed, min_confidence)
-    print(f"blind scoring of text relations vs infoboxes, {sum(evaluation.films.values())} films "
-          f"(lead + plot + Cast section; infobox names only score), min_confidence {min_confidence}")
+    print(f"blind scoring of text relations vs infoboxes (Wikipedia: lead + plot + Cast section) and vs "
+          f"WebNLG triples, {sum(evaluation.films.values())} films; gold names only score; "
+          f"min_confidence {min_confidence}")
     print(format_table(evaluation))
     print("\ncalibration (dev half, both settings)\n| rule | fired | correct | confidence |\n|---|---|---|---|")
     for rule, row in read_calibration().items():
@@ -205,6 +207,8 @@ def _extract_quality(args: argparse.Namespace, settings: Settings) -> int:
     print("\nthresholds (test half, no names known)\n| min_confidence | kept | correct | precision |\n|---|---|---|---|")
     for row in threshold_table(everything):
         print(f"| {row['min_confidence']} | {row['kept']} | {row['correct']} | {row['precision']:.3f} |")
+    from extract.resolution_quality import format_scores, measure
+    print(format_scores(measure()))
     return 0
 
 

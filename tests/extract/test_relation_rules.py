@@ -28,8 +28,14 @@ def test_barry_lyndon_lead(nlp: Language) -> None:
     assert credits(nlp, text) == {
         ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"), ("produced_by", "Stanley Kubrick"),
         ("starring", "Ryan O'Neal"), ("starring", "Marisa Berenson"), ("starring", "Patrick Magee"),
-        ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"),
+        ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"), ("based_on", "The Luck of Barry Lyndon"),
     }
+
+
+def test_film_phrase_gives_country_and_language_by_their_names(nlp: Language) -> None:
+    doc = nlp("Kadavul is a 1997 Indian Tamil-language anti-theist film directed by Velu Prabhakaran.")
+    facts = {(f.relation, f.value) for f in found_relations(doc) if f.value}
+    assert facts == {("produced_in", "India"), ("in_language", "Tamil")}
 
 
 def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
@@ -37,6 +43,7 @@ def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
             "and written by Dan Aykroyd and Harold Ramis.")
     assert credits(nlp, text) == {
         ("directed_by", "Ivan Reitman"), ("written_by", "Dan Aykroyd"), ("written_by", "Harold Ramis"),
+        ("produced_in", "American"),
     }
 
 
@@ -77,8 +84,22 @@ def test_more_credit_patterns(nlp: Language) -> None:
 
 
 def test_cast_list_keeps_the_character_as_a_qualifier_never_as_a_person(nlp: Language) -> None:
-    doc = nlp("Michael Keaton as Bruce Wayne\nJack Nicholson as Jack Napier\nKim Basinger as Vicki Vale")
-    found = {(f.relation, f.person.text, f.qualifier, f.rule) for f in found_relations(doc)}
-    assert ("starring", "Michael Keaton", "Bruce Wayne", "cast_line_lead") in found
-    assert ("starring", "Jack Nicholson", "Jack Napier", "cast_line_lead") in found
-    assert not {name for _, name, _, _ in found} & {"Bruce Wayne", "Jack Napier", "Vicki Vale"}
+    rules = nlp.get_pipe("mmkg_relation_rules")
+    text = ("* Michael Keaton as Bruce Wayne\n* Jack Nicholson as Jack Napier / The Joker\n* Kim Basinger as Vicki Vale\n"
+            "Sudhakar\nAmna Ilyas - special appearance\nBobby Astyr ... (archive footage)\nRobert Wuhl as Alexander Knox")
+    found = [(line.name, line.character, rule) for line, rule, _ in rules.cast_credits(text)]
+    assert found[:3] == [("Michael Keaton", "Bruce Wayne", "cast_list_lead"),
+                         ("Jack Nicholson", "Jack Napier / The Joker", "cast_list_lead"),
+                         ("Kim Basinger", "Vicki Vale", "cast_list_lead")]
+    assert [name for name, _, _ in found] == ["Michael Keaton", "Jack Nicholson", "Kim Basinger", "Sudhakar",
+                                              "Amna Ilyas", "Bobby Astyr", "Robert Wuhl"]
+    assert [rule for _, _, rule in found][rules.lead_cast_lines:] == ["cast_list"] * (7 - rules.lead_cast_lines)
+
+
+def test_prose_is_not_read_as_a_cast_list(nlp: Language) -> None:
+    rules = nlp.get_pipe("mmkg_relation_rules")
+    prose = ("Kadavul () is a 1997 Tamil film directed by Velu Prabhakaran. The film features Roja in lead roles.\n\n"
+             "Parvathi (Roja), a young woman, is a goddess believer while her father is the priest of a temple nearby.\n"
+             "However, she meets Muthu.\nLater the village turns against them and the priest leaves the temple forever.")
+    assert rules.cast_credits(prose) == []
+

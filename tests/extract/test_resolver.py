@@ -43,3 +43,16 @@ def test_same_name_of_different_kinds_are_different_nodes() -> None:
     assert resolver.register("Country", "Georgia") == "country/georgia"
     assert resolver.register("Person", "Georgia") == "person/georgia"
     assert resolver.register("Person", "()") is None
+
+
+def test_every_attribute_the_crawl_delivers_maps_to_an_ontology_relation() -> None:
+    from crawl.fields import ATTRIBUTES
+    from extract.relations import GRAPH_RELATIONS
+    from extract.structured import structured_relations
+
+    rows = [{"movie_id": "m1", "attribute": a, "value": "Some Name", "source_url": "http://127.0.0.1/m1"}
+            for a in ATTRIBUTES]
+    relations, failures = structured_relations(rows, EntityResolver(), "b1")
+    assert failures == []
+    assert {r["relation"] for r in relations} <= GRAPH_RELATIONS
+    assert {"music_by", "cinematography_by", "edited_by", "distributed_by", "based_on"} <= {r["relation"] for r in relations}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from extract import ExtractConfig, ExtractSummary, extract_entities
 from extract.nlp import pipeline_fingerprint
@@ -11,6 +12,8 @@ from warehouse import Warehouse, upsert
 
 ARTICLE_URL = "http://127.0.0.1/wiki/Barry_Lyndon.html"
 DETAIL_URL = "http://127.0.0.1/movies/ml3019.html"
+CAST_URL = "http://127.0.0.1/wiki/Barry_Lyndon_cast.html"
+BROKEN_URL = "http://127.0.0.1/movies/broken.html"
 LEAD = ("Barry Lyndon is a 1975 period drama film written, directed and produced by Stanley Kubrick, "
         "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
         "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton. "
@@ -59,7 +62,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     assert isinstance(summary, ExtractSummary)
     assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
     assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6}
-    assert summary.relations["starring"] == {"spacy-rules-v2": 5, "structured": 2}
+    assert summary.relations["starring"] == {"spacy-rules-v3": 5, "structured": 2}
     with warehouse.connect() as con:
         structured = set(con.execute(
             "SELECT relation, entity_id FROM relations WHERE extractor = 'structured' AND confidence = 1.0").fetchall())
@@ -67,7 +70,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
         magee_aliases = {a for (a,) in con.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = 'person/patrick-magee'").fetchall()}
         text = con.execute("""SELECT relation, entity_id, confidence, source_url, evidence FROM relations
-                              WHERE extractor = 'spacy-rules-v2' ORDER BY ALL""").fetchall()
+                              WHERE extractor = 'spacy-rules-v3' ORDER BY ALL""").fetchall()
         surname = con.execute("SELECT surface, label, entity_id FROM mentions WHERE surface = 'Kubrick'").fetchall()
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
     assert structured == {
@@ -105,22 +108,57 @@ def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: War
     with warehouse.connect() as con:
         surfaces = {s for (s,) in con.execute("SELECT surface FROM mentions WHERE doc_url = ?", [ARTICLE_URL]).fetchall()}
         starring = {e for (e,) in con.execute("""SELECT entity_id FROM relations
-                    WHERE extractor = 'spacy-rules-v2' AND relation = 'starring'""").fetchall()}
+                    WHERE extractor = 'spacy-rules-v3' AND relation = 'starring'""").fetchall()}
     assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
     assert starring == {"person/marisa-berenson"}
+
+
+def _stored_reads(warehouse: Warehouse) -> dict[str, tuple[str, str]]:
+    with warehouse.connect() as con:
+        return {url: (extractor, build) for url, extractor, build in
+                con.execute("SELECT url, extractor, build_id FROM extracted_documents").fetchall()}
+
+
+def _pretend_read_by(warehouse: Warehouse, url: str, extractor: str) -> None:
+    """As if ``url`` (same text) had been read by an older pipeline that stored ``extractor``."""
+    with warehouse.transaction() as con:
+        sha = con.execute("SELECT content_sha256 FROM documents WHERE url = ?", [url]).fetchall()[0][0]
+        con.execute("DELETE FROM extracted_documents WHERE url = ?", [url])
+        upsert(con, "extracted_documents", [{"url": url, "content_sha256": sha, "build_id": "b0", "extractor": extractor}])
 
 
 def test_a_document_read_by_another_pipeline_version_is_read_again_and_only_it(warehouse: Warehouse) -> None:
     seed(warehouse)
     extract_entities(ExtractConfig(), warehouse, "b1")
-    current = pipeline_fingerprint()
-    with warehouse.transaction() as con:  # as if DETAIL_URL had been read by an older rules version
-        con.execute("DELETE FROM extracted_documents WHERE url = ?", [DETAIL_URL])
-        same_text = document(DETAIL_URL, "description", DETAIL_TEXT)["content_sha256"]
-        upsert(con, "extracted_documents", [{"url": DETAIL_URL, "content_sha256": same_text, "build_id": "b0",
-                                             "extractor": current.replace("_v2", "_v1")}])
+    current = _stored_reads(warehouse)[DETAIL_URL][0]
+    assert current.startswith(pipeline_fingerprint() + "[")
+    _pretend_read_by(warehouse, DETAIL_URL, current.replace("_v2", "_v1"))
     again = extract_entities(ExtractConfig(), warehouse, "b2")
     assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 2)
+    reads = _stored_reads(warehouse)
+    assert reads[DETAIL_URL] == (current, "b2") and reads[ARTICLE_URL][1] == "b1"
+
+
+def test_a_rule_family_version_bump_rereads_only_the_documents_it_can_change(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    cast = "Ryan O'Neal as Redmond Barry\nMarisa Berenson as Lady Lyndon\nPatrick Magee as the Chevalier"
+    with warehouse.transaction() as con:
+        upsert(con, "documents", [document(CAST_URL, "cast", cast)])
+    extract_entities(ExtractConfig(), warehouse, "b1")
+    reads = _stored_reads(warehouse)
+    assert "cast_list=1" in reads[CAST_URL][0] and "cast_list:-" in reads[ARTICLE_URL][0]
+    assert "film_facts=1" in reads[ARTICLE_URL][0] and "film_facts:-" in reads[CAST_URL][0]
+    for url, (extractor, _) in reads.items():  # as if the cast-list reader had been at version 0
+        _pretend_read_by(warehouse, url, extractor.replace("cast_list=1", "cast_list=0"))
+    again = extract_entities(ExtractConfig(), warehouse, "b2")
+    assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 3)
+    after = _stored_reads(warehouse)
+    assert after[CAST_URL] == (reads[CAST_URL][0], "b2")
+    assert {url for url, (_, build) in after.items() if build == "b0"} == {ARTICLE_URL, DETAIL_URL, BROKEN_URL}
     with warehouse.connect() as con:
-        read_by = con.execute("SELECT url, build_id FROM extracted_documents WHERE extractor = ?", [current]).fetchall()
-    assert dict(read_by)[DETAIL_URL] == "b2" and dict(read_by)[ARTICLE_URL] == "b1"
+        starring = {(e, q) for e, q in con.execute("""SELECT entity_id, qualifier FROM relations
+                    WHERE source_url = ? AND relation = 'starring'""", [CAST_URL]).fetchall()}
+    assert ("person/marisa-berenson", "Lady Lyndon") in starring
+    for url, (extractor, _) in _stored_reads(warehouse).items():  # a family added since: everything is read again
+        _pretend_read_by(warehouse, url, re.sub(r",sentence_rules(?:=\d+|:-)", "", extractor))
+    assert extract_entities(ExtractConfig(), warehouse, "b3").documents_skipped_unchanged == 0

@@ -90,7 +90,7 @@ def fill(warehouse: Warehouse, extra_relations: list[dict] = ()) -> None:
             relation("ml2730", "produced_in", "country/united-kingdom"),
             relation("ml2730", "in_language", "language/english"),
             relation("ml2730", "made_by", "company/warner-bros"),
-            relation("ml2730", "edited_by", "person/stanley-kubrick"),
+            relation("ml2730", "catered_by", "person/stanley-kubrick"),
             relation("ml4973", "directed_by", "person/jean-pierre-jeunet"),
             relation("ml4973", "starring", "person/maurice-bénichou"),
             relation("ml4973", "starring", "person/nobody-known"),
@@ -180,7 +180,7 @@ def test_summary_counts_match_hand_check(filled: Warehouse) -> None:
     assert s.shacl_violations_by_kind == {}
     with filled.connect() as con:
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'kg_build'").fetchall())
-    assert "relation edited_by is not in the ontology" in errors["ml2730 edited_by person/stanley-kubrick"]
+    assert "relation catered_by is not in the ontology" in errors["ml2730 catered_by person/stanley-kubrick"]
     assert "entity_id not in entities" in errors["ml4973 starring person/nobody-known"]
     # ml9999's poster belongs to no movie of this build: not read, so neither a node nor an error
     assert not any("ml9999" in source for source in errors)

@@ -1,0 +1,103 @@
+"""Cast lists read by their layout: one credited name per line, in billing order.
+
+A cast section is a list ("Ryan O'Neal as Redmond Barry", "Sudhakar", "Bobby Astyr ... (archive
+footage)", "Amna Ilyas - special appearance"): the name is the line's leading segment, whatever
+the NER model makes of it, and the rest is the character. Lines need no parse, so the stage
+reads them without spaCy. The infobox's "starring" is the top billing, so only the first
+``lead_lines`` names are starring credits under the rule ``cast_list_lead``; the others are
+kept under ``cast_list`` (its own, lower measured confidence), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+LEAD_RULE = "cast_list_lead"
+REST_RULE = "cast_list"
+# A list needs this many lines, most of them shaped like a credit, to count as a cast list.
+MIN_LINES = 3
+MIN_SHARE = 0.6
+MAX_NAME_WORDS = 5
+# A longer line is prose ("Parvathi (Roja), a young woman, ...") unless it says "<name> as <role>".
+MAX_PLAIN_LINE = 120
+
+_BULLET = re.compile(r"^[\s*•#\-–—·]+")
+# What may follow the name on its line: "as <role>", a dash, dots, a parenthesis, a comma, a colon, two spaces.
+_SEPARATOR = re.compile(r"\s+as\s+|\s*\.\.\.+\s*|\s+[-–—]\s+|\s*[(:,]\s*|\s{2,}|\s*$")
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.\-]*|[A-Z]\.(?:[A-Z]\.)*|(?:de|da|del|der|van|von|la|le|al|bin|ul|di|du|dos|y)|Jr\.?|Sr\.?|II|III)$")
+_ROLE_START = re.compile(r"^\s+as\s+", re.I)
+
+
+@dataclass(frozen=True)
+class CastLine:
+    """One credited name of a cast list; ``start``/``end`` are character offsets in the text."""
+
+    name: str
+    start: int
+    end: int
+    position: int                # 0 for the first name of the list
+    character: str | None = None  # "X as Y": Y
+
+    @property
+    def evidence(self) -> str:
+        return self.name + (f" as {self.character}" if self.character else "")
+
+
+def _name_of(line: str) -> tuple[str, str | None] | None:
+    """(name, character) when the line opens with a name followed by a separator, else None."""
+    for match in _SEPARATOR.finditer(line):
+        name = line[:match.start()].strip()
+        if not name:
+            continue
+        words = name.split()
+        if len(words) > MAX_NAME_WORDS or not all(_NAME_WORD.match(w) for w in words) or not words[0][0].isupper():
+            return None
+        if any(ch.isdigit() for ch in name) or any(w.lower().strip(".,'’") in STOP_WORDS and len(w) > 3 for w in words):
+            return None  # "However, ..." opens prose, not a credit
+        character = None
+        role = bool(_ROLE_START.match(line[match.start():match.end()]))
+        if len(line) > MAX_PLAIN_LINE and not role:
+            return None
+        if role:
+            character = re.split(r"[,;(]|\s[-–—]\s", line[match.end():], maxsplit=1)[0].strip() or None
+        return name, character
+    return None
+
+
+def cast_lines(text: str) -> list[CastLine]:
+    """The names of ``text`` when it is laid out as a cast list, in order; [] when it is not."""
+    found: list[CastLine] = []
+    lines = 0
+    position = 0
+    for match in re.finditer(r"[^\n]+", text):
+        raw = match.group(0)
+        if not raw.strip():
+            continue
+        lines += 1
+        bullet = _BULLET.match(raw)
+        body_start = bullet.end() if bullet else 0
+        read = _name_of(raw[body_start:])
+        if read is None:
+            continue
+        name, character = read
+        start = match.start() + body_start + raw[body_start:].index(name)
+        found.append(CastLine(name, start, start + len(name), position, character))
+        position += 1
+    if lines < MIN_LINES or len(found) < MIN_SHARE * lines:
+        return []
+    return found
+
+
+def is_cast_list(text: str) -> bool:
+    """Whether ``text`` is laid out as a cast list (then it is read by layout, not parsed)."""
+    return bool(cast_lines(text))
+
+
+def credited(text: str, lead_lines: int) -> Iterator[tuple[CastLine, str]]:
+    """(line, rule): the first ``lead_lines`` names are the top billing."""
+    for line in cast_lines(text):
+        yield line, LEAD_RULE if line.position < lead_lines else REST_RULE

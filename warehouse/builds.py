@@ -170,7 +170,7 @@ def run_stage(warehouse: Warehouse, build_id: str, stage: str, entry_point: Call
 
 
 # Per-build rows a stage writes, besides its `errors` rows: what reusing the stage copies.
-_PER_BUILD_TABLES = {"kg_build": ("triples",), "train": ("metrics",)}
+_PER_BUILD_TABLES = {"crawl": ("build_movies",), "kg_build": ("triples",), "train": ("metrics",)}
 # The `errors.stage` each stage records its failures under.
 ERROR_STAGE = {"export": "warehouse"}
 

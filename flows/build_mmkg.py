@@ -154,21 +154,24 @@ def _in_flow_thread(pool: ThreadPoolExecutor, function: Callable[..., Any], *arg
 
 
 def _extract(configs: StageConfigs, options: BuildOptions, warehouse: Warehouse, build_id: str):
-    """The extract stage with its spaCy parse fanned out in batches of text passages."""
+    """The extract stage with its spaCy parse fanned out in batches of text passages (batch
+    tasks run in this process: with an external Dask scheduler the stage parses here, see flows.fanout)."""
     from extract import extract_entities
 
-    fan_out = TaskFanOut("extract", options.extract_batch_size, "text passages", get_run_logger())
+    fan_out = None if options.dask_address else TaskFanOut("extract", options.extract_batch_size, "text passages",
+                                                           get_run_logger())
     return tasks.run_logged("extract", extract_entities, warehouse, build_id, configs.extract, warehouse, build_id,
-                            fan_out.in_order)
+                            fan_out and fan_out.in_order)
 
 
 def _media(configs: StageConfigs, options: BuildOptions, warehouse: Warehouse, build_id: str):
     """The media stage with its movies fanned out in batches (network-bound: a failed batch is retried)."""
     from media import fetch_media
 
-    fan_out = TaskFanOut("media", options.media_batch_size, "movies", get_run_logger(), retries=2)
+    fan_out = None if options.dask_address else TaskFanOut("media", options.media_batch_size, "movies",
+                                                           get_run_logger(), retries=2)
     return tasks.run_logged("media", fetch_media, warehouse, build_id, configs.media, warehouse, build_id,
-                            fan_out.as_completed)
+                            fan_out and fan_out.as_completed)
 
 
 def _stats(report) -> dict:

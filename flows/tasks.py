@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from train import TrainConfig, TrainSummary
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 def run_logged(stage: str, entry_point: Callable[..., T], warehouse: Warehouse, build_id: str, *args: Any) -> T:
@@ -60,12 +59,6 @@ def movie_pages(config: CrawlConfig, warehouse: Warehouse, build_id: str) -> Cra
     from crawl import crawl_movie_site
 
     return run_logged("crawl", crawl_movie_site, warehouse, build_id, config, warehouse, build_id)
-
-
-@task(name="batch", cache_policy=NO_CACHE, timeout_seconds=3600)
-def compute_batch(function: Callable[[list[T]], list[R]], batch: list[T]) -> list[R]:
-    """One batch of a stage's work items (text passages, movies): computed here, written by the stage."""
-    return function(batch)
 
 
 @task(name="interactions", cache_policy=NO_CACHE, timeout_seconds=3600)

@@ -52,3 +52,11 @@ def test_a_reused_crawl_gives_the_new_build_the_movies_its_later_stages_select(w
         movies = con.execute("SELECT movie_id FROM build_movies WHERE build_id = ? ORDER BY 1", [second]).fetchall()
         reused_from = con.execute("SELECT reused_from FROM stage_inputs WHERE build_id = ?", [second]).fetchall()
     assert movies == [("ml1",), ("ml2",)] and reused_from == [(first,)]
+
+
+def test_a_chain_of_reruns_names_the_build_that_ran_the_stage(warehouse) -> None:
+    ran, rerun, nightly = (start_build(warehouse, {}, "x") for _ in range(3))
+    reuse_stage(warehouse, rerun, "train", ran, {}, "key")
+    reuse_stage(warehouse, nightly, "train", rerun, {}, "key", origin=ran)
+    with warehouse.connect() as con:
+        assert con.execute("SELECT reused_from FROM stage_inputs WHERE build_id = ?", [nightly]).fetchall() == [(ran,)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -128,8 +129,21 @@ def _write(
     return _unique(structured, ("movie_id", "relation", "entity_id")) + text_relations
 
 
-def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str) -> ExtractSummary:
+# Runs a parse function over batches of the texts elsewhere (the flow's task runner) and
+# yields one Doc per text, in the texts' order.
+ParseBatches = Callable[[Callable[[list[str]], list[Any]], list[str]], Iterable[Any]]
+
+
+def _parse(nlp: Any, config: ExtractConfig, texts: list[str]) -> list[Any]:
+    return list(nlp.pipe(texts, batch_size=config.batch_size, n_process=config.n_process))
+
+
+def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
+                     parse_batches: ParseBatches | None = None) -> ExtractSummary:
     """Resolve the entities of structured fields and document text and write their relations.
+
+    ``parse_batches``: where the spaCy parse runs (default: here, in one ``nlp.pipe``); entity
+    resolution and the one write stay here, in document order, so the result is the same.
 
     Documents whose text this pipeline already read are skipped, unless a rule family that can
     change them has a new version (``extract/rule_families.py``);
@@ -150,7 +164,10 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str)
         nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
         pieces, cast_lists, skipped = _pieces(
             inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
-        docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
+        if parse_batches is None:
+            docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
+        else:
+            docs = parse_batches(partial(_parse, nlp, config), [p["text"] for p in pieces])
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
         unread += _read_cast_lists(cast_lists, nlp.get_pipe(RULES_PIPE), resolver, findings, config.min_confidence,
                                    build_id)

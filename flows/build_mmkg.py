@@ -3,6 +3,9 @@ then the quality gates; only a build that passes them becomes the current one.""
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
@@ -11,7 +14,6 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from demo_site import serve_site
 from mmkg.report import build_report, format_report
 from mmkg.settings import CODE_PACKAGES, PROJECT_ROOT, Settings
 from warehouse import Warehouse, sha256_file
@@ -19,12 +21,13 @@ from warehouse.builds import (code_version, content_hash, finish_build, hold_bui
                               mark_abandoned, start_build, update_fingerprint)
 
 from flows import tasks
+from flows.fanout import TaskFanOut
 from flows.gates import QualityGateFailed, crawl_gates, evaluate_gates
 from flows.options import BuildOptions
 from flows.pause import pause_point
 from flows.reuse import StageReuse, as_dict, media_content, pages_content, stage_key
 from flows.runners import task_runner
-from flows.stage_configs import stage_configs
+from flows.stage_configs import StageConfigs, ratings_csv, stage_configs
 
 
 @flow(name="build-mmkg")
@@ -41,7 +44,7 @@ def build_mmkg(options: BuildOptions = BuildOptions()) -> dict:
         logger.warning("build %s was left running by a process that is gone: marked abandoned", build_id)
     code = code_version([PROJECT_ROOT / name for name in CODE_PACKAGES])
     params = options.model_dump()
-    ratings = stage_configs(options, settings).interactions.ratings_csv
+    ratings = ratings_csv(settings)
     build_id = start_build(warehouse, params, inputs_fingerprint(params, [ratings], "", code))
     lock = hold_build_lock(settings.locks_dir, build_id)
     try:
@@ -91,16 +94,15 @@ def build_stages(options: BuildOptions, build_id: str, code: str) -> dict:
     summaries: dict[str, Any] = {}
     embedded = options.start_url is None
     manifest = tasks.embedded_site(configs.site) if embedded else None
-    site = serve_site(settings.site_dir, port=options.site_port) if embedded else nullcontext(options.start_url)
+    site = _served_site(settings, options.site_port) if embedded else nullcontext(options.start_url)
     with site as served:
         start_url = served if isinstance(served, str) else served.base_url + "/"
-        crawl = configs.crawl(start_url, settings, options)
         if manifest is not None:  # the generator's fingerprint covers the whole site's content
             site_content = stage_key("site", manifest.fingerprint, start_url)
             summaries["crawl"] = reuse.run("crawl", stage_key("crawl", site_content, options.max_pages, code),
-                                           lambda: tasks.movie_pages(crawl, warehouse, build_id))
+                                           lambda: tasks.movie_pages(configs.crawl(start_url), warehouse, build_id))
         else:  # another site: what it holds is known once it is crawled (revalidated by the HTTP cache)
-            summaries["crawl"] = tasks.movie_pages(crawl, warehouse, build_id)
+            summaries["crawl"] = tasks.movie_pages(configs.crawl(start_url), warehouse, build_id)
             site_content = pages_content(warehouse, build_id)
             reuse.ran("crawl", stage_key("crawl", site_content, options.max_pages, code))
         pause_point("crawl", work, build_id)
@@ -111,31 +113,65 @@ def build_stages(options: BuildOptions, build_id: str, code: str) -> dict:
         media_key = stage_key("media", site_content, code)
         extracted = reuse.reusable("extract", extract_key)
         media = reuse.reusable("media", media_key) if embedded else None  # elsewhere media revalidate themselves
-        extract_run = None if extracted else tasks.entities.submit(configs.extract, warehouse, build_id)
-        media_run = None if media else tasks.media_features.submit(configs.media, warehouse, build_id)
-        if extract_run is not None:
-            extracted = extract_run.result()
-            reuse.ran("extract", extract_key)
-        if media_run is not None:
-            media = media_run.result()
-            reuse.ran("media", media_key)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="stage") as drivers:
+            extract_run = None if extracted else _in_flow_thread(drivers, _extract, configs, options, warehouse, build_id)
+            media_run = None if media else _in_flow_thread(drivers, _media, configs, options, warehouse, build_id)
+            if extract_run is not None:
+                extracted = extract_run.result()
+                reuse.ran("extract", extract_key)
+            if media_run is not None:
+                media = media_run.result()
+                reuse.ran("media", media_key)
         summaries["extract"], summaries["media"] = extracted, media
         pause_point("media", work, build_id)
-    interactions_key = stage_key("interactions", site_content, sha256_file(configs.interactions.ratings_csv), code)
+    interactions_key = stage_key("interactions", site_content, sha256_file(ratings_csv(settings)), code)
     summaries["interactions"] = reuse.run("interactions", interactions_key,
                                           lambda: tasks.interactions(configs.interactions, warehouse, build_id))
-    kg_key = stage_key("kg_build", extract_key, media_content(warehouse), interactions_key, asdict(configs.kg), code)
+    kg_key = stage_key("kg_build", extract_key, media_content(warehouse), interactions_key,
+                       configs.parameters["kg_build"], code)
     summaries["kg_build"] = reuse.run("kg_build", kg_key, lambda: tasks.triples(configs.kg, warehouse, build_id))
     pause_point("kg_build", work, build_id)
-    export_key = stage_key("export", kg_key, asdict(configs.export) | {"exports_dir": None}, code)
+    export_key = stage_key("export", kg_key, configs.parameters["export"], code)
     summaries["export"] = reuse.run("export", export_key,
                                     lambda: tasks.training_shards(configs.export, warehouse, build_id))
     export_dir = Path(as_dict(summaries["export"])["export_dir"])
     pause_point("export", work, build_id)
-    train_key = stage_key("train", content_hash(warehouse, build_id, export_dir), asdict(configs.train), code)
+    train_key = stage_key("train", content_hash(warehouse, build_id, export_dir), configs.parameters["train"], code)
     summaries["train"] = reuse.run("train", train_key,
                                    lambda: tasks.model_metrics(configs.train, export_dir, warehouse, build_id))
     return outcome | {"export_dir": str(export_dir)}
+
+
+def _served_site(settings: Settings, port: int):
+    from demo_site import serve_site
+
+    return serve_site(settings.site_dir, port=port)
+
+
+def _in_flow_thread(pool: ThreadPoolExecutor, function: Callable[..., Any], *args: Any) -> Future:
+    """Run a stage's driver in a thread that sees the flow run (logger, task runner) as this one does."""
+    return pool.submit(contextvars.copy_context().run, function, *args)
+
+
+def _extract(configs: StageConfigs, options: BuildOptions, warehouse: Warehouse, build_id: str):
+    """The extract stage with its spaCy parse fanned out in batches of text passages (batch
+    tasks run in this process: with an external Dask scheduler the stage parses here, see flows.fanout)."""
+    from extract import extract_entities
+
+    fan_out = None if options.dask_address else TaskFanOut("extract", options.extract_batch_size, "text passages",
+                                                           get_run_logger())
+    return tasks.run_logged("extract", extract_entities, warehouse, build_id, configs.extract, warehouse, build_id,
+                            fan_out and fan_out.in_order)
+
+
+def _media(configs: StageConfigs, options: BuildOptions, warehouse: Warehouse, build_id: str):
+    """The media stage with its movies fanned out in batches (network-bound: a failed batch is retried)."""
+    from media import fetch_media
+
+    fan_out = None if options.dask_address else TaskFanOut("media", options.media_batch_size, "movies",
+                                                           get_run_logger(), retries=2)
+    return tasks.run_logged("media", fetch_media, warehouse, build_id, configs.media, warehouse, build_id,
+                            fan_out and fan_out.as_completed)
 
 
 def _stats(report) -> dict:

@@ -7,6 +7,7 @@ line (``options_error``), so a bad value never costs any work.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -17,7 +18,30 @@ MEDIA_KINDS = ("trailer", "poster", "audio")
 
 
 def known_models() -> tuple[str, ...]:
-    """The model names train/ can fit: its registry when it exports one, else its name list."""
+    """The model names train/ can fit: its registry when it exports one, else its name list.
+
+    Importing the registry loads torch (seconds, many on a busy machine), and every build
+    validates its options first; so the names are kept in the workspace cache under the
+    hash of train/'s source, and only a build after a change to train/ imports it here.
+    """
+    from mmkg.settings import PROJECT_ROOT, Settings
+    from warehouse.builds import code_version
+
+    cache = Settings.from_env().home / "cache" / "model-names.json"
+    source = code_version([PROJECT_ROOT / "train"])
+    try:
+        cached = json.loads(cache.read_text())
+        if cached["train_source"] == source:
+            return tuple(cached["models"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    names = _registry_names()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"train_source": source, "models": list(names)}))
+    return names
+
+
+def _registry_names() -> tuple[str, ...]:
     import train.models as models
 
     registry = getattr(models, "MODEL_REGISTRY", None) or getattr(models, "REGISTRY", None)
@@ -44,6 +68,8 @@ class BuildOptions(BaseModel):
     task_runner: str = Field("threads", description="Where tasks run: threads (in this process) or dask")
     dask_address: str | None = Field(None, description="Scheduler address of an existing Dask cluster; none = a LocalCluster")
     dask_workers: int = Field(2, ge=1, description="Workers of the LocalCluster when task_runner is dask and no address is given")
+    extract_batch_size: int = Field(128, ge=1, le=100_000, description="Text passages per spaCy batch task that fans out on the task runner")
+    media_batch_size: int = Field(20, ge=1, le=100_000, description="Movies per media batch task that fans out on the task runner")
     min_link_rate: float = Field(0.5, ge=0, le=1, description="Gate: least share of crawled movies linked to ratings (0 linked always fails)")
     max_error_rate: float = Field(0.2, ge=0, le=1, description="Gate: most share of a stage's work items that may fail")
     max_shacl_violations: int = Field(0, ge=0, description="Gate: most SHACL violations of the graph")

@@ -56,7 +56,8 @@ class StageReuse:
         previous = None if self.recompute else previous_stage_run(self.warehouse, stage)
         if previous is None or previous["input_key"] != key:
             return None
-        reuse_stage(self.warehouse, self.build_id, stage, previous["build_id"], previous["summary"], key)
+        reuse_stage(self.warehouse, self.build_id, stage, previous["build_id"], previous["summary"], key,
+                    previous["origin"])
         self.reused[stage] = previous["origin"]
         get_run_logger().info("%s: inputs unchanged since build %s, its outputs reused", stage, previous["origin"])
         return previous["summary"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from functools import partial
 
 from media.config import MediaConfig, MediaSummary
 from media.context import RunContext
@@ -27,8 +28,22 @@ from media.urls import escape_url, work_folder_name
 from warehouse import Warehouse
 
 
-def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str) -> MediaSummary:
-    """Fetch and featurise every movie's media; bad media become rows, a dead modality an error."""
+# Runs a function over batches of the movies elsewhere (the flow's task runner) and yields
+# each batch's results as soon as that batch is done.
+MovieBatches = Callable[[Callable[[list[MediaMovie]], list[MovieRows]], list[MediaMovie]], Iterable[list[MovieRows]]]
+
+
+def _batch_rows(ctx: RunContext, movies: list[MediaMovie]) -> list[MovieRows]:
+    return [rows for done in _pooled(ctx, movies) for rows in done]
+
+
+def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str,
+                movie_batches: MovieBatches | None = None) -> MediaSummary:
+    """Fetch and featurise every movie's media; bad media become rows, a dead modality an error.
+
+    ``movie_batches``: where the movies are processed (default: this stage's own thread pool);
+    either way each finished batch is written here, by this one writer.
+    """
     started = time.perf_counter()
     movies = read_movies(warehouse, build_id)
     previous = Previous() if config.refresh else read_previous(warehouse)
@@ -37,16 +52,10 @@ def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str) -> Med
     statuses: Counter[tuple[str, str]] = Counter()
     counts: Counter[str] = Counter()
     first_reason: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="media") as pool:
-        pending = {pool.submit(movie_rows, ctx, movie) for movie in movies}
-        while pending:
-            # Everything finished since the last write goes in one transaction: writes stay
-            # few when movies are quick (304s), and a finished movie waits at most one write.
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            batch = [future.result() for future in done]
-            write_movies(warehouse, batch)
-            for rows in batch:
-                _tally(rows, statuses, counts, first_reason)
+    for batch in movie_batches(partial(_batch_rows, ctx), movies) if movie_batches else _pooled(ctx, movies):
+        write_movies(warehouse, batch)
+        for rows in batch:
+            _tally(rows, statuses, counts, first_reason)
     summary = MediaSummary(
         assets=_nested(statuses),
         coverage=_coverage(statuses, config.kinds),
@@ -58,6 +67,17 @@ def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str) -> Med
     )
     _require_coverage(summary, config, first_reason)
     return summary
+
+
+def _pooled(ctx: RunContext, movies: list[MediaMovie]) -> Iterable[list[MovieRows]]:
+    """The movies in this stage's own bounded pool: everything finished since the last write
+    goes in one transaction, so writes stay few when movies are quick (304s) and a finished
+    movie waits at most one write."""
+    with ThreadPoolExecutor(max_workers=ctx.config.workers, thread_name_prefix="media") as pool:
+        pending = {pool.submit(movie_rows, ctx, movie) for movie in movies}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield [future.result() for future in done]
 
 
 def _tally(rows: MovieRows, statuses: Counter[tuple[str, str]], counts: Counter[str],

@@ -8,21 +8,31 @@ import os
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mmkg.settings import Settings
 
+if TYPE_CHECKING:
+    from flows.api_server import BuildApiServer
+    from flows.options import BuildOptions
+
 STAGES = ("crawl", "extract", "media", "interactions", "kg", "export", "train")
+
+
+# Commands that never touch train/: their parser is built without importing it (torch).
+LIGHT_COMMANDS = ("build", "site", "report", "serve", "extract-quality", *(s for s in STAGES if s != "train"))
 
 
 def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     settings.apply_environment()
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    args = _parser(with_train=command not in LIGHT_COMMANDS).parse_args(argv)
     return args.handler(args, settings)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(with_train: bool = True) -> argparse.ArgumentParser:
     from flows.options import KG_STYLES, BuildOptions
 
     parser = argparse.ArgumentParser(
@@ -60,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--start-url", required=True,
                              help="any page of the site to crawl, e.g. http://127.0.0.1:8000/films/ (link rules: "
                                   "crawl/site_rules.toml, plus your own file named by MMKG_SITE_RULES)")
-        if stage == "train":
+        if stage == "train" and with_train:
             sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
             sub.add_argument("--epochs", type=int, default=10, help="most training epochs per model (default: %(default)s)")
             sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
@@ -85,29 +95,62 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", default="0 3 * * *", help="schedule (default: %(default)s)")
     serve.set_defaults(handler=_serve)
 
-    from train.commands import add_compare_parser, add_recommend_parser
-    add_compare_parser(commands)
-    add_recommend_parser(commands)
+    if with_train:
+        from train.commands import add_compare_parser, add_recommend_parser
+        add_compare_parser(commands)
+        add_recommend_parser(commands)
     return parser
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate the options before any work, run the flow, print the summary; one line per failure."""
+    """Validate the options before any work, run the flow, print the summary; one line per failure.
+
+    The flow reports to PREFECT_API_URL, else to the server of ``make deploy`` when it is up,
+    else to a Prefect API server this command starts first thing, so that it boots while the
+    options are validated and the code is imported (flows.api_server).
+    """
+    import atexit
+
     from pydantic import ValidationError
 
+    from flows.api_server import BuildApiServer, ServerStartError, deployed_api_url
     from flows.options import BuildOptions, options_error
 
+    server = None
+    if not os.environ.get("PREFECT_API_URL") and (deployed := deployed_api_url(settings.run_dir)):
+        os.environ["PREFECT_API_URL"] = deployed
+        print(f"mmkg build: running on the Prefect server of `make deploy` ({deployed})", file=sys.stderr)
+    if not os.environ.get("PREFECT_API_URL"):
+        server = BuildApiServer().start(Path(os.environ["PREFECT_HOME"]) / "build-server.log")
+        # Stopped at exit, after Prefect's log and event workers have sent what they hold
+        # (they drain when the interpreter's threads shut down, before atexit handlers run).
+        atexit.register(server.stop)
     try:
         options = BuildOptions(**{k: getattr(args, k) for k in BuildOptions.model_fields})
     except ValidationError as exc:
+        if server is not None:
+            server.stop()
         print(f"mmkg build: {options_error(exc)}", file=sys.stderr)
         return 2
+    if server is not None:
+        os.environ["PREFECT_API_URL"] = server.api_url  # read when prefect is imported, just below
+    try:
+        return _run_build(options, settings, server)
+    except ServerStartError as exc:
+        print(f"mmkg build: {exc} (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); raise it, or start a"
+              " server with `make deploy` and set PREFECT_API_URL", file=sys.stderr)
+        return 1
+
+
+def _run_build(options: BuildOptions, settings: Settings, server: BuildApiServer | None) -> int:
     from flows.build_mmkg import build_mmkg
     from flows.gates import QualityGateFailed
     from mmkg.report import build_report, format_report
     from warehouse import Warehouse
     from warehouse.builds import latest_build
 
+    if server is not None:
+        server.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     try:
         result = build_mmkg(options)
     except QualityGateFailed as exc:
@@ -115,14 +158,6 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         print(format_report(build_report(warehouse, exc.build_id), str(settings.warehouse_path)), flush=True)
         current = (latest_build(warehouse) or {}).get("build_id", "none")
         print(f"mmkg build: {exc} (current build stays {current})", file=sys.stderr)
-        return 1
-    except RuntimeError as exc:
-        if "ephemeral Prefect API server" not in str(exc):
-            raise
-        print("mmkg build: Prefect's in-process API server did not start within "
-              f"{os.environ.get('PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS')} s "
-              "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); raise it, or start a server with "
-              "`make deploy` and set PREFECT_API_URL", file=sys.stderr)
         return 1
     report = build_report(Warehouse.from_settings(settings), result["build_id"])
     print(format_report(report, str(settings.warehouse_path)), flush=True)
@@ -156,7 +191,7 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
     configs = stage_configs(BuildOptions(), settings)
     if args.stage == "crawl":
         from crawl import crawl_movie_site
-        result = crawl_movie_site(configs.crawl(args.start_url, settings, BuildOptions()), warehouse, args.build_id)
+        result = crawl_movie_site(configs.crawl(args.start_url), warehouse, args.build_id)
     elif args.stage == "extract":
         from extract import extract_entities
         result = extract_entities(configs.extract, warehouse, args.build_id)

@@ -170,7 +170,7 @@ def run_stage(warehouse: Warehouse, build_id: str, stage: str, entry_point: Call
 
 
 # Per-build rows a stage writes, besides its `errors` rows: what reusing the stage copies.
-_PER_BUILD_TABLES = {"kg_build": ("triples",), "train": ("metrics",)}
+_PER_BUILD_TABLES = {"crawl": ("build_movies",), "kg_build": ("triples",), "train": ("metrics",)}
 # The `errors.stage` each stage records its failures under.
 ERROR_STAGE = {"export": "warehouse"}
 
@@ -200,9 +200,11 @@ def record_stage_input(warehouse: Warehouse, build_id: str, stage: str, input_ke
 
 
 def reuse_stage(warehouse: Warehouse, build_id: str, stage: str, source_build: str, summary: Mapping[str, Any],
-                input_key: str) -> None:
+                input_key: str, origin: str | None = None) -> None:
     """Give this build the outputs of ``source_build``'s run of the stage: its per-build rows,
-    its error rows, its export directory (export), and a stage run of zero seconds."""
+    its error rows, its export directory (export), and a stage run of zero seconds.
+    ``origin``: the build that ran the stage, when ``source_build`` reused it too (so a chain
+    of reruns names the build that did the work)."""
     started_at = datetime.now(timezone.utc)
     with warehouse.transaction() as con:
         for table in _PER_BUILD_TABLES.get(stage, ()):
@@ -222,7 +224,7 @@ def reuse_stage(warehouse: Warehouse, build_id: str, stage: str, source_build: s
             "summary_json": json.dumps(summary, sort_keys=True, default=str),
         }])
         upsert(con, "stage_inputs", [{"build_id": build_id, "stage": stage, "input_key": input_key,
-                                      "reused_from": source_build}])
+                                      "reused_from": origin or source_build}])
 
 
 # Files of an export that name its build (ids, timestamps) rather than hold its content.

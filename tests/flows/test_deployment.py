@@ -4,6 +4,7 @@ worker, then `prefect deployment run build-mmkg/build-mmkg`; `make stop` stops i
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -41,9 +42,14 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_deploy_worker_and_deployment_run_build_an_mmkg(tmp_path: Path, shared_data: Path) -> None:
+def test_deploy_worker_and_deployment_run_build_an_mmkg(small_build, tmp_path: Path, shared_data: Path) -> None:
+    """On a copy of the small build's workspace: its generated site and its media features are
+    reused by content hash (the site is served on a new port, so every stage runs)."""
     home = tmp_path / "mmkg-home"
-    env = mmkg_env(home, shared_data) | {"MMKG_PREFECT_PORT": "auto", "MMKG_BIN": str(Path(sys.executable).parent)}
+    shutil.copytree(small_build.settings.home, home, ignore=shutil.ignore_patterns("locks", "run", "prefect"))
+    previous = latest_build(Warehouse.from_settings(Settings(home=home, data_dir=shared_data)))["build_id"]
+    env = mmkg_env(home, shared_data) | {"MMKG_PREFECT_PORT": "auto", "MMKG_BIN": str(Path(sys.executable).parent),
+                                         "PREFECT_WORKER_QUERY_SECONDS": "2"}  # the worker polls every 2 s, not 10
     run_dir = home / "run"
     try:
         deploy = subprocess.run(["bash", "scripts/deploy.sh"], cwd=PROJECT_ROOT, env=env,
@@ -52,11 +58,10 @@ def test_deploy_worker_and_deployment_run_build_an_mmkg(tmp_path: Path, shared_d
         assert "prefect deployment run build-mmkg/build-mmkg" in deploy.stdout
         api = (run_dir / "api_url").read_text().strip()
         pids = [int((run_dir / f"{name}.pid").read_text()) for name in ("server", "worker")]
-        options = {"options": {"n_movies": 8, "epochs": 1, "hidden": 16, "site_port": 0,
-                               "models": ["bpr_mf", "most_pop"]}}
+        options = {"options": {"n_movies": 12, "epochs": 1, "hidden": 16, "site_port": 0, "models": ["most_pop"]}}
         run = subprocess.run(
             [PREFECT, "deployment", "run", "build-mmkg/build-mmkg", "--params", json.dumps(options),
-             "--watch", "--watch-timeout", "1200"],
+             "--watch", "--watch-interval", "2", "--watch-timeout", "1200"],
             env=env | {"PREFECT_API_URL": api, "PREFECT_HOME": str(home / "prefect")},
             capture_output=True, text=True, timeout=1300,
         )
@@ -67,6 +72,7 @@ def test_deploy_worker_and_deployment_run_build_an_mmkg(tmp_path: Path, shared_d
         subprocess.run(["bash", "scripts/stop.sh"], cwd=PROJECT_ROOT, env=env, timeout=120)
     assert not any(_alive(pid) for pid in pids), "make stop left a process running"
     build = latest_build(Warehouse.from_settings(Settings(home=home, data_dir=shared_data)))
-    assert build is not None and json.loads(build["config_json"])["n_movies"] == 8
+    assert build is not None and build["build_id"] != previous
+    assert json.loads(build["config_json"])["models"] == ["most_pop"]
     assert f"mmkg build {build['build_id']}: succeeded" in markdown
     assert "| link_rate |" in markdown and "| errors by stage | reason | count |" in markdown

@@ -118,10 +118,11 @@ def test_dask_local_cluster_gives_the_content_of_the_default_runner(served_copy:
     whose documents the warehouse keeps too, so its text features differ)."""
     resumed = latest_build(served_copy.warehouse)
     result = run_mmkg(served_copy.build_args("--task-runner", "dask", "--dask-workers", "2", "--recompute",
-                                             "--models", "most_pop"),
+                                             "--models", "most_pop", "--media-batch-size", "4"),
                       served_copy.settings.home, served_copy.settings.data_dir)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "LocalCluster" in result.stderr, result.stderr[-3000:]
+    assert "media: 14/14 movies done (batch 4/4)" in result.stderr, result.stderr[-3000:]
     build = latest_build(served_copy.warehouse)
     stats = json.loads(build["stats_json"])
     assert stats["reused"] == {}

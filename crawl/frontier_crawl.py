@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 WORKER_STAT_PREFIX = "mmkg/frontier/pages/"
 # Seconds granted beyond the spider's own timeout for start-up, the quorum and a clean shutdown.
-SHUTDOWN_GRACE_S = 60
+SHUTDOWN_GRACE_S = 120
 LOG_TAIL_CHARS = 3000
 
 
@@ -48,15 +48,41 @@ def worker_command(config: "CrawlConfig", name: str, worker: str, slot: int, out
 
 
 def run_frontier_crawl(config: "CrawlConfig", feed_path: Path, blobs_dir: Path, log_path: Path, stats_path: Path, name: str) -> None:
-    """Crawl with ``config.frontier_workers`` local workers on frontier ``name``; write the merged feed and stats."""
-    from crawl.stage import PROJECT_ROOT
-
+    """Crawl with ``config.frontier_workers`` local workers on a fresh frontier ``name``; write the merged feed and stats."""
     frontier = Frontier.connect(str(config.frontier), name)
     frontier.clear()
     out_dir = frontier_dir(config, name)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in [*out_dir.glob("*.jsonl"), *out_dir.glob("*.stats.json"), *out_dir.glob("*.log")]:
         old.unlink()
+    exit_codes = run_workers(config, name, out_dir, blobs_dir, log_path)
+    if all(code != 0 for code in exit_codes.values()):
+        raise RuntimeError(f"every worker of frontier crawl {name} failed ({exit_codes}); log tail ({log_path}):\n"
+                           + log_path.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:])
+    pending = frontier.pending()
+    torn = merge_feeds(sorted(out_dir.glob("*.jsonl")), feed_path)
+    stats = merge_stats(sorted(out_dir.glob("*.stats.json")), pending, lost=sum(1 for c in exit_codes.values() if c != 0))
+    stats["mmkg/frontier_torn_lines"] = torn
+    stats_path.write_text(json.dumps(stats, indent=1), encoding="utf-8")
+    frontier.clear()
+
+
+def join_frontier(config: "CrawlConfig", name: str, out_dir: Path, blobs_dir: Path) -> dict[str, int]:
+    """Run local workers for a crawl that a coordinator on another machine started and will load;
+    raise ValueError when no crawl is running on frontier ``name``. Exit status per worker."""
+    frontier = Frontier.connect(str(config.frontier), name)
+    if not frontier.workers():
+        raise ValueError(f"no crawl is running on frontier {name!r} at {config.frontier}: start its coordinator first")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    quorum = config.frontier_quorum or 1  # the coordinator's count, when given; else start at once
+    return run_workers(replace(config, frontier_quorum=quorum), name, out_dir, blobs_dir, out_dir / f"join-{os.getpid()}.log")
+
+
+def run_workers(config: "CrawlConfig", name: str, out_dir: Path, blobs_dir: Path, log_path: Path) -> dict[str, int]:
+    """Start ``config.frontier_workers`` worker processes, wait for them (killing them past the time
+    limit), write their logs into ``log_path``; exit status per worker id."""
+    from crawl.stage import PROJECT_ROOT
+
     host = socket.gethostname().split(".")[0] or "host"
     workers = [f"{host}-{os.getpid()}-w{slot}" for slot in range(config.frontier_workers)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
@@ -67,28 +93,20 @@ def run_frontier_crawl(config: "CrawlConfig", feed_path: Path, blobs_dir: Path, 
                 worker_command(config, name, worker, slot, out_dir, blobs_dir),
                 stdout=log, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT, start_new_session=True,
             )
-    deadline = time.monotonic() + config.timeout_s + SHUTDOWN_GRACE_S + 60
+    deadline = time.monotonic() + config.timeout_s + SHUTDOWN_GRACE_S
     exit_codes = {}
     try:
         for worker, process in processes.items():
             exit_codes[worker] = process.wait(timeout=max(1.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"frontier crawl {name} exceeded {exc.timeout:.0f} s; logs in {out_dir}") from exc
+        raise RuntimeError(f"frontier crawl {name} exceeded {config.timeout_s + SHUTDOWN_GRACE_S:.0f} s; logs in {out_dir}") from exc
     finally:
         for process in processes.values():
             if process.poll() is None:
                 process.kill()
                 process.wait()
         _combine_logs(out_dir, workers, log_path)
-    if all(code != 0 for code in exit_codes.values()):
-        raise RuntimeError(f"every worker of frontier crawl {name} failed ({exit_codes}); log tail ({log_path}):\n"
-                           + log_path.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:])
-    pending = frontier.pending()
-    torn = merge_feeds(sorted(out_dir.glob("*.jsonl")), feed_path)
-    stats = merge_stats(sorted(out_dir.glob("*.stats.json")), pending, lost=sum(1 for c in exit_codes.values() if c != 0))
-    stats["mmkg/frontier_torn_lines"] = torn
-    stats_path.write_text(json.dumps(stats, indent=1), encoding="utf-8")
-    frontier.clear()
+    return exit_codes
 
 
 def merge_feeds(feeds: list[Path], merged: Path) -> int:

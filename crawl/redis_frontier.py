@@ -164,11 +164,11 @@ class Frontier:
         return cls(server, name)
 
     def join(self, worker: str, lease_s: float) -> bool:
-        """Take or renew ``worker``'s lease; False when it had been declared dead and is now back."""
+        """Take or renew ``worker``'s lease; True when it was not listed (new, or declared dead meanwhile)."""
         pipe = self.server.pipeline()
         pipe.set(self.keys.lease(worker), "1", px=int(lease_s * 1000))
         pipe.sadd(self.keys.workers, worker)
-        return pipe.execute()[1] == 0
+        return pipe.execute()[1] == 1
 
     def pop(self, worker: str) -> bytes | None:
         """The best queued request, now held in ``worker``'s in-flight set; None when the queue is empty."""
@@ -199,13 +199,11 @@ class Frontier:
         """Queued plus in-flight requests of all workers, read at one instant."""
         return int(self._pending(keys=[self.keys.requests, self.keys.workers], args=[self.keys.inflight_prefix]))
 
-    def queued(self) -> int:
-        return int(self.server.zcard(self.keys.requests))
-
     def workers(self) -> set[str]:
         return {m.decode() for m in self.server.smembers(self.keys.workers)}
 
     def inflight(self, worker: str) -> list[bytes]:
+        """The requests ``worker`` holds (serialized as scrapy-redis queues them)."""
         return list(self.server.zrange(self.keys.inflight(worker), 0, -1))
 
     def clear(self) -> int:

@@ -165,7 +165,8 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_process_stores(sit
     assert not summary.truncated
 
     stats = json.loads((site.root / "work-two" / f"crawl-{BUILD_ID}.stats.json").read_text())
-    assert stats["mmkg/frontier_pending"] == 0 and stats.get("frontier/acknowledged_when_idle", 0) == 0
+    assert stats["mmkg/frontier_pending"] == 0
+    assert stats.get("frontier/acknowledged_when_idle", 0) == 0 and stats.get("frontier/lease_lost", 0) == 0
     assert not list(redis.Redis.from_url(redis_url).scan_iter(match="mmkg:frontier:two:*"))
 
 
@@ -187,8 +188,8 @@ def test_a_killed_workers_pages_are_fetched_by_the_other(site: Site, redis_url: 
             with (out_dir / f"{worker}.log").open("w") as log:
                 workers[worker] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT)
         deadline = time.monotonic() + WAIT_S
-        while frontier.server.zcard(frontier.keys.inflight("doomed")) < 4:  # the doomed worker has four requests in flight
-            assert time.monotonic() < deadline and workers["doomed"].poll() is None, "the doomed worker never held 4 requests"
+        while frontier.server.zcard(frontier.keys.inflight("doomed")) < 6:  # the doomed worker holds six requests
+            assert time.monotonic() < deadline and workers["doomed"].poll() is None, "the doomed worker never held 6 requests"
             time.sleep(0.01)
         workers["doomed"].send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
@@ -202,7 +203,7 @@ def test_a_killed_workers_pages_are_fetched_by_the_other(site: Site, redis_url: 
                 process.kill()
                 process.wait()
 
-    assert len(held) >= 4
+    assert held  # what it held when it died: requests taken, never finished
     # Its answers to the dead worker are out by killed_at + delay; the survivor requeues only after the lease.
     refetched = {path for at, path in list(site.server.timed) if at > killed_at + 1.5}
     assert {_path(url) for url in held} <= refetched

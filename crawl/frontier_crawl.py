@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import socket
 import subprocess
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawl.redis_frontier import Frontier
+from crawl.redis_frontier import Frontier, new_worker_id
 
 if TYPE_CHECKING:
     from crawl.stage import CrawlConfig
@@ -83,8 +82,8 @@ def run_workers(config: "CrawlConfig", name: str, out_dir: Path, blobs_dir: Path
     limit), write their logs into ``log_path``; exit status per worker id."""
     from crawl.stage import PROJECT_ROOT
 
-    host = socket.gethostname().split(".")[0] or "host"
-    workers = [f"{host}-{os.getpid()}-w{slot}" for slot in range(config.frontier_workers)]
+    run = new_worker_id()  # host, process and a random part: unique even for two runs in one process
+    workers = [f"{run}-w{slot}" for slot in range(config.frontier_workers)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
     processes = {}
     for slot, worker in enumerate(workers):

@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ import redis
 from scrapy_redis import picklecompat
 
 from crawl import CrawlConfig, CrawlSummary, crawl_movie_site
-from crawl.frontier_crawl import frontier_dir, merge_feeds, worker_command
+from crawl.frontier_crawl import frontier_dir, join_frontier, merge_feeds, worker_command
 from crawl.linking import MovieLensIndex
 from crawl.loader import load_feed
 from crawl.redis_frontier import Frontier
@@ -172,7 +173,7 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_process_stores(sit
 
 @pytest.mark.slow
 def test_a_killed_workers_pages_are_fetched_by_the_other(site: Site, redis_url: str) -> None:
-    name, lease_s = "kill", 4.0
+    name, lease_s = "kill", 6.0
     config = site.config("work-kill", frontier=redis_url, frontier_workers=2, frontier_name=name, frontier_lease_s=lease_s)
     frontier = Frontier.connect(redis_url, name)
     frontier.clear()
@@ -215,6 +216,32 @@ def test_a_killed_workers_pages_are_fetched_by_the_other(site: Site, redis_url: 
         load_feed(con, out_dir.parent / "merged.jsonl", BUILD_ID, MovieLensIndex.load(site.data / "movies" / "ml-latest-small"))
     assert stored(warehouse) == stored(site.baseline)
     frontier.clear()
+
+
+@pytest.mark.slow
+def test_a_worker_from_another_machine_joins_the_running_crawl(site: Site, redis_url: str) -> None:
+    """As ``mmkg crawl-frontier`` and ``mmkg crawl-frontier --join`` on two machines: the joiner
+    has its own work folder and writes its feed into the coordinator's frontier folder."""
+    name = "joined"
+    coordinator = site.config("work-coordinator", frontier=redis_url, frontier_workers=1, frontier_name=name, frontier_quorum=2)
+    joiner = site.config("work-joiner", frontier=redis_url, frontier_workers=1, frontier_name=name, frontier_quorum=2)
+    warehouse = site.warehouse("joined")
+    results: list[CrawlSummary] = []
+    thread = threading.Thread(target=lambda: results.append(crawl_movie_site(coordinator, warehouse, BUILD_ID)))
+    thread.start()
+    try:
+        frontier = Frontier.connect(redis_url, name)
+        deadline = time.monotonic() + WAIT_S
+        while not frontier.workers():  # the coordinator's worker has joined
+            assert time.monotonic() < deadline and thread.is_alive(), "the coordinator never started its worker"
+            time.sleep(0.05)
+        codes = join_frontier(joiner, name, frontier_dir(coordinator, name), warehouse.blobs.root)
+    finally:
+        thread.join(timeout=WAIT_S)
+    assert list(codes.values()) == [0] and len(results) == 1
+    shares = results[0].pages_by_worker
+    assert len(shares) == 2 and all(n >= 0.2 * sum(shares.values()) for n in shares.values()), shares
+    assert stored(warehouse) == stored(site.baseline)
 
 
 def test_a_bad_or_unreachable_frontier_is_refused_before_any_work(tmp_path: Path) -> None:

@@ -88,7 +88,8 @@ def main() -> None:
     movielens = settings.movies_dir / "ml-latest-small"
     with tempfile.TemporaryDirectory(prefix="bench-frontier-") as tmp:
         root = Path(tmp)
-        manifest = generate_site(SiteConfig(data_dir=settings.data_dir, out_dir=root / "site", n_movies=args.n_movies, media=False))
+        site_config = SiteConfig(data_dir=settings.data_dir, out_dir=root / "site", n_movies=args.n_movies, media=False)
+        manifest = generate_site(site_config)
         print(f"site: {len(manifest.movies)} films on {len(manifest.film_pages)} film pages")
         redis_server, url = start_redis(root)
         try:
@@ -96,7 +97,8 @@ def main() -> None:
                 for site, delay_s in (("loopback", 0.0), (f"{args.latency_ms:.0f} ms per answer", args.latency_ms / 1000)):
                     server.delay_s = delay_s
                     tag = "lat" if delay_s else "loop"
-                    runs = {"plain": {}, "one": {"frontier": url, "frontier_workers": 1}, "two": {"frontier": url, "frontier_workers": 2}}
+                    runs = {"plain": {}, "one": {"frontier": url, "frontier_workers": 1},
+                            "two": {"frontier": url, "frontier_workers": 2}}
                     best: dict[str, CrawlSummary] = {}
                     for round_ in range(args.repeats):
                         order = list(runs)[round_ % 3:] + list(runs)[:round_ % 3]
@@ -107,9 +109,11 @@ def main() -> None:
                             if kind not in best or rate(summary) > rate(best[kind]):
                                 best[kind] = summary
                     plain, one, two = best["plain"], best["one"], best["two"]
-                    print(f"[{site}] plain one-process crawl: {plain.pages_fetched} pages, {plain.seconds:.1f} s, {rate(plain):.1f} pages/s")
+                    print(f"[{site}] plain one-process crawl: {plain.pages_fetched} pages, {plain.seconds:.1f} s, "
+                          f"{rate(plain):.1f} pages/s")
                     print(f"[{site}] frontier, 1 worker: {one.pages_fetched} pages, {one.seconds:.1f} s, {rate(one):.1f} pages/s")
-                    print(f"[{site}] frontier, 2 workers: {two.pages_fetched} pages, {two.seconds:.1f} s, {rate(two):.1f} pages/s, "
+                    print(f"[{site}] frontier, 2 workers: {two.pages_fetched} pages, {two.seconds:.1f} s, "
+                          f"{rate(two):.1f} pages/s, "
                           f"responses per worker {sorted(two.pages_by_worker.values())}")
                     print(f"[{site}] ratio frontier 1 worker / plain: {rate(one) / rate(plain):.2f}x; "
                           f"ratio 2 workers / 1 worker: {rate(two) / rate(one):.2f}x")

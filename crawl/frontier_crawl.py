@@ -40,13 +40,16 @@ def worker_command(config: "CrawlConfig", name: str, worker: str, slot: int, out
 
     share = replace(config, max_pages=math.ceil(config.max_pages / config.frontier_workers))
     cache = Path(config.work_dir) / f"httpcache-w{slot}" if config.use_http_cache else None
-    return spider_command(share, out_dir / f"{worker}.jsonl", blobs_dir, out_dir / f"{worker}.stats.json", http_cache_dir=cache) + [
+    feed, stats = out_dir / f"{worker}.jsonl", out_dir / f"{worker}.stats.json"
+    return spider_command(share, feed, blobs_dir, stats, http_cache_dir=cache) + [
         "--redis-url", str(config.frontier), "--frontier", name, "--worker-id", worker,
         "--lease-s", str(config.frontier_lease_s), "--quorum", str(config.frontier_quorum or config.frontier_workers),
     ]
 
 
-def run_frontier_crawl(config: "CrawlConfig", feed_path: Path, blobs_dir: Path, log_path: Path, stats_path: Path, name: str) -> None:
+def run_frontier_crawl(
+    config: "CrawlConfig", feed_path: Path, blobs_dir: Path, log_path: Path, stats_path: Path, name: str
+) -> None:
     """Crawl with ``config.frontier_workers`` local workers on a fresh frontier ``name``; write the merged feed and stats."""
     frontier = Frontier.connect(str(config.frontier), name)
     frontier.clear()
@@ -98,7 +101,8 @@ def run_workers(config: "CrawlConfig", name: str, out_dir: Path, blobs_dir: Path
         for worker, process in processes.items():
             exit_codes[worker] = process.wait(timeout=max(1.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"frontier crawl {name} exceeded {config.timeout_s + SHUTDOWN_GRACE_S:.0f} s; logs in {out_dir}") from exc
+        limit = config.timeout_s + SHUTDOWN_GRACE_S
+        raise RuntimeError(f"frontier crawl {name} exceeded {limit:.0f} s; logs in {out_dir}") from exc
     finally:
         for process in processes.values():
             if process.poll() is None:

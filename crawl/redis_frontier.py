@@ -238,7 +238,8 @@ class AcknowledgingScheduler(Scheduler):
         instance.worker = validate_name(settings.get("MMKG_FRONTIER_WORKER"), "worker id")
         instance.lease_s = settings.getfloat("MMKG_FRONTIER_LEASE_S", 30.0)
         if instance.queue_key != instance.frontier.keys.requests:
-            raise ValueError(f"SCHEDULER_QUEUE_KEY {instance.queue_key!r} is not the frontier's {instance.frontier.keys.requests!r}")
+            raise ValueError(f"SCHEDULER_QUEUE_KEY {instance.queue_key!r} is not the frontier's "
+                             f"{instance.frontier.keys.requests!r}")
         instance._held = {}  # token -> the request's bytes in this worker's in-flight set
         instance._tokens = itertools.count()
         instance._ticker = task.LoopingCall(instance._tick)

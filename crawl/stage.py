@@ -66,7 +66,8 @@ class CrawlConfig:
             validate_redis_url(self.frontier)
             if self.frontier_name is not None:
                 validate_name(self.frontier_name)
-            if self.frontier_workers < 1 or (self.frontier_quorum is not None and self.frontier_quorum < 1) or self.frontier_lease_s <= 0:
+            bad_quorum = self.frontier_quorum is not None and self.frontier_quorum < 1
+            if self.frontier_workers < 1 or bad_quorum or self.frontier_lease_s <= 0:
                 raise ValueError(
                     f"frontier_workers and frontier_quorum must be >= 1 and frontier_lease_s > 0, got "
                     f"{self.frontier_workers}, {self.frontier_quorum}, {self.frontier_lease_s}"

@@ -14,6 +14,8 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawl.frontier_worker import frontier_settings
+from crawl.redis_frontier import new_worker_id, validate_name, validate_redis_url
 from crawl.spiders.movie_site import MovieSiteSpider
 
 # Reasons a crawl ends normally: done, or a configured limit was reached.
@@ -33,6 +35,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stats", type=Path, help="write the crawl's finish reason and counters here (JSON)")
     parser.add_argument("--readings-dir", type=Path, help="cache of page readings by content; omit to read every page")
     parser.add_argument("--site-rules", type=Path, help="TOML link rules added to crawl/site_rules.toml")
+    frontier = parser.add_argument_group("shared frontier (crawl.redis_frontier): many processes, one crawl")
+    frontier.add_argument("--redis-url", help="join the frontier on this Redis, e.g. redis://10.0.0.5:6379/0")
+    frontier.add_argument("--frontier", default="default", help="frontier name shared by the crawl's workers")
+    frontier.add_argument("--worker-id", help="this worker's id (default: host-pid-random)")
+    frontier.add_argument("--lease-s", type=float, default=30.0, help="a worker silent this long is dead and its pages requeued")
+    frontier.add_argument("--quorum", type=int, default=1, help="start crawling once this many workers joined")
+    frontier.add_argument("--quorum-timeout-s", type=float, default=60.0, help="start anyway after this many seconds")
     return parser.parse_args(argv)
 
 
@@ -55,6 +64,12 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         },
         priority="cmdline",
     )
+    if args.redis_url:
+        worker = validate_name(args.worker_id or new_worker_id(), "worker id")
+        settings.setdict(frontier_settings(
+            validate_redis_url(args.redis_url), validate_name(args.frontier), worker, args.lease_s,
+            args.quorum, args.quorum_timeout_s, settings.getdict("ITEM_PIPELINES"),
+        ), priority="cmdline")
     return settings
 
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawl.frontier_crawl import WORKER_STAT_PREFIX, run_frontier_crawl
 from crawl.linking import MovieLensIndex
 from crawl.loader import load_feed
+from crawl.redis_frontier import validate_name, validate_redis_url
 from crawl.site_rules import load_site_rules
 from warehouse.store import Warehouse
 
@@ -26,7 +28,12 @@ STDERR_TAIL_CHARS = 4000
 class CrawlConfig:
     """What to crawl and how hard; ``work_dir`` holds the feed, the log, the HTTP cache and
     the cache of page readings. ``movielens_dir`` (links.csv, movies.csv) links items to the
-    ratings; ``site_rules`` is a TOML file of link rules added to the built-in ones."""
+    ratings; ``site_rules`` is a TOML file of link rules added to the built-in ones.
+
+    ``frontier`` (redis://host:port/db) crawls with ``frontier_workers`` local processes on a
+    frontier shared through that Redis (``crawl.redis_frontier``), named ``frontier_name``
+    (default: the build id), so workers on other machines can join; the crawl starts once
+    ``frontier_quorum`` workers (default: the local ones) have joined."""
 
     start_url: str
     work_dir: Path
@@ -37,6 +44,11 @@ class CrawlConfig:
     timeout_s: float = 600
     movielens_dir: Path | None = None
     site_rules: Path | None = None
+    frontier: str | None = None
+    frontier_workers: int = 2
+    frontier_name: str | None = None
+    frontier_quorum: int | None = None
+    frontier_lease_s: float = 30.0
 
     def __post_init__(self) -> None:
         """Refuse a config that cannot work before any request is made."""
@@ -50,6 +62,16 @@ class CrawlConfig:
         if self.movielens_dir is not None and not (Path(self.movielens_dir) / "links.csv").is_file():
             raise ValueError(f"movielens_dir has no links.csv: {self.movielens_dir}")
         load_site_rules(self.site_rules)  # raises ValueError naming the bad rule
+        if self.frontier is not None:
+            validate_redis_url(self.frontier)
+            if self.frontier_name is not None:
+                validate_name(self.frontier_name)
+            bad_quorum = self.frontier_quorum is not None and self.frontier_quorum < 1
+            if self.frontier_workers < 1 or bad_quorum or self.frontier_lease_s <= 0:
+                raise ValueError(
+                    f"frontier_workers and frontier_quorum must be >= 1 and frontier_lease_s > 0, got "
+                    f"{self.frontier_workers}, {self.frontier_quorum}, {self.frontier_lease_s}"
+                )
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,7 @@ class CrawlSummary:
     documents: int = 0
     errors: int = 0
     seconds: float = 0.0
+    pages_by_worker: dict[str, int] = field(default_factory=dict)  # responses per frontier worker
 
 
 def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -> CrawlSummary:
@@ -81,7 +104,11 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
     feed_path.unlink(missing_ok=True)
     stats_path.unlink(missing_ok=True)
     movielens = MovieLensIndex.load(config.movielens_dir) if config.movielens_dir else None
-    run_spider_subprocess(config, feed_path, warehouse.blobs.root, work_dir / f"crawl-{build_id}.log", stats_path)
+    log_path = work_dir / f"crawl-{build_id}.log"
+    if config.frontier:
+        run_frontier_crawl(config, feed_path, warehouse.blobs.root, log_path, stats_path, config.frontier_name or build_id)
+    else:
+        run_spider_subprocess(config, feed_path, warehouse.blobs.root, log_path, stats_path)
     with warehouse.transaction() as con:
         counts = load_feed(con, feed_path, build_id, movielens)
     stats = json.loads(stats_path.read_text(encoding="utf-8"))
@@ -99,11 +126,14 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
         documents=counts.documents,
         errors=counts.errors,
         seconds=round(time.perf_counter() - started, 3),
+        pages_by_worker={k.removeprefix(WORKER_STAT_PREFIX): v for k, v in stats.items() if k.startswith(WORKER_STAT_PREFIX)},
     )
 
 
-def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_path: Path) -> list[str]:
-    """The ``python -m crawl.run_spider`` command line for this config."""
+def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_path: Path,
+                   http_cache_dir: Path | None = None) -> list[str]:
+    """The ``python -m crawl.run_spider`` command line for this config (HTTP cache in
+    ``http_cache_dir``, default ``work_dir/httpcache``)."""
     command = [
         sys.executable, "-m", "crawl.run_spider",
         "--start-url", config.start_url,
@@ -116,7 +146,7 @@ def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_
         "--timeout-s", str(config.timeout_s),
     ]
     if config.use_http_cache:
-        command += ["--http-cache-dir", str(Path(config.work_dir) / "httpcache")]
+        command += ["--http-cache-dir", str(http_cache_dir or Path(config.work_dir) / "httpcache")]
     if not config.obey_robots:
         command.append("--ignore-robots")
     if config.site_rules:

@@ -91,6 +91,23 @@ def _parser(with_train: bool = True) -> argparse.ArgumentParser:
     report.add_argument("--build-id", help="build to report (default: the latest succeeded build)")
     report.set_defaults(handler=_report)
 
+    frontier = commands.add_parser(
+        "crawl-frontier", help="crawl with worker processes sharing a Redis frontier, on this machine and others")
+    frontier.add_argument("--start-url", required=True, help="any page of the site to crawl")
+    frontier.add_argument("--redis-url", required=True, help="the Redis every worker reaches, e.g. redis://10.0.0.5:6379/0")
+    frontier.add_argument("--name", default="default", help="frontier name, the same on every machine (default: %(default)s)")
+    frontier.add_argument("--workers", type=int, default=2, help="worker processes on this machine (default: %(default)s)")
+    frontier.add_argument("--expect-workers", type=int,
+                          help="start crawling once this many workers, all machines together, joined (default: --workers)")
+    frontier.add_argument("--lease-s", type=float, default=30.0,
+                          help="a worker silent this long is dead and its pages go back to the queue (default: %(default)s)")
+    frontier.add_argument("--join", type=Path, metavar="DIR",
+                          help="only add workers to the crawl a coordinator runs elsewhere; their feeds go to DIR, the "
+                               "coordinator's frontier folder (<MMKG_HOME>/work/crawl/frontier-<name>, shared)")
+    frontier.add_argument("--blobs", type=Path, help="with --join: the warehouse's blob folder, shared (default: this machine's)")
+    frontier.add_argument("--build-id", default="manual", help="build id to tag rows with (default: %(default)s)")
+    frontier.set_defaults(handler=_crawl_frontier)
+
     serve = commands.add_parser("serve", help="serve the build-mmkg deployment with its nightly schedule")
     serve.add_argument("--cron", default="0 3 * * *", help="schedule (default: %(default)s)")
     serve.set_defaults(handler=_serve)
@@ -262,6 +279,36 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     except UnknownBuild as exc:
         print(f"mmkg report: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _crawl_frontier(args: argparse.Namespace, settings: Settings) -> int:
+    """Coordinate a frontier crawl and load it here, or (``--join``) only add this machine's workers."""
+    from dataclasses import replace
+
+    from flows.options import BuildOptions
+    from flows.stage_configs import stage_configs
+    from warehouse import Warehouse
+
+    try:
+        config = replace(stage_configs(BuildOptions(), settings).crawl(args.start_url, settings, BuildOptions()),
+                         frontier=args.redis_url, frontier_workers=args.workers, frontier_name=args.name,
+                         frontier_quorum=args.expect_workers, frontier_lease_s=args.lease_s)
+        if args.join:
+            from crawl.frontier_crawl import join_frontier
+            blobs = args.blobs or Warehouse.from_settings(settings).blobs.root
+            codes = join_frontier(config, args.name, args.join, blobs)
+            print(json.dumps({"frontier": args.name, "workers": codes}, indent=2))
+            return 0 if any(code == 0 for code in codes.values()) else 1
+        from crawl import crawl_movie_site
+        result = crawl_movie_site(config, Warehouse.from_settings(settings), args.build_id)
+    except ValueError as exc:
+        print(f"mmkg crawl-frontier: {exc}", file=sys.stderr)
+        return 2
+    except ConnectionError as exc:
+        print(f"mmkg crawl-frontier: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(_plain(result), indent=2, default=str))
     return 0
 
 

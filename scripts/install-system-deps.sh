@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mmkg needs (ffmpeg for media; python3 venv support) when missing.
+# redis-server is the shared crawl frontier (crawl/redis_frontier.py) and its test.
 set -euo pipefail
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

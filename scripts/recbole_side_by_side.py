@@ -8,7 +8,8 @@ Same on both sides: the split (the export's mmkg.train/.valid/.test.inter as Rec
 files), embedding size, Adam with our learning rate and weight decay (an L2 penalty on every
 parameter; RecBole's LightGCN reg_weight is set to 0 so it adds nothing of its own), batch 256,
 one uniform negative that is not a training positive, the epoch budget, early stopping after the
-same number of validation evaluations without a better ndcg@10, the best-validation state tested,
+same number of validation evaluations without a better ndcg@10 (RecBole stops when more than
+``stopping_step`` evaluations did not improve, so it gets patience - 1), the best-validation state tested,
 full ranking with training (and, for test, validation) items excluded, seeds 7, 8, 9.
 Different, as each library has it: the initialisation (ours N(0, 0.1); RecBole xavier), the
 random streams (per-seed values differ; only the seed means are compared).
@@ -54,7 +55,7 @@ def recbole_run(export_dir: Path, ours: str, seed: int, args: argparse.Namespace
                 "weight_decay": params.get("weight_decay", 0.0), "train_batch_size": args.batch_size,
                 "train_neg_sample_args": {"distribution": "uniform", "sample_num": 1},
                 "eval_args": {"group_by": "user", "order": "RO", "mode": "full"},
-                "eval_step": 1, "stopping_step": args.patience, "topk": [10], "metrics": ["Recall", "NDCG"],
+                "eval_step": 1, "stopping_step": args.patience - 1, "topk": [10], "metrics": ["Recall", "NDCG"],
                 "valid_metric": "NDCG@10", "worker": 0}
     if ours == "lightgcn":
         settings |= {"n_layers": params.get("n_layers", 3), "reg_weight": 0.0}

@@ -107,11 +107,13 @@ def fit_ddp(name: str, data: ExportData, config: TrainConfig, rank: int, world: 
     sampler = DistributedSampler(range(n_train), num_replicas=world, rank=rank, shuffle=True, seed=config.seed)
     local_batch = max(1, config.batch_size // world)
     best = BestState(model) if rank == 0 else None
-    k, epochs_run = config.top_k, 0
+    k, epochs_run, train_seconds = config.top_k, 0, 0.0
     for epoch in range(1, config.epochs + 1):
         model.train()
+        epoch_started = time.perf_counter()
         for users, pos, neg in epoch_batches(data, sampler, epoch, local_batch, generator):
             ddp_step(ddp, optimizer, Batch(users.to(device), pos.to(device), neg.to(device)), device)
+        train_seconds += time.perf_counter() - epoch_started
         epochs_run = epoch
         stop = torch.zeros(1, device=device)
         if rank == 0 and (epoch % config.eval_every == 0 or epoch == config.epochs):
@@ -125,6 +127,7 @@ def fit_ddp(name: str, data: ExportData, config: TrainConfig, rank: int, world: 
     best.restore(model)
     return {"model": name, "world_size": world, "backend": dist.get_backend(), "epochs_run": epochs_run,
             "best_epoch": best.epoch, "seconds": round(time.perf_counter() - started, 2),
+            "train_seconds": round(train_seconds, 3), "train_interactions": n_train,
             "val": {f"ndcg@{k}": _ndcg(model, data, "val", k)},
             "test": _metrics(model, data, "test", k), "state": model}
 
@@ -162,13 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=256, help="global batch (split over the processes)")
     parser.add_argument("--lr", type=float, help="Adam learning rate (default: the model's TOML)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--patience", type=int, default=3, help="val evaluations without improvement before stopping")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads per process (default: %(default)s)")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda (default: %(default)s)")
     parser.add_argument("--checkpoint", type=Path, help="rank 0 saves the best state here")
     parser.add_argument("--split", choices=("export", "time"), default="export")
     args = parser.parse_args(argv)
     config = replace(TrainConfig(models=(args.model,)), epochs=args.epochs, hidden=args.hidden,
-                     batch_size=args.batch_size, lr=args.lr, seed=args.seed, threads=args.threads,
+                     batch_size=args.batch_size, lr=args.lr, seed=args.seed, patience=args.patience, threads=args.threads,
                      device=args.device, split=args.split)
     data = prepare_data(config, args.export_dir)
     rank, world, device = init_distributed(args.device)

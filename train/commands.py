@@ -47,7 +47,8 @@ def add_compare_parser(commands) -> None:
                               "write results.md and results.json")
     sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
     sub.add_argument("--seeds", type=int, default=3, help="number of seeds (7, 8, ...; default: %(default)s)")
-    sub.add_argument("--epochs", type=int, default=10, help="most epochs per fit (default: %(default)s)")
+    sub.add_argument("--epochs", type=int, default=30, help="most epochs per fit; early stopping on val ndcg@10 "
+                     "ends most fits sooner (default: %(default)s; LightGCN peaked at epoch 19-20, docs/RESULTS.md)")
     sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s, as `mmkg build`)")
     sub.add_argument("--no-controls", action="store_true", help="models only, no MGNN controls")
     sub.add_argument("--out", type=Path, help="output folder (default: $MMKG_HOME/comparisons/<export name>)")

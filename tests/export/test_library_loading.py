@@ -21,7 +21,8 @@ MMREC_SRC = os.environ.get("MMKG_MMREC_SRC")  # src/ of an MMRec checkout
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (VENV / "bin" / "python").is_file(),
-                    reason=f"no loader environment at {VENV}: run scripts/install-loader-venv.sh")
+                    reason=f"no loader environment at {VENV}: run scripts/install-loader-venv.sh "
+                           "(the BPR/LightGCN numbers side by side with RecBole: scripts/recbole-check.sh)")
 def test_recbole_and_mmrec_load_the_export(warehouse, settings, shared_data):
     _fill(warehouse, shared_data)
     out = export_build(ExportConfig(exports_dir=settings.exports_dir), warehouse, BUILD).export_dir

@@ -114,6 +114,13 @@ class DotProductModel(PairwiseModel):
         return lambda users: user_vectors[users.to(user_vectors.device)] @ item_vectors.T
 
 
+def batch_l2(*rows: torch.Tensor) -> torch.Tensor:
+    """Squared L2 norm of a batch's embedding rows per triple (RecBole's reg_weight term, squared).
+    Unlike Adam's weight_decay, which shrinks every row of a table at every step, it penalises a
+    row only when the row is in a batch (grid in docs/RESULTS.md)."""
+    return sum(r.float().pow(2).sum() for r in rows) / max(len(rows[0]), 1)
+
+
 class FixedModel(RecModel):
     """Nothing to learn: the scores are computed from the training interactions at construction."""
 

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from train.data import ExportData
-from train.models.base import DotProductModel, ModelContext
+from train.models.base import Batch, DotProductModel, ModelContext, batch_l2
 
 
 def normalized_adjacency(data: ExportData) -> torch.Tensor:
@@ -24,11 +24,13 @@ def normalized_adjacency(data: ExportData) -> torch.Tensor:
 
 
 class LightGCN(DotProductModel):
-    OPTIONS = {"n_layers": 3, "init_std": 0.1}
+    OPTIONS = {"n_layers": 3, "init_std": 0.1, "reg_weight": 0.0}
 
     @classmethod
     def validate_options(cls, options):
-        return "n_layers must be >= 0" if options["n_layers"] < 0 else None
+        if options["n_layers"] < 0 or options["reg_weight"] < 0:
+            return "n_layers and reg_weight must be >= 0"
+        return None
 
     def __init__(self, ctx: ModelContext) -> None:
         super().__init__()
@@ -36,6 +38,16 @@ class LightGCN(DotProductModel):
         self.embedding = nn.Embedding(ctx.data.n_users + ctx.data.n_items, ctx.hidden)
         nn.init.normal_(self.embedding.weight, std=ctx.options["init_std"])
         self.register_buffer("adjacency", normalized_adjacency(ctx.data), persistent=False)
+        self.reg_weight = float(ctx.options["reg_weight"])
+
+    def calculate_loss(self, batch: Batch) -> torch.Tensor:
+        """BPR on the propagated vectors plus, as in the paper, L2 on the batch's layer-0 embeddings."""
+        loss = super().calculate_loss(batch)
+        if self.reg_weight:
+            ego = self.embedding.weight
+            loss = loss + self.reg_weight * batch_l2(ego[batch.users], ego[self.n_users + batch.pos],
+                                                     ego[self.n_users + batch.neg])
+        return loss
 
     def ranking_vectors(self) -> tuple[torch.Tensor, torch.Tensor]:
         x = self.embedding.weight

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,10 @@ import pyarrow as pa
 from warehouse.blobs import BlobStore
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+# DuckDB opens the file's database with the first connection and tears it down with the last;
+# a thread opening while another closes gets a half-made database ("python_arrow_scan does
+# not exist", catalog write-write conflicts on the schema), so opening and closing take turns.
+_OPEN_CLOSE = threading.Lock()
 
 
 class Warehouse:
@@ -35,14 +40,16 @@ class Warehouse:
         same file inside one process, and stages run concurrently in one process.
         """
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.db_path))
-        try:
+        with _OPEN_CLOSE:
+            con = duckdb.connect(str(self.db_path))
             if not self._schema_applied:
                 con.execute(SCHEMA_PATH.read_text())
                 self._schema_applied = True
+        try:
             yield con
         finally:
-            con.close()
+            with _OPEN_CLOSE:
+                con.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

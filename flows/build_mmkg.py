@@ -110,7 +110,7 @@ def build_stages(options: BuildOptions, build_id: str, code: str) -> dict:
         if not all(gate.passed for gate in crawl_gates(summaries["crawl"])):
             return outcome
         extract_key = stage_key("extract", site_content, code)
-        media_key = stage_key("media", site_content, code)
+        media_key = stage_key("media", site_content, configs.parameters["media"], code)
         extracted = reuse.reusable("extract", extract_key)
         media = reuse.reusable("media", media_key) if embedded else None  # elsewhere media revalidate themselves
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="stage") as drivers:

@@ -114,16 +114,21 @@ def _media_coverage(media: Any, movies: int, options: BuildOptions) -> list[Gate
     asset counts, with every crawled movie counted as an attempt."""
     threshold = f">= {options.min_media_coverage}"
     if media is None:
-        return [GateResult(f"media_coverage:{k}", None, threshold, None) for k in options.gated_media]
+        return [GateResult(f"media_coverage:{k}", None, threshold, None) for k in _gated_kinds(options)]
     coverage = _get(media, "coverage", None)
     assets = _get(media, "assets", {})
     gates = []
-    for kind in options.gated_media:
+    for kind in _gated_kinds(options):
         ok, attempted = _coverage_of(kind, coverage, assets, movies)
         rate = ok / attempted if attempted else 0.0
         gates.append(GateResult(f"media_coverage:{kind}", rate, threshold, rate >= options.min_media_coverage,
                                 f"{ok} of {attempted} usable"))
     return gates
+
+
+def _gated_kinds(options: BuildOptions) -> list[str]:
+    """The gated kinds the build fetches: a kind it was told not to fetch has no coverage to gate."""
+    return [kind for kind in options.gated_media if kind in options.media_kinds]
 
 
 def _coverage_of(kind: str, coverage: Any, assets: dict, movies: int) -> tuple[int, int]:

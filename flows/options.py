@@ -74,6 +74,7 @@ class BuildOptions(BaseModel):
     max_error_rate: float = Field(0.2, ge=0, le=1, description="Gate: most share of a stage's work items that may fail")
     max_shacl_violations: int = Field(0, ge=0, description="Gate: most SHACL violations of the graph")
     min_media_coverage: float = Field(0.5, ge=0, le=1, description="Gate: least share of movies with a usable asset of each gated media kind")
+    media_kinds: list[str] = Field(list(MEDIA_KINDS), description="Media kinds to fetch (empty = none, for sites without media); a kind left out is not gated")
     gated_media: list[str] = Field(list(MEDIA_KINDS), description="Media kinds the models use, whose coverage is gated (empty = none)")
     allow_truncated_crawl: bool = Field(False, description="Gate: accept a crawl cut by its page budget or time limit (flagged in the report)")
 
@@ -107,12 +108,19 @@ class BuildOptions(BaseModel):
             raise ValueError(f"unknown task runner {value!r}; known: {', '.join(TASK_RUNNERS)}")
         return value
 
-    @field_validator("gated_media")
+    @field_validator("gated_media", "media_kinds")
     @classmethod
     def _media_kinds(cls, value: list[str]) -> list[str]:
         unknown = [kind for kind in value if kind not in MEDIA_KINDS]
         if unknown:
             raise ValueError(f"unknown media kind(s) {', '.join(unknown)}; known: {', '.join(MEDIA_KINDS)}")
+        return value
+
+    @field_validator("media_kinds")
+    @classmethod
+    def _audio_needs_trailer(cls, value: list[str]) -> list[str]:
+        if "audio" in value and "trailer" not in value:
+            raise ValueError("audio comes from the trailer's sound track: media_kinds with audio need trailer")
         return value
 
 

@@ -39,6 +39,7 @@ class StageConfigs:
     def __init__(self, options: BuildOptions, settings: Settings) -> None:
         self.options, self.settings = options, settings
         self.parameters: dict[str, dict[str, Any]] = {
+            "media": {"kinds": tuple(options.media_kinds)},
             "kg_build": {"style": options.kg_style},
             "export": {},
             "train": {"models": tuple(options.models), "epochs": options.epochs, "hidden": options.hidden,
@@ -62,7 +63,7 @@ class StageConfigs:
     def media(self) -> MediaConfig:
         from media import MediaConfig
 
-        return MediaConfig(work_dir=self.settings.work_dir / "media")
+        return MediaConfig(work_dir=self.settings.work_dir / "media", **self.parameters["media"])
 
     @cached_property
     def interactions(self) -> InteractionsConfig:

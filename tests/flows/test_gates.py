@@ -65,6 +65,14 @@ def test_every_trailer_failing_fails_the_trailer_coverage_unless_trailers_are_no
     assert not any(g.gate == "media_coverage:trailer" for g in gates)
 
 
+def test_a_media_kind_the_build_does_not_fetch_is_not_gated() -> None:
+    """A site without trailers is built with ``--media-kinds poster``: only posters are gated."""
+    media = MediaSummary(assets={"poster": {"ok": 50}})
+    gates = evaluate_gates(_summaries(media=media), BuildOptions(media_kinds=["poster"]))
+    assert [g.gate for g in gates if g.gate.startswith("media_coverage")] == ["media_coverage:poster"]
+    assert all(g.passed for g in gates if g.gate.startswith("media_coverage"))
+
+
 def test_a_truncated_crawl_fails_unless_allowed() -> None:
     crawl = CrawlSummary(pages_fetched=59, movies=50, movies_linked=45, truncated=True)
     assert _gate(evaluate_gates(_summaries(crawl=crawl), BuildOptions()), "crawl_truncated").passed is False

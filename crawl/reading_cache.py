@@ -17,7 +17,7 @@ from crawl.items import AttributeItem, DocumentItem, MovieItem
 from crawl.page_reader import PageReading
 
 READER_FILES = tuple(f"{module}.py" for module in (
-    "page_reader", "schema_org", "work_record", "opengraph", "html_facts", "main_text", "wiki_article",
+    "page_charset", "page_reader", "schema_org", "work_record", "opengraph", "html_facts", "main_text", "wiki_article",
     "wiki_export", "wikitext", "values", "identity", "languages", "fields", "fact_labels", "urls", "items",
 )) + ("fact_labels.toml",)
 

@@ -24,6 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawl.items import CrawlErrorItem, PageItem
+from crawl.page_charset import page_text
 from crawl.page_reader import PageReading, read_page
 from crawl.reading_cache import ReadingCache
 from crawl.site_rules import host_of, load_site_rules
@@ -139,7 +140,8 @@ class MovieSiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("mmkg/readings_reused")
             return cached
         self.crawler.stats.inc_value("mmkg/pages_read")
-        reading = read_page(response.body, response.text, url, response.encoding)
+        text, encoding = page_text(response)
+        reading = read_page(response.body, text, url, encoding)
         if self.readings:
             self.readings.put(key, reading)
         return reading

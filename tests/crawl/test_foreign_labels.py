@@ -101,3 +101,25 @@ def test_a_label_naming_two_fields_is_refused(tmp_path) -> None:
     table.write_text('[director]\nen = ["regie"]\n[actor]\nde = ["regie"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="'regie'.*'director' and 'actor'"):
         read_fact_labels(table)
+
+
+def test_an_undeclared_legacy_charset_is_decoded_by_the_page_language_as_browsers_do() -> None:
+    """No charset in the header or the page and not UTF-8: the code page of ``<html lang>``
+    (windows-1252 when none), not a guess that reads "Año" as "Ańo"."""
+    from scrapy.http import HtmlResponse
+
+    from crawl.page_charset import page_text
+
+    spanish = ('<html lang="es"><head><title>Mar adentro</title></head><body><h1>Mar adentro</h1><table>'
+               "<tr><td><b>Año:</b></td><td>2004</td></tr><tr><td><b>Género:</b></td><td>Drama</td></tr>"
+               "</table></body></html>").encode("cp1252")
+    text, encoding = page_text(HtmlResponse(url=PAGE, body=spanish, headers={"Content-Type": "text/html"}))
+    assert (encoding, "Género:" in text) == ("cp1252", True)
+    reading = read_page(spanish, text, PAGE, encoding)
+    assert (reading.movie.title, reading.movie.year, attrs(reading)) == ("Mar adentro", 2004, {("genre", "Drama")})
+
+    russian = '<html lang="ru"><body><h1>Сталкер</h1></body></html>'.encode("cp1251")
+    assert "Сталкер" in page_text(HtmlResponse(url=PAGE, body=russian))[0]
+    declared = HtmlResponse(url=PAGE, body="<p>Ańo</p>".encode("cp1250"),
+                            headers={"Content-Type": "text/html; charset=windows-1250"})
+    assert "Ańo" in page_text(declared)[0]

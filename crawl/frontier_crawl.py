@@ -18,12 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawl.redis_frontier import Frontier, new_worker_id
+from crawl.frontier_names import WORKER_STAT_PREFIX, new_worker_id
+from crawl.redis_frontier import Frontier
 
 if TYPE_CHECKING:
     from crawl.stage import CrawlConfig
 
-WORKER_STAT_PREFIX = "mmkg/frontier/pages/"
 # Seconds granted beyond the spider's own timeout for start-up, the quorum and a clean shutdown.
 SHUTDOWN_GRACE_S = 120
 LOG_TAIL_CHARS = 3000

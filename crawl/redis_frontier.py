@@ -30,13 +30,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
-import os
-import secrets
-import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import redis
 from scrapy import Request, Spider, signals
@@ -45,10 +40,10 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawl.frontier_names import validate_name, validate_redis_url
+
 logger = logging.getLogger(__name__)
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-REDIS_SCHEMES = ("redis", "rediss", "unix")
 TOKEN_META = "frontier_token"
 # How often an idle worker asks the shared queue for work (Scrapy's own poll is every 5 s).
 POLL_S = 0.5
@@ -75,39 +70,6 @@ local n = redis.call('ZCARD', KEYS[1])
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do n = n + redis.call('ZCARD', ARGV[1] .. w) end
 return n
 """
-
-
-def validate_redis_url(url: str) -> str:
-    """Return ``url`` if it names a Redis server (redis://host:port/db, rediss://, unix://path), else raise ValueError."""
-    parts = urlsplit(url or "")
-    if parts.scheme not in REDIS_SCHEMES:
-        raise ValueError(f"frontier must be a redis://host:port/db URL (or rediss://, unix://), got {url!r}")
-    if parts.scheme == "unix":
-        if not parts.path:
-            raise ValueError(f"unix frontier URL needs a socket path, got {url!r}")
-        return url
-    if not parts.hostname:
-        raise ValueError(f"frontier URL has no host: {url!r}")
-    try:
-        parts.port
-    except ValueError as exc:
-        raise ValueError(f"frontier URL has a bad port: {url!r}") from exc
-    if parts.path.strip("/") and not parts.path.strip("/").isdigit():
-        raise ValueError(f"frontier URL database must be a number (redis://host:port/0), got {url!r}")
-    return url
-
-
-def validate_name(name: str, what: str = "frontier name") -> str:
-    """Names become Redis keys and file names: letters, digits, ``_.-``, up to 100."""
-    if not NAME_RE.match(name or ""):
-        raise ValueError(f"{what} must be letters, digits, '_', '.', '-' (up to 100), got {name!r}")
-    return name
-
-
-def new_worker_id() -> str:
-    """Unique across machines: host, process id and a random suffix."""
-    host = re.sub(r"[^A-Za-z0-9_.-]", "-", socket.gethostname())[:40] or "host"
-    return f"{host}-{os.getpid()}-{secrets.token_hex(2)}"
 
 
 @dataclass(frozen=True)

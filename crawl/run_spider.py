@@ -15,7 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawl.frontier_worker import frontier_settings
-from crawl.redis_frontier import new_worker_id, validate_name, validate_redis_url
+from crawl.frontier_names import new_worker_id, validate_name, validate_redis_url
 from crawl.spiders.movie_site import MovieSiteSpider
 
 # Reasons a crawl ends normally: done, or a configured limit was reached.

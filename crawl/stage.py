@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawl.frontier_crawl import WORKER_STAT_PREFIX, run_frontier_crawl
+from crawl.frontier_names import WORKER_STAT_PREFIX, validate_name, validate_redis_url
 from crawl.linking import MovieLensIndex
 from crawl.loader import load_feed
-from crawl.redis_frontier import validate_name, validate_redis_url
 from crawl.site_rules import load_site_rules
 from warehouse.store import Warehouse
 
@@ -106,6 +105,8 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
     movielens = MovieLensIndex.load(config.movielens_dir) if config.movielens_dir else None
     log_path = work_dir / f"crawl-{build_id}.log"
     if config.frontier:
+        from crawl.frontier_crawl import run_frontier_crawl  # Redis and scrapy-redis only when asked for
+
         run_frontier_crawl(config, feed_path, warehouse.blobs.root, log_path, stats_path, config.frontier_name or build_id)
     else:
         run_spider_subprocess(config, feed_path, warehouse.blobs.root, log_path, stats_path)

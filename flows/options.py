@@ -60,6 +60,8 @@ class BuildOptions(BaseModel):
     )
     faults: bool = Field(True, description="Put the usual faults of real sites into the embedded site")
     max_pages: int = Field(10_000, ge=1, description="Crawl budget in pages")
+    crawl_frontier: str | None = Field(None, description="Redis URL (redis://host:port/db) of a shared crawl frontier: crawl_workers processes crawl on it, and machines may join with mmkg crawl-frontier --join; none = one process")
+    crawl_workers: int = Field(2, ge=1, le=64, description="Local crawler processes on the crawl frontier (with crawl_frontier)")
     epochs: int = Field(10, ge=1, description="Most training epochs per model (early stopping on validation ndcg@10 may stop sooner)")
     hidden: int = Field(128, ge=8, description="Hidden size of the models (the paper uses 1024)")
     models: list[str] = Field(["mgnn", "tgnn", "bpr_mf", "most_pop"], description="Models to train and evaluate")
@@ -100,6 +102,13 @@ class BuildOptions(BaseModel):
         if value not in KG_STYLES:
             raise ValueError(f"unknown KG style {value!r}; known: {', '.join(KG_STYLES)}")
         return value
+
+    @field_validator("crawl_frontier")
+    @classmethod
+    def _frontier_url(cls, value: str | None) -> str | None:
+        from crawl.frontier_names import validate_redis_url  # no Scrapy or Redis import
+
+        return None if value is None else validate_redis_url(value)
 
     @field_validator("task_runner")
     @classmethod

@@ -96,6 +96,7 @@ class StageConfigs:
         rules = os.environ.get("MMKG_SITE_RULES")
         return CrawlConfig(start_url=start_url, work_dir=self.settings.work_dir / "crawl",
                            max_pages=self.options.max_pages,
+                           frontier=self.options.crawl_frontier, frontier_workers=self.options.crawl_workers,
                            movielens_dir=self.settings.movies_dir / "ml-latest-small",
                            site_rules=Path(rules) if rules else None)
 

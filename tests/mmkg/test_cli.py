@@ -51,6 +51,7 @@ def test_report_without_a_build_says_what_to_do(tmp_path, monkeypatch, capsys) -
     (["--max-pages", "-1"], "max_pages: Input should be greater than or equal to 1 (got -1)"),
     (["--task-runner", "ray"], "task_runner: unknown task runner 'ray'"),
     (["--gated-media", "smell"], "gated_media: unknown media kind(s) smell"),
+    (["--crawl-frontier", "http://127.0.0.1:6379"], "crawl_frontier: frontier must be a redis://host:port/db URL"),
     (["--media-kinds", "poster", "audio"], "media_kinds: audio comes from the trailer's sound track"),
 ])
 def test_bad_build_options_are_one_clear_line_before_any_work(args, expected, tmp_path, monkeypatch, capsys) -> None:

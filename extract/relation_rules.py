@@ -80,9 +80,12 @@ _VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well", "also"}
 CAST_NOUNS = {"cast", "ensemble", "lineup"}
 # Works other than the film a credit verb may be about.
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
-               "album", "article", "review", "game", "issue", "play", "poem", "column", "blog"}
+               "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
+               "serial", "video", "commercial"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
+# "the roles are supporting": names in such a clause are not the top billing.
+SUPPORTING_WORDS = {"supporting", "minor", "cameo", "guest", "small"}
 # "with his writing partner X": the noun stands for the person named beside it.
 PARTNER_NOUNS = {"partner", "collaborator", "co-writer", "brother", "sister", "wife", "husband", "son", "daughter",
                  "friend", "colleague"}
@@ -239,13 +242,37 @@ def is_character(span: Span) -> bool:
                                    or _lemma(before) in {"play", "cast", "appear", "portray", "star"})
 
 
+def _named_group(group: Token) -> bool:
+    """"the Monty Python comedy group": a group with a name of its own, credited under that name."""
+    return any(c.dep_ == "compound" and c.ent_type_ for c in group.children)
+
+
 def _stand_in(token: Token) -> Token:
-    """The noun whose slot a name fills: "the trio of A, B and C" -> trio; "his partner X" -> partner."""
+    """The noun whose slot a name fills: "the trio of A, B and C" -> trio; "his partner X" -> partner;
+    "the Monty Python group of A, B" -> the group's name "Monty Python" (its members hold no credit)."""
+    if token.dep_ == "compound" and _lemma(token.head) in GROUP_NOUNS and token.ent_type_:
+        return _first_conjunct(token.head)
     if token.dep_ == "pobj" and token.head.lower_ == "of" and _lemma(token.head.head) in GROUP_NOUNS:
+        if _named_group(token.head.head):
+            return token
         return _first_conjunct(token.head.head)
     if token.dep_ in ("appos", "compound") and _lemma(token.head) in PARTNER_NOUNS:
         return _first_conjunct(token.head)
     return token
+
+
+def _star_word(token: Token) -> bool:
+    """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
+    return token.lower_ in STAR_WORDS and not any(
+        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)
+
+
+def in_supporting_clause(span: Span) -> bool:
+    """"while A and B play supporting roles", "Supporting roles were played by A": not top billing."""
+    head = _first_conjunct(span.root)
+    verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else head.head
+    return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c is not head
+               and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 
 def relations_of(person: Span) -> list[tuple[str, str]]:
@@ -253,7 +280,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     root = person.root
     doc = person.doc
-    if person.start > 0 and doc[person.start - 1].lower_ in STAR_WORDS:
+    if person.start > 0 and _star_word(doc[person.start - 1]):
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
         found.append((STARRING, "star_object"))
         head_of_list = root
@@ -278,8 +305,11 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found += [(r, "credit_by") for r in _agent_relations(by_head)]
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
             found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
-    if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and parent.lower_ in STAR_WORDS:
+    if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
+    voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
+    if voices is not None and voices.lower_ in ("voices", "voice") and voices.head.lower_ in STAR_WORDS:
+        found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
     if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
             c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
         found.append((STARRING, "cast_includes"))
@@ -437,6 +467,9 @@ class RelationRules:
         credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
         for ent, rule in list_continuations(doc, credited):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
+        for (start, end), pairs in found.items():
+            if in_supporting_clause(doc[start:end]):
+                pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
         for (start, end), pairs in found.items():
             ent = doc[start:end]
             qualifier_span = character_after(ent)

@@ -103,3 +103,23 @@ def test_prose_is_not_read_as_a_cast_list(nlp: Language) -> None:
              "However, she meets Muthu.\nLater the village turns against them and the priest leaves the temple forever.")
     assert rules.cast_credits(prose) == []
 
+
+
+def test_credits_of_a_show_and_of_a_named_group_members(nlp: Language) -> None:
+    show = credits(nlp, "The television show was directed by Tatsuo Sato, with character design done by Keiko Ito.")
+    assert not {c for c in show if c[0] == "directed_by"}
+    group = credits(nlp, "The film was written and performed by the Monty Python comedy group of Graham Chapman, "
+                         "John Cleese and Michael Palin.")
+    assert ("written_by", "Monty Python") in group
+    assert not {c for c in group if c[0] == "written_by" and c[1] != "Monty Python"}
+
+
+def test_voices_are_stars_and_supporting_roles_or_a_stars_noun_are_not(nlp: Language) -> None:
+    voices = credits(nlp, "Ninja Scroll is a 1993 Japanese animated film directed by Yoshiaki Kawajiri, starring "
+                          "the voices of Emi Shinohara, Takeshi Aono and Toshihiko Seki.")
+    assert {("starring", "Emi Shinohara"), ("starring", "Takeshi Aono"), ("starring", "Toshihiko Seki")} <= voices
+    supporting = credits(nlp, "The film stars Salman Khan and Karisma Kapoor, while Alok Nath and Reema Lagoo "
+                              "play supporting roles.")
+    assert {name for relation, name in supporting if relation == "starring"} == {"Salman Khan", "Karisma Kapoor"}
+    jury = credits(nlp, "The finalists were chosen by critics and actors, including Bollywood stars Amitabh Bachchan.")
+    assert ("starring", "Amitabh Bachchan") not in jury

@@ -30,6 +30,7 @@ _BULLET = re.compile(r"^[\s*•#\-–—·]+")
 _SEPARATOR = re.compile(r"\s+as\s+|\s*\.\.\.+\s*|\s+[-–—]\s+|\s*[(:,]\s*|\s{2,}|\s*$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.\-]*|[A-Z]\.(?:[A-Z]\.)*|(?:de|da|del|der|van|von|la|le|al|bin|ul|di|du|dos|y)|Jr\.?|Sr\.?|II|III)$")
 _ROLE_START = re.compile(r"^\s+as\s+", re.I)
+_DASH = re.compile(r"\s+[-–—]\s+")
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,41 @@ def _name_of(line: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _name_shaped(part: str) -> bool:
+    words = part.split()
+    return 0 < len(words) <= MAX_NAME_WORDS and all(_NAME_WORD.match(w) for w in words)
+
+
+def _character_first(bodies: list[str]) -> bool:
+    """"Elsa - Nora Aunor" lists: every dash line ends in a bare name and the right-hand names are
+    the longer (actors' full names after characters' first names or roles), so the actor is on the right."""
+    pairs = [_DASH.split(body.strip(), maxsplit=1) for body in bodies if _DASH.search(body)]
+    if len(pairs) < MIN_LINES or len(pairs) < MIN_SHARE * len(bodies):
+        return False
+    if not all(len(p) == 2 and _name_shaped(p[1]) for p in pairs):
+        return False
+    return sum(len(p[1].split()) for p in pairs) > sum(len(p[0].split()) for p in pairs) + len(pairs) / 2
+
+
 def cast_lines(text: str) -> list[CastLine]:
     """The names of ``text`` when it is laid out as a cast list, in order; [] when it is not."""
     found: list[CastLine] = []
     lines = 0
     position = 0
-    for match in re.finditer(r"[^\n]+", text):
+    rows = [m for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    bodies = [raw[b.end() if (b := _BULLET.match(raw)) else 0:] for raw in (m.group(0) for m in rows)]
+    reversed_layout = _character_first(bodies)
+    for match, body in zip(rows, bodies):
         raw = match.group(0)
-        if not raw.strip():
-            continue
         lines += 1
-        bullet = _BULLET.match(raw)
-        body_start = bullet.end() if bullet else 0
-        read = _name_of(raw[body_start:])
+        body_start = len(raw) - len(body)
+        if reversed_layout and _DASH.search(body):
+            character, actor = _DASH.split(body.strip(), maxsplit=1)
+            start = match.start() + body_start + body.rindex(actor)
+            found.append(CastLine(actor, start, start + len(actor), position, character))
+            position += 1
+            continue
+        read = _name_of(body)
         if read is None:
             continue
         name, character = read

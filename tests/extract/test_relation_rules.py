@@ -123,3 +123,15 @@ def test_voices_are_stars_and_supporting_roles_or_a_stars_noun_are_not(nlp: Lang
     assert {name for relation, name in supporting if relation == "starring"} == {"Salman Khan", "Karisma Kapoor"}
     jury = credits(nlp, "The finalists were chosen by critics and actors, including Bollywood stars Amitabh Bachchan.")
     assert ("starring", "Amitabh Bachchan") not in jury
+
+
+def test_character_first_cast_list_credits_the_actor_on_the_right() -> None:
+    from extract.cast_list import cast_lines
+
+    reversed_list = ("Maria - Lorna Tolentino\nCruz - Celia Rodriguez\nPriest - Johnny Delgado\n"
+                     "Bino - Tony Mabesa\nChief of Police - Ramon Zamora\nRuel Vernal")
+    assert [(c.name, c.character) for c in cast_lines(reversed_list)] == [
+        ("Lorna Tolentino", "Maria"), ("Celia Rodriguez", "Cruz"), ("Johnny Delgado", "Priest"),
+        ("Tony Mabesa", "Bino"), ("Ramon Zamora", "Chief of Police"), ("Ruel Vernal", None)]
+    actor_first = "Shakib Khan - Shaon\nPori Moni - Rukhsana\nAmit Hasan - Rana\nRebeka - Mother"
+    assert [c.name for c in cast_lines(actor_first)] == ["Shakib Khan", "Pori Moni", "Amit Hasan", "Rebeka"]

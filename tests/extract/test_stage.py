@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from extract import ExtractConfig, ExtractSummary, extract_entities
-from extract.nlp import pipeline_fingerprint
+from extract.nlp import pipeline_fingerprint, rule_versions
 from extract.relation_rules import load_confidences
 from warehouse import Warehouse, upsert
 
@@ -146,10 +146,11 @@ def test_a_rule_family_version_bump_rereads_only_the_documents_it_can_change(war
         upsert(con, "documents", [document(CAST_URL, "cast", cast)])
     extract_entities(ExtractConfig(), warehouse, "b1")
     reads = _stored_reads(warehouse)
-    assert "cast_list=1" in reads[CAST_URL][0] and "cast_list:-" in reads[ARTICLE_URL][0]
-    assert "film_facts=1" in reads[ARTICLE_URL][0] and "film_facts:-" in reads[CAST_URL][0]
+    cast_mark, facts_mark = (f"{family}={rule_versions()[family]}" for family in ("cast_list", "film_facts"))
+    assert cast_mark in reads[CAST_URL][0] and "cast_list:-" in reads[ARTICLE_URL][0]
+    assert facts_mark in reads[ARTICLE_URL][0] and "film_facts:-" in reads[CAST_URL][0]
     for url, (extractor, _) in reads.items():  # as if the cast-list reader had been at version 0
-        _pretend_read_by(warehouse, url, extractor.replace("cast_list=1", "cast_list=0"))
+        _pretend_read_by(warehouse, url, extractor.replace(cast_mark, "cast_list=0"))
     again = extract_entities(ExtractConfig(), warehouse, "b2")
     assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 3)
     after = _stored_reads(warehouse)

@@ -61,12 +61,25 @@ def run_frontier_crawl(
     if all(code != 0 for code in exit_codes.values()):
         raise RuntimeError(f"every worker of frontier crawl {name} failed ({exit_codes}); log tail ({log_path}):\n"
                            + log_path.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:])
+    wait_for_joined_workers(frontier, out_dir, set(exit_codes), patience_s=2 * config.frontier_lease_s)
     pending = frontier.pending()
     torn = merge_feeds(sorted(out_dir.glob("*.jsonl")), feed_path)
     stats = merge_stats(sorted(out_dir.glob("*.stats.json")), pending, lost=sum(1 for c in exit_codes.values() if c != 0))
     stats["mmkg/frontier_torn_lines"] = torn
     stats_path.write_text(json.dumps(stats, indent=1), encoding="utf-8")
     frontier.clear()
+
+
+def wait_for_joined_workers(frontier: Frontier, out_dir: Path, local: set[str], patience_s: float) -> None:
+    """Workers that joined from other machines may still be closing when the local ones end:
+    wait until each has left (no lease) and written its stats, at most ``patience_s`` (a worker
+    that died never writes them; its pages were requeued and fetched by the others)."""
+    deadline = time.monotonic() + patience_s
+    while time.monotonic() < deadline:
+        if all(not frontier.server.exists(frontier.keys.lease(worker)) and (out_dir / f"{worker}.stats.json").exists()
+               for worker in frontier.workers() - local):
+            return
+        time.sleep(0.2)
 
 
 def join_frontier(config: "CrawlConfig", name: str, out_dir: Path, blobs_dir: Path) -> dict[str, int]:

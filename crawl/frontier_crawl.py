@@ -76,7 +76,7 @@ def wait_for_joined_workers(frontier: Frontier, out_dir: Path, local: set[str], 
     that died never writes them; its pages were requeued and fetched by the others)."""
     deadline = time.monotonic() + patience_s
     while time.monotonic() < deadline:
-        if all(not frontier.server.exists(frontier.keys.lease(worker)) and (out_dir / f"{worker}.stats.json").exists()
+        if all(not frontier.holds_lease(worker) and (out_dir / f"{worker}.stats.json").exists()
                for worker in frontier.workers() - local):
             return
         time.sleep(0.2)

@@ -149,7 +149,7 @@ class Frontier:
         recovered = 0
         for member in self.server.smembers(self.keys.workers):
             worker = member.decode()
-            if worker != alive and not self.server.exists(self.keys.lease(worker)):
+            if worker != alive and not self.holds_lease(worker):
                 moved = self._requeue_of(worker, only_if_dead=True)
                 if moved > 0:
                     logger.warning("frontier %s: worker %s lost its lease; %d of its requests requeued",
@@ -163,6 +163,10 @@ class Frontier:
 
     def workers(self) -> set[str]:
         return {m.decode() for m in self.server.smembers(self.keys.workers)}
+
+    def holds_lease(self, worker: str) -> bool:
+        """True while ``worker`` renews its lease (it has neither left nor died)."""
+        return bool(self.server.exists(self.keys.lease(worker)))
 
     def inflight(self, worker: str) -> list[bytes]:
         """The requests ``worker`` holds (serialized as scrapy-redis queues them)."""

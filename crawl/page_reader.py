@@ -4,8 +4,8 @@ A page is a film page by what it says, not by its path. Methods are tried strong
 and the first that yields a record wins (each field records its method):
 schema.org markup (JSON-LD, microdata, RDFa) → a MediaWiki film article (rendered HTML or
 Special:Export XML) → OpenGraph ``og:type`` video.movie → labelled facts in plain HTML.
-OpenGraph fills what the winning record lacks (poster, trailer, description). The page's
-main text (trafilatura) becomes a document when it says more than the description.
+OpenGraph fills what the winning record lacks (poster, trailer, description), then the
+poster and trailer the page shows (``crawl.page_media``). The page's main text (trafilatura) becomes a document when it says more than the description.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from crawl.html_facts import read_html_facts
 from crawl.items import AttributeItem, DocumentItem, MovieItem
 from crawl.main_text import main_text
 from crawl.opengraph import opengraph_properties, read_opengraph
+from crawl.page_media import read_page_media
 from crawl.schema_org import scan_structured_data
 from crawl.urls import canonical_url
 from crawl.values import ValueRejected, clean_text
@@ -83,7 +84,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     if record is None:
         article = read_wiki_article(tree, url)
         if article is not None:
-            reading = _article_reading(article, url, links)
+            reading = _article_reading(article, url, links, tree)
             reading.problems[:0] = problems
             return reading
         record = opengraph or read_html_facts(tree, context)
@@ -95,6 +96,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     if problems:
         problems = [f"{p} (record read from {record.movie.method} instead)" for p in problems]
     movie = _fill_from(record.movie, opengraph.movie) if opengraph and opengraph is not record else record.movie
+    movie = _with_page_media(movie, tree)
     documents = _documents(movie, url, main_text(tree, url))
     return PageReading("movie", movie, record.attributes, documents, problems, record.skips, links)
 
@@ -107,7 +109,8 @@ def _challenge_marker(body: bytes, text: str) -> str | None:
     return next((m for m in CHALLENGE_MARKERS if m in lowered), None)
 
 
-def _article_reading(article: WikiArticle | None, url: str, links: list[str]) -> PageReading:
+def _article_reading(article: WikiArticle | None, url: str, links: list[str],
+                     tree: HtmlElement | None = None) -> PageReading:
     if article is None:
         return PageReading("other", links=links)
     if not article.title:
@@ -116,7 +119,10 @@ def _article_reading(article: WikiArticle | None, url: str, links: list[str]) ->
     movie = MovieItem(
         url=url, record_id=url, kind="Movie", method="mediawiki", title=article.title, year=article.year,
         description=lead.split("\n\n")[0] or None, imdb_id=article.imdb_id, duration_min=article.duration_min,
+        poster_url=article.image_url,
     )
+    if tree is not None:
+        movie = _with_page_media(movie, tree)
     documents = [DocumentItem(f"{url}#{kind}", url, kind, text) for kind, text in article.sections.items()]
     problems = [] if documents else ["article has no lead, plot or cast text"]
     return PageReading("article", movie, article.attributes, documents, problems, article.skips, links)
@@ -139,6 +145,14 @@ def _fill_from(movie: MovieItem, other: MovieItem) -> MovieItem:
         if getattr(movie, name) is None and getattr(other, name) is not None
     }
     return replace(movie, **gaps) if gaps else movie
+
+
+def _with_page_media(movie: MovieItem, tree: HtmlElement) -> MovieItem:
+    """The poster and trailer the page shows, where the record names none."""
+    if movie.poster_url and movie.trailer_url:
+        return movie
+    media = read_page_media(tree, movie.url)
+    return replace(movie, poster_url=movie.poster_url or media.poster_url, trailer_url=movie.trailer_url or media.trailer_url)
 
 
 def _parse(body: bytes, text: str, encoding: str) -> HtmlElement | None:

@@ -53,6 +53,7 @@ class WikiArticle:
     imdb_id: str | None
     duration_min: int | None
     sections: dict[str, str]  # lead | plot | cast -> text
+    image_url: str | None = None  # the infobox image (the poster), when the page gives its address
     attributes: list[AttributeItem] = field(default_factory=list)
     skips: list[tuple[str, str]] = field(default_factory=list)
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from crawl.items import AttributeItem
 from crawl.wiki_article import WikiArticle
 from crawl.wikitext import film_article_from_export
 
+# ``…/wiki/Special:Export/Title`` or ``…/index.php?title=Special:Export/Title``: the wiki's article path.
+ARTICLE_PATH_RE = re.compile(r"^(https?://[^?#]*?/wiki/|https?://[^?#]*?/index\.php\?title=)Special:Export", re.IGNORECASE)
 EXPORT_ROOTS = (b"<mediawiki", b"<page>")
 # FilmArticle field -> attribute.
 FIELD_ATTRIBUTES = {
@@ -34,4 +39,16 @@ def read_wiki_export(body: bytes, page_url: str) -> WikiArticle | None:
     return WikiArticle(
         title=film.display_title, year=film.year, imdb_id=None, duration_min=None,
         sections={k: v for k, v in sections.items() if v}, attributes=attributes,
+        image_url=file_url(film.image, film.site_base, page_url) if film.image else None,
     )
+
+
+def file_url(name: str, site_base: str | None, page_url: str) -> str | None:
+    """Where the wiki serves file ``name``: its ``Special:FilePath`` (a redirect to the file),
+    next to the export's ``<siteinfo><base>`` or to the export's own URL; None if neither says."""
+    target = "Special:FilePath/" + quote(name.replace(" ", "_"))
+    if site_base and site_base.startswith(("http://", "https://")):
+        head, title_param, _ = site_base.partition("?title=")
+        return head + title_param + target if title_param else site_base.rsplit("/", 1)[0] + "/" + target
+    prefix = ARTICLE_PATH_RE.match(page_url)
+    return prefix[1] + target if prefix else None

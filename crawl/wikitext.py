@@ -26,6 +26,7 @@ _NAME_SUFFIX = re.compile(r"\s*(jr|sr|inc|ltd|llc|s\.a|s\.r\.l|co|pvt)\b\.?", re
 _PLOT_HEADINGS = {"plot", "plot summary", "plot overview", "synopsis", "premise"}
 _NON_TEXT_LINK_PREFIXES = ("file:", "image:", "category:")
 _BR = re.compile(r"<br\s*/?\s*>", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|tiff?)$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
@@ -53,6 +54,8 @@ class FilmArticle:
     lead: tuple[str, ...]
     plot: tuple[str, ...]
     cast: tuple[str, ...]
+    image: str | None = None  # the infobox image's file name (the poster, on film articles)
+    site_base: str | None = None  # ``<siteinfo><base>``: the wiki's main page URL, when the export has it
 
     @property
     def display_title(self) -> str:
@@ -83,7 +86,7 @@ def read_film_article(path: Path) -> FilmArticle | None:
 def film_article_from_export(xml: bytes, wanted_title: str, file_name: str) -> FilmArticle | None:
     """The film article of a Special:Export document (the page titled ``wanted_title`` when
     it holds several), or None for redirects, non-film pages and unreadable XML."""
-    title, text = _select_page(xml, wanted_title)
+    title, text, site_base = _select_page(xml, wanted_title)
     if text is None:
         return None
     text = _strip_refs_and_comments(text)
@@ -117,6 +120,8 @@ def film_article_from_export(xml: bytes, wanted_title: str, file_name: str) -> F
         lead=_paragraphs(lead_code),
         plot=_paragraphs(mwparserfromhell.parse(plot_text)),
         cast=_cast_items(mwparserfromhell.parse(cast_text)),
+        image=_file_name(fields.get("image", "")),
+        site_base=site_base,
     )
 
 
@@ -166,23 +171,31 @@ def _clean_name(text: str) -> str:
     return "" if text.lower() in _PLACEHOLDERS else text
 
 
-def _select_page(xml: bytes, wanted: str) -> tuple[str, str | None]:
-    """Title and wikitext of the article; multi-page dumps are matched by ``wanted`` title.
+def _select_page(xml: bytes, wanted: str) -> tuple[str, str | None, str | None]:
+    """Title, wikitext and site base of the article; multi-page dumps are matched by ``wanted`` title.
 
     A document that is not well-formed XML has no readable article (text None)."""
     try:
         root = SafeET.fromstring(xml)
     except (ET.ParseError, ValueError):
-        return wanted, None
+        return wanted, None, None
+    base = next((el.text.strip() for el in root.iter() if _local(el.tag) == "base" and el.text), None)
     pages = [el for el in root.iter() if _local(el.tag) == "page"]
     chosen = next((p for p in pages if _child_text(p, "title") == wanted), pages[0] if len(pages) == 1 else None)
     if chosen is None:
-        return wanted, None
+        return wanted, None, base
     title = _child_text(chosen, "title") or wanted
     if any(_local(el.tag) == "redirect" for el in chosen):
-        return title, None
+        return title, None, base
     text = next((el.text for el in chosen.iter() if _local(el.tag) == "text"), None)
-    return title, text
+    return title, text, base
+
+
+def _file_name(value: str) -> str | None:
+    """``Poster.jpg``, ``File:Poster.jpg`` or ``[[File:Poster.jpg|220px]]`` -> ``Poster.jpg``; None if no image."""
+    name = re.sub(r"^\[\[\s*(?:file|image)\s*:", "", value.strip(), flags=re.IGNORECASE)
+    name = re.sub(r"^(?:file|image)\s*:", "", name, flags=re.IGNORECASE).split("|")[0].split("]]")[0].strip()
+    return name if _IMAGE_FILE.search(name) else None
 
 
 def _local(tag: str) -> str:

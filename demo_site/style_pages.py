@@ -141,19 +141,22 @@ def og_page(movie: SiteMovie, page: FilmPage) -> str:
 
 # A European film site labels its facts in the reader's language: one language per page.
 LEGACY_LABELS = {
-    "en": ("Year:", "Director:", "Cast:", "Genre:"),
-    "de": ("Jahr:", "Regie:", "Darsteller:", "Genre:"),
-    "fr": ("Année :", "Réalisation :", "Avec :", "Genre :"),
-    "es": ("Año:", "Dirección:", "Reparto:", "Género:"),
+    "en": ("Year:", "Director:", "Cast:", "Genre:", "Trailer"),
+    "de": ("Jahr:", "Regie:", "Darsteller:", "Genre:", "Trailer"),
+    "fr": ("Année :", "Réalisation :", "Avec :", "Genre :", "Bande-annonce"),
+    "es": ("Año:", "Dirección:", "Reparto:", "Género:", "Tráiler"),
 }
+# A lazy-loading script swaps this placeholder for ``data-original`` in the browser.
+LEGACY_PLACEHOLDER = "/img/spacer.gif"
 
 
 def legacy_page(movie: SiteMovie, page: FilmPage, charset_in_page: bool) -> bytes:
     """2000s HTML in windows-1252: facts in a table labelled in English, German, French or
-    Spanish, no markup; charset in the page or only in the header."""
+    Spanish, no markup; charset in the page or only in the header. The poster is lazy-loaded
+    (a placeholder in ``src``) and the trailer is a plain link to the video file."""
     art, ml = movie.article, movie.movielens
     language = tuple(LEGACY_LABELS)[seeded_int(0, "legacy-language", page.number) % len(LEGACY_LABELS)]
-    year_label, director_label, cast_label, genre_label = LEGACY_LABELS[language]
+    year_label, director_label, cast_label, genre_label, trailer_label = LEGACY_LABELS[language]
     rows = [(year_label, str(movie.year) if movie.year else "")]
     if art and art.directors:
         rows.append((director_label, ", ".join(art.directors)))
@@ -167,8 +170,9 @@ def legacy_page(movie: SiteMovie, page: FilmPage, charset_in_page: bool) -> byte
     html = f"""<html lang="{language}"><head>{meta}<title>{escape(title)} - {LEGACY_SITE}</title></head>
 <body bgcolor="#ffffff"><font face="Verdana"><a href="/">Home</a> | <a href="{paths.LEGACY_INDEX}">All films</a><br>
 <center><font size="+2">{escape(movie.title)}</font></center>
-<table border="0" cellpadding="2">{table}</table>
+<table border="0" cellpadding="2"><tr><td class="film-poster" rowspan="{len(rows) + 1}" valign="top"><img class="lazy" src="{LEGACY_PLACEHOLDER}" data-original="{paths.poster_path(movie.movie_id)}" width="150" height="220" alt="{escape(movie.title)}"></td></tr>{table}</table>
 <p>{escape(description(movie))}</p>
+<p><a href="{paths.trailer_path(movie.movie_id)}">{escape(trailer_label)}</a> (MPEG-4)</p>
 <p><i>Copyright 2003 {LEGACY_SITE}.</i></p></font></body></html>"""
     return html.encode("cp1252", errors="xmlcharrefreplace")
 

@@ -34,7 +34,8 @@ def article_page(movie: SiteMovie, skin: str, export_path: str | None = None) ->
             cell = "<br>".join(escape(n) for n in names) if current else "<ul>" + "".join(f"<li>{escape(n)}</li>" for n in names) + "</ul>"
             rows.append(f'<tr><th{label_cls} scope="row">{label}</th><td{data_cls}>{cell}<sup class="reference"><a href="#cite_note-1">[1]</a></sup></td></tr>')
     parts = [
-        f'<table class="infobox vevent"><tbody><tr><th colspan="2" class="infobox-above summary">{escape(art.display_title)}</th></tr>{"".join(rows)}</tbody></table>',
+        f'<table class="infobox vevent"><tbody><tr><th colspan="2" class="infobox-above summary">{escape(art.display_title)}</th></tr>'
+        f'{_infobox_image(movie, current)}{"".join(rows)}</tbody></table>',
         *(f"<p>{escape(p)}<sup class=\"reference\">[2]</sup></p>" for p in art.lead),
     ]
     for heading, anchor, blocks, as_list in (("Plot", "Plot", art.plot, False), ("Cast", "Cast", art.cast, True)):
@@ -55,6 +56,18 @@ def article_page(movie: SiteMovie, skin: str, export_path: str | None = None) ->
     body = heading + f'\n<div id="mw-content-text">{content}\n' + "\n".join(parts) + "\n</div></div>"
     head = '<meta name="generator" content="MediaWiki 1.44.0-wmf.5">'
     return layout(art.title, body, head=head, wikipedia=art, site="Wikipedia" if current else OLD_SKIN_SITE)
+
+
+def _infobox_image(movie: SiteMovie, current: bool) -> str:
+    """The poster as Wikipedia shows it: a thumbnail with ``srcset`` linking its file page, and a caption."""
+    poster = paths.poster_path(movie.movie_id)
+    file_page = f"/wiki/File:{movie.movie_id}_poster.jpg"
+    if current:
+        image = (f'<span typeof="mw:File"><a href="{file_page}" class="mw-file-description"><img src="{poster}" decoding="async" '
+                 f'width="220" height="326" class="mw-file-element" srcset="{poster} 1.5x, {poster} 2x"></a></span>')
+        return f'<tr><td colspan="2" class="infobox-image">{image}<div class="infobox-caption">Theatrical release poster</div></td></tr>'
+    image = f'<a href="{file_page}" class="image"><img alt="" src="{poster}" width="220" height="326"></a>'
+    return f'<tr><td colspan="2" style="text-align:center">{image}<br>Theatrical release poster</td></tr>'
 
 
 def list_of_films(pages: list[FilmPage], titles: dict[str, str]) -> str:

@@ -11,19 +11,25 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from media.budget import Budget
 from media.conditional import Origin, Validators
 from media.config import MediaConfig
-from media.errors import MediaError, OptedOut
+from media.errors import MediaError, NotAPage, OptedOut
 from media.http import HttpPolicy, fetch, stream
 from media.optout import page_opt_out
 from media.trailer_page import TrailerSources, trailer_sources
 from media.urls import escape_url
+
+
+# Trailer URLs that are the file itself (``og:video``, ``<a href="….mp4">``): no page to read.
+VIDEO_FILE_RE = re.compile(r"\.(?:mp4|m4v|webm|mov|ogv|mkv)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class TrailerPage:
     url: str  # final, escaped
     validators: Validators
     sources: TrailerSources
+    is_video: bool = False  # the URL answered with the video itself
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,16 @@ class DownloadedVideo:
 
 def read_trailer_page(url: str, config: MediaConfig, budget: Budget,
                       validators: Validators = Validators()) -> TrailerPage | None:
-    """The page's video sources; ``None`` when the server says the page is unchanged (304)."""
-    fetched = fetch(url, config.max_page_bytes, budget, HttpPolicy.of(config), validators)
+    """The page's video sources; ``None`` when the server says the page is unchanged (304).
+
+    A URL that names a video file, or answers with one, is a page whose one source is that file."""
+    if VIDEO_FILE_RE.search(urlsplit(url).path):
+        escaped = escape_url(url)
+        return TrailerPage(escaped, Validators(), TrailerSources(files=(escaped,)), is_video=True)
+    try:
+        fetched = fetch(url, config.max_page_bytes, budget, HttpPolicy.of(config), validators, page=True)
+    except NotAPage as exc:
+        return TrailerPage(exc.url, Validators(), TrailerSources(files=(exc.url,)), is_video=True)
     if fetched is None:
         return None
     html = fetched.body.decode("utf-8", errors="replace")

@@ -9,6 +9,14 @@ class OptedOut(MediaError):
     """The server reserves the asset against AI / text-and-data mining: a recorded skip, not a failure."""
 
 
+class NotAPage(MediaError):
+    """A trailer "page" answered with the video itself (``og:video`` and links often point at the file)."""
+
+    def __init__(self, url: str, content_type: str) -> None:
+        super().__init__(f"{url} is a {content_type} file, not a page")
+        self.url = url
+
+
 class MediaCoverageError(RuntimeError):
     """A modality was enabled and had media to fetch, yet nothing of it succeeded (e.g. no ffmpeg).
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from media.budget import Budget
 from media.conditional import Validators
 from media.config import MediaConfig
-from media.errors import MediaError, OptedOut
+from media.errors import MediaError, NotAPage, OptedOut
 from media.optout import header_opt_out
 from media.urls import escape_url
 
@@ -79,10 +79,13 @@ def fetch(
     policy: HttpPolicy,
     validators: Validators = Validators(),
     image: bool = False,
+    page: bool = False,
 ) -> Fetched | None:
-    """GET ``url`` into memory; ``None`` when the server answers 304 to ``validators``."""
+    """GET ``url`` into memory; ``None`` when the server answers 304 to ``validators``.
+
+    With ``page``, a video or audio answer raises ``NotAPage`` before its body is read."""
     body = bytearray()
-    result = stream(url, body.extend, max_bytes, budget, policy, validators, image)
+    result = stream(url, body.extend, max_bytes, budget, policy, validators, image, page)
     if result is None:
         return None
     final_url, found, content_type = result
@@ -97,6 +100,7 @@ def stream(
     policy: HttpPolicy,
     validators: Validators = Validators(),
     image: bool = False,
+    page: bool = False,
 ) -> tuple[str, Validators, str | None] | None:
     """GET ``url`` and pass its (decoded) body to ``write`` chunk by chunk.
 
@@ -113,8 +117,11 @@ def stream(
         with opener.open(request, timeout=timeout) as response:
             if policy.honour_opt_out and (reason := header_opt_out(response.headers, image)):
                 raise OptedOut(reason)
+            content_type = response.headers.get_content_type()
+            if page and content_type.startswith(("video/", "audio/")):
+                raise NotAPage(escape_url(response.url), content_type)
             _read_body(response, write, max_bytes, budget, policy.timeout_s)
-            return escape_url(response.url), Validators.from_headers(response.headers), response.headers.get_content_type()
+            return escape_url(response.url), Validators.from_headers(response.headers), content_type
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 304:

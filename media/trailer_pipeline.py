@@ -54,9 +54,12 @@ def trailer_rows(ctx: RunContext, rows: MovieRows, url: str, work: Path) -> None
 
 def _fetch(ctx: RunContext, url: str, stored: StoredAsset | None, work: Path,
            budget: Budget) -> DownloadedVideo | None:
-    """The new video, or ``None`` when page and video are both unchanged (304, 304)."""
+    """The new video, or ``None`` when page and video are both unchanged (304, 304), or when
+    the trailer URL is the video file itself and it is unchanged (304)."""
     revalidate = stored is not None and stored.origin.media_url is not None
     page = read_trailer_page(url, ctx.config, budget, stored.origin.page_validators if revalidate else Validators())
+    if page is not None and page.is_video and revalidate and stored.origin.media_url == page.url:
+        page = None  # the URL is the stored video itself: revalidate the file, do not fetch it again
     if page is not None:
         return download_trailer(page, work, ctx.config, budget)
     assert stored is not None and stored.origin.media_url is not None

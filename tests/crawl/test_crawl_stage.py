@@ -191,3 +191,16 @@ def test_bad_parameters_are_refused_before_any_request(tmp_path: Path) -> None:
                 {"start_url": "http://127.0.0.1:1/", "movielens_dir": tmp_path}):
         with pytest.raises(ValueError):
             CrawlConfig(work_dir=tmp_path, **bad)
+
+
+def test_every_film_has_the_poster_and_trailer_its_pages_show(crawled: Crawled) -> None:
+    """Markup or not: legacy pages only show a lazy-loaded ``<img>`` and a trailer link, wiki pages an infobox image."""
+    media = {r[0]: r[1:] for r in crawled.rows("SELECT movie_id, poster_url, trailer_url FROM movies")}
+    for film in crawled.manifest.movies:
+        if film["item_id"] not in media:
+            continue
+        poster, trailer = media[film["item_id"]]
+        assert poster == crawled.url(film["poster_path"]), (film["item_id"], [p["style"] for p in film["pages"]])
+        styles = {p["style"] for p in film["pages"]}
+        if styles - {"review", "wiki", "wiki-old", "export"}:  # review sites and encyclopedias show no trailer
+            assert trailer is not None, (film["item_id"], styles)

@@ -206,3 +206,22 @@ def test_reruns_revalidate_and_refetch_only_changed_media(
     served = site.take_log()
     assert not any(r.conditional for r in served) and sum(r.status == 200 for r in served) == 6
     assert _assets(warehouse) == after
+
+
+def test_a_trailer_url_that_is_the_video_itself_is_fetched_once_and_revalidated(
+    changing_site, warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """``og:video`` and 2000s "Trailer" links point at the file: no page read, no yt-dlp, one 304 on a rerun."""
+    site = changing_site
+    with warehouse.transaction() as con:
+        store_movies(con, [{"movie_id": "m1", "url": site.url("movies/m1.html"), "title": "m1",
+                            "trailer_url": site.url("media/good.mp4"), "poster_url": None, "build_id": "crawl"}])
+    config = replace(_config(tmp_path / "work"), workers=1)
+    first = fetch_media(config, warehouse, "b1")
+    assert first.errors == 0
+    assert [(r.path, r.status) for r in site.take_log()] == [("/media/good.mp4", 200)]
+    stored = _assets(warehouse)[("m1", "trailer")]
+    assert stored[0] == "ok" and stored[5] == site.url("media/good.mp4")
+    again = fetch_media(config, warehouse, "b2")
+    assert (again.errors, again.assets_not_modified) == (0, 1)
+    assert [(r.path, r.status, r.conditional) for r in site.take_log()] == [("/media/good.mp4", 304, True)]

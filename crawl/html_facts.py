@@ -24,9 +24,11 @@ MIN_FACTS = 2
 # The thinnest film pages (MovieLens-like) only date and classify the film.
 DATED_AND_CLASSIFIED = frozenset({"year", "genre"})
 LABEL_XPATH = "//body//*[self::dt or self::th or self::td or self::b or self::strong or self::label or self::span or self::h3 or self::h4]"
-SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||·|•|\band\b|&)\s*")
+# Separators of name lists, also the CJK ones (ideographic comma, full-width comma and slash).
+SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||·|•|、|，|／|\band\b|&)\s*")
 CHARACTER_RE = re.compile(r"\s+(?:as|\.\.\.|…)\s+.*$|\s*\((?:voice|uncredited|as [^)]*)\)", re.IGNORECASE)
 MAX_LABEL_CHARS = 40
+LABEL_COLONS = ":："  # CJK pages end labels with the full-width colon
 NAME_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC)\.?$")
 TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:]\s+[^-|–—]+)$")
 
@@ -91,11 +93,11 @@ def _label_of(element: HtmlElement) -> str | None:
     text = clean_text(element.text_content())
     if not text or len(text) > MAX_LABEL_CHARS:
         return None
-    label = SPACES_RE.sub(" ", text.rstrip(":").strip()).lower()
+    label = SPACES_RE.sub(" ", text.rstrip(LABEL_COLONS).strip()).lower()
     if label not in FACT_LABELS:
         return None
     if element.tag in ("b", "strong", "span", "label", "h3", "h4", "td") and not (
-        text.endswith(":") or element.tag in ("td",) or _next_element(element) is not None
+        text.endswith(tuple(LABEL_COLONS)) or element.tag in ("td",) or _next_element(element) is not None
     ):
         return None
     return label
@@ -108,9 +110,9 @@ def _values_after(element: HtmlElement) -> tuple[str, ...]:
         if target is None or target.tag not in ("dd", "td"):
             return ()
         return _split_values(target)
-    tail = clean_text(element.tail or "")
-    if tail.strip(" :"):
-        return tuple(_split_text(tail.strip(" :")))
+    tail = clean_text(element.tail or "").strip(" " + LABEL_COLONS)
+    if tail:
+        return tuple(_split_text(tail))
     return _split_values(target) if target is not None else ()
 
 

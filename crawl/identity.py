@@ -6,7 +6,8 @@ film read on two sites is one item:
 
 1. ``ml<movieId>`` when the film is linked to MovieLens (ratings are keyed by it);
 2. else the IMDb id (``tt0114709``), else ``tmdb<id>``;
-3. else ``film-<normalised title>-<year>`` when the year is known;
+3. else ``film-<ASCII slug of the title>-<year>`` when the year is known (a title in another
+   script has no ASCII slug: ``t`` and 12 hex of the sha1 of its normalised title stand in);
 4. else ``page-<12 hex of sha1(url)>`` (the page itself is all we know).
 """
 
@@ -62,11 +63,13 @@ def imdb_title_in_page_url(url: str) -> str | None:
 
 
 def normalised_title(title: str) -> str:
-    """Lower-case ASCII letters and digits; "X, The" read as "The X"; "&" as "and"."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().strip()
+    """Case-folded letters and digits of any script, without diacritics; "X, The" read as
+    "The X"; "&" as "and". "Сталкер" and "千と千尋の神隠し" keep their letters: a key of
+    ASCII only would be empty for them, and every such film of a year would share it."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c)).strip()
     if match := LEADING_ARTICLE_RE.match(text):
         text = f"{match.group(2)} {match.group(1)}"
-    return re.sub(r"[^a-z0-9]", "", text.lower().replace("&", "and"))
+    return re.sub(r"[\W_]", "", text.casefold().replace("&", "and"))
 
 
 def item_id(ids: ExternalIds, title: str, year: int | None, url: str) -> str:
@@ -78,6 +81,8 @@ def item_id(ids: ExternalIds, title: str, year: int | None, url: str) -> str:
     if ids.tmdb_id:
         return f"tmdb{ids.tmdb_id}"
     slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()).strip("-")
+    if not slug and (key := normalised_title(title)):  # a title in another script: its key's hash
+        slug = "t" + hashlib.sha1(key.encode()).hexdigest()[:12]
     if year is not None and slug:
         return f"film-{slug[:80]}-{year}"
     return "page-" + hashlib.sha1(url.encode()).hexdigest()[:12]

@@ -67,6 +67,8 @@ class MovieLensIndex:
     def candidates(self, title: str, year: int) -> tuple[int, ...]:
         """MovieLens ids with this title and year, else with this title a year either side."""
         key = normalised_title(title)
+        if not key:
+            return ()
         exact = self.by_title_year.get((key, year), ())
         if exact:
             return exact
@@ -200,8 +202,9 @@ def _merge_by_title_year(records: list[dict], roots: dict[int, list[int]], union
     for root, members in roots.items():
         first = records[members[0]]
         year = next((records[m]["year"] for m in members if records[m].get("year")), None)
-        if year is not None:
-            by_key[(normalised_title(first["title"]), year, first.get("kind", "Movie"))].append(root)
+        key = normalised_title(first["title"])
+        if year is not None and key:  # a title of only symbols names no film
+            by_key[(key, year, first.get("kind", "Movie"))].append(root)
     for roots_with_key in by_key.values():
         for other in roots_with_key[1:]:
             if not _ids_disagree(records, roots[roots_with_key[0]], roots[other]):

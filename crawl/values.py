@@ -17,8 +17,9 @@ LETTER_RE = re.compile(r"[^\W\d_]")
 YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 TITLE_YEAR_RE = re.compile(r"\((?:[^()]*?\b)?(1[89]\d\d|20\d\d)(?:\b[^()]*)?\)")
 ISO_DURATION_RE = re.compile(r"^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$", re.IGNORECASE)
-MINUTES_RE = re.compile(r"(\d+)\s*(?:min|minutes|mins|minuten|minutos|minuti|minuut)\b", re.IGNORECASE)
-HOURS_MINUTES_RE = re.compile(r"(\d+)\s*h(?:ours?|rs?)?\s*(\d+)\s*m", re.IGNORECASE)
+MINUTES_RE = re.compile(r"(\d+)\s*(?:min|minutes|mins|minuten|minutos|minuti|minuut|minuter|minut|dakika|мин|分钟|分鐘|分|분)",
+                        re.IGNORECASE)
+HOURS_MINUTES_RE = re.compile(r"(\d+)\s*(?:h(?:ours?|rs?)?|godz\.?|ч\.?|時間|小时|小時|시간)\s*(\d+)\s*(?:m|мин|分|분)", re.IGNORECASE)
 MAX_NAME_CHARS = 120
 
 

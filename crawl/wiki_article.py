@@ -25,10 +25,12 @@ from crawl.work_record import add_named_value
 PLOT_SECTIONS = {
     "plot", "plot summary", "synopsis", "premise", "story", "summary", "plot overview",
     "résumé", "intrigue", "handlung", "inhalt", "sinopsis", "argumento", "trama", "enredo", "verhaal",
+    "сюжет", "fabuła", "handling", "konu", "剧情", "劇情", "故事", "あらすじ", "ストーリー", "줄거리",
 }
 CAST_SECTIONS = {
     "cast", "cast and characters", "voice cast", "cast and crew", "main cast", "starring",
     "distribution", "besetzung", "reparto", "interpreti e personaggi", "elenco", "rolverdeling",
+    "в ролях", "актёры", "obsada", "rollista", "roller", "oyuncular", "演员", "演員", "角色", "キャスト", "出演", "출연",
 }
 EDIT_RE = re.compile(r"\[\s*edit(?:\s*source)?\s*\]", re.IGNORECASE)
 FOOTNOTE_RE = re.compile(r"\[(?:\d+|[a-z]|note \d+|citation needed|edit)\]", re.IGNORECASE)

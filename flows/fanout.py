@@ -35,9 +35,12 @@ def batch_function(key: str) -> Callable | None:
     return _FUNCTIONS.get(key)
 
 
-@task(name="batch", cache_policy=NO_CACHE, timeout_seconds=3600)
+@task(name="batch", cache_policy=NO_CACHE)
 def compute_batch(function_key: str, batch: list) -> list:
-    """One batch of a stage's work items (text passages, movies): computed here, written by the stage."""
+    """One batch of a stage's work items (text passages, movies): computed here, written by the stage.
+
+    No Prefect timeout: batches run in threads, where it cannot interrupt anything (Prefect warns
+    once per batch); the stages' own limits bound them (media's per-asset budget, spaCy's chunks)."""
     function = batch_function(function_key)
     if function is None:
         raise RuntimeError(f"batch function {function_key} is not in this process: batch tasks need the"

@@ -123,3 +123,47 @@ def test_an_undeclared_legacy_charset_is_decoded_by_the_page_language_as_browser
     declared = HtmlResponse(url=PAGE, body="<p>Ańo</p>".encode("cp1250"),
                             headers={"Content-Type": "text/html; charset=windows-1250"})
     assert "Ańo" in page_text(declared)[0]
+
+
+def test_chinese_info_block_with_label_spans_and_slash_separated_names() -> None:
+    """A Chinese film site's info block: ``<span class="pl">`` labels, names split by " / "."""
+    html = """<html><head><title>霸王别姬 (豆瓣)</title></head><body>
+      <h1><span>霸王别姬</span> <span class="year">(1993)</span></h1>
+      <div id="info">
+        <span><span class="pl">导演</span>: <span class="attrs"><a href="/celebrity/1/">陈凯歌</a></span></span><br>
+        <span><span class="pl">编剧</span>: <span class="attrs"><a href="/celebrity/2/">芦苇</a> / <a href="/celebrity/3/">李碧华</a></span></span><br>
+        <span class="actor"><span class="pl">主演</span>: <span class="attrs"><a href="/celebrity/4/">张国荣</a> / <a href="/celebrity/5/">张丰毅</a> / <a href="/celebrity/6/">巩俐</a></span></span><br>
+        <span class="pl">制片国家/地区:</span> 中国大陆 / 中国香港<br>
+        <span class="pl">语言:</span> 汉语普通话<br>
+        <span class="pl">上映日期:</span> <span content="1993-01-01(中国香港)">1993-01-01(中国香港)</span><br>
+        <span class="pl">片长:</span> <span content="171">171分钟</span><br>
+      </div></body></html>"""
+    reading = read(html)
+    assert (reading.movie.title, reading.movie.year, reading.movie.duration_min) == ("霸王别姬", 1993, 171)
+    assert {("director", "陈凯歌"), ("author", "芦苇"), ("author", "李碧华"), ("actor", "张国荣"), ("actor", "张丰毅"),
+            ("actor", "巩俐")} <= attrs(reading)
+
+
+def test_japanese_definition_list_with_full_width_colons() -> None:
+    html = """<html><head><title>千と千尋の神隠し - 映画情報</title></head><body><h1>千と千尋の神隠し</h1>
+      <dl class="movie-data"><dt>監督：</dt><dd>宮崎駿</dd><dt>脚本：</dt><dd>宮崎駿</dd>
+      <dt>出演：</dt><dd>柊瑠美、入野自由、夏木マリ</dd><dt>公開：</dt><dd>2001年7月20日</dd>
+      <dt>上映時間：</dt><dd>125分</dd></dl></body></html>"""
+    reading = read(html)
+    assert (reading.movie.title, reading.movie.year, reading.movie.duration_min) == ("千と千尋の神隠し", 2001, 125)
+    assert attrs(reading) >= {("director", "宮崎駿"), ("author", "宮崎駿"), ("actor", "柊瑠美"), ("actor", "入野自由"),
+                              ("actor", "夏木マリ")}
+
+
+@pytest.mark.parametrize("rows, duration", [
+    ("<tr><td>Режиссер</td><td><a href='/name/1/'>Андрей Тарковский</a></td></tr>"
+     "<tr><td>Сценарий</td><td><a href='/name/2/'>Аркадий Стругацкий</a>, <a href='/name/3/'>Борис Стругацкий</a></td></tr>"
+     "<tr><td>Год</td><td>1979</td></tr><tr><td>Время</td><td>163 мин. / 02:43</td></tr>", 163),
+    ("<tr><th>reżyseria</th><td>Andrzej Wajda</td></tr><tr><th>scenariusz</th><td>Aleksander Ścibor-Rylski</td></tr>"
+     "<tr><th>premiera</th><td>25 lutego 1977</td></tr><tr><th>czas trwania</th><td>2 godz. 40 min.</td></tr>", 160),
+])
+def test_russian_and_polish_database_tables(rows: str, duration: int) -> None:
+    html = f"<html><head><title>Film</title></head><body><h1>Сталкер</h1><table>{rows}</table></body></html>"
+    reading = read(html)
+    assert reading.kind == "movie" and reading.movie.duration_min == duration
+    assert {a for a, _ in attrs(reading)} >= {"director", "author"}

@@ -77,3 +77,19 @@ def test_without_movielens_only_page_ids_link() -> None:
     linking = link_records([record("http://a/m/1", "Toy Story", 1995, movielens_id=1),
                             record("http://a/m/2", "Heat", 1995, imdb_id="tt0113277")], None)
     assert sorted(i.movie_id for i in linking.items) == ["ml1", "tt0113277"]
+
+
+def test_titles_in_other_scripts_merge_only_with_themselves() -> None:
+    """An ASCII-only title key is empty for Cyrillic or Japanese titles: every such film of a year would be one item."""
+    linking = link_records([
+        record("http://a/film/1", "Сталкер", 1979, method="html"),
+        record("http://b/kino/stalker", "Сталкер", 1979, method="html"),
+        record("http://a/film/2", "Москва слезам не верит", 1979, method="html"),
+        record("http://c/eiga/3", "千と千尋の神隠し", 2001, method="html"),
+        record("http://c/eiga/4", "!!!", 2001, method="html"),
+        record("http://c/eiga/5", "???", 2001, method="html"),
+    ], None)
+    sizes = sorted(len(item.records) for item in linking.items)
+    assert sizes == [1, 1, 1, 1, 2]
+    stalker = next(item for item in linking.items if len(item.records) == 2)
+    assert stalker.movie_id.startswith("film-t") and stalker.movie_id.endswith("-1979")

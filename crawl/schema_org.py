@@ -26,6 +26,7 @@ SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "http://www.sche
 JSONLD_XPATH = "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
 CDATA_RE = re.compile(r"^\s*(?:<!--|(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?)|(?:-->|(?://|/\*)?\s*\]\]>(?:\s*\*/)?)\s*$")
 TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
+REFERENCE_DEPTH = 4  # node -> property -> referenced node -> its property: deep enough for people and roles
 NESTED_WORK_KEYS = ("mainEntity", "mainEntityOfPage", "about", "itemReviewed")
 
 
@@ -108,6 +109,9 @@ def _describes_other_page(node: dict[str, Any], page_url: str, own_urls: set[str
 
 
 def _jsonld_nodes(tree: HtmlElement, problems: list[str]) -> Iterator[dict[str, Any]]:
+    """Every node of the page's JSON-LD blocks, with ``{"@id": …}`` references to other nodes
+    of the page resolved (SEO plugins write a ``@graph`` whose Movie points at its Person nodes)."""
+    nodes: list[dict[str, Any]] = []
     for script in tree.xpath(JSONLD_XPATH):
         text = script.text_content() or ""
         if not text.strip():
@@ -117,7 +121,33 @@ def _jsonld_nodes(tree: HtmlElement, problems: list[str]) -> Iterator[dict[str, 
         except json.JSONDecodeError as exc:
             problems.append(f"malformed JSON-LD: {exc}")
             continue
-        yield from _flatten(data, depth=0)
+        nodes += _flatten(data, depth=0)
+    by_id = {n["@id"]: n for n in _all_dicts(nodes, 0) if isinstance(n.get("@id"), str) and set(n) - {"@id", "@type"}}
+    for node in nodes:
+        yield _resolved(node, by_id, 0) if by_id else node
+
+
+def _all_dicts(value: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > REFERENCE_DEPTH + 2:
+        return
+    for item in as_list(value):
+        if isinstance(item, dict):
+            yield item
+            for child in item.values():
+                yield from _all_dicts(child, depth + 1)
+
+
+def _resolved(value: Any, by_id: dict[str, dict[str, Any]], depth: int) -> Any:
+    """``value`` with reference-only objects replaced by the nodes they name, ``REFERENCE_DEPTH`` deep."""
+    if isinstance(value, list):
+        return [_resolved(v, by_id, depth) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) <= {"@id", "@type"} and value.get("@id") in by_id and depth > 0:
+        return _resolved(by_id[value["@id"]], by_id, depth + 1) if depth < REFERENCE_DEPTH else by_id[value["@id"]]
+    if depth >= REFERENCE_DEPTH:
+        return value
+    return {key: _resolved(child, by_id, depth + 1) if key != "@graph" else child for key, child in value.items()}
 
 
 def _parse_json(text: str) -> Any:

@@ -212,3 +212,29 @@ def test_jsonld_in_a_cdata_comment_with_prefixed_type_and_performance_roles() ->
     assert (reading.movie.title, reading.movie.year, reading.movie.method) == ("Heat", 1995, "json-ld")
     assert attrs(reading) == {("actor", "Al Pacino"), ("actor", "Robert De Niro")}
     assert not reading.skips
+
+
+def test_jsonld_graph_references_to_people_and_images_are_resolved() -> None:
+    """SEO plugins write one ``@graph`` whose Movie points at Person and ImageObject nodes by ``@id``."""
+    graph = [
+        {"@type": "WebPage", "@id": "https://blog.example/heat/#webpage", "url": "https://blog.example/heat/",
+         "mainEntity": {"@id": "https://blog.example/heat/#movie"}},
+        {"@type": "Movie", "@id": "https://blog.example/heat/#movie", "name": "Heat", "datePublished": "1995-12-15",
+         "director": {"@id": "https://blog.example/#/schema/person/mann"},
+         "actor": [{"@id": "https://blog.example/#/schema/person/pacino"}, {"@id": "https://blog.example/#/schema/person/deniro"}],
+         "image": {"@id": "https://blog.example/heat/#primaryimage"}},
+        {"@type": "Person", "@id": "https://blog.example/#/schema/person/mann", "name": "Michael Mann"},
+        {"@type": "Person", "@id": "https://blog.example/#/schema/person/pacino", "name": "Al Pacino",
+         "sameAs": ["https://www.imdb.com/name/nm0000199/"]},
+        {"@type": "Person", "@id": "https://blog.example/#/schema/person/deniro", "name": "Robert De Niro"},
+        {"@type": "ImageObject", "@id": "https://blog.example/heat/#primaryimage",
+         "url": "https://blog.example/wp-content/uploads/heat-poster.jpg", "width": 500, "height": 740},
+    ]
+    html = (f'<html><head><script type="application/ld+json">{json.dumps({"@context": "https://schema.org", "@graph": graph})}'
+            "</script></head><body><h1>Heat</h1></body></html>")
+    reading = read(html, "https://blog.example/heat/")
+    assert (reading.movie.title, reading.movie.year, reading.movie.poster_url) == (
+        "Heat", 1995, "https://blog.example/wp-content/uploads/heat-poster.jpg")
+    assert {(a.attribute, a.value, a.external_id) for a in reading.attributes} == {
+        ("director", "Michael Mann", None), ("actor", "Al Pacino", "nm0000199"), ("actor", "Robert De Niro", None)}
+    assert reading.skips == []

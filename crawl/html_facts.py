@@ -29,6 +29,10 @@ SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||·|•|、|，|／|\band\b|&)\s*")
 CHARACTER_RE = re.compile(r"\s+(?:as|\.\.\.|…)\s+.*$|\s*\((?:voice|uncredited|as [^)]*)\)", re.IGNORECASE)
 MAX_LABEL_CHARS = 40
 LABEL_COLONS = ":："  # CJK pages end labels with the full-width colon
+# People cards: the person's link, then only their crew roles (cast cards name characters instead).
+ROLE_CARD_XPATH = "//body//*[self::li or self::div or self::td or self::tr or self::p][.//a]"
+CREW_FIELDS = frozenset({"director", "author", "producer", "musicBy", "cinematographer", "editor"})
+MAX_ROLE_TEXT_CHARS = 60
 NAME_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC)\.?$")
 TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:]\s+[^-|–—]+)$")
 
@@ -54,9 +58,29 @@ def labelled_facts(tree: HtmlElement) -> list[Fact]:
     return facts
 
 
+def role_card_facts(tree: HtmlElement) -> list[Fact]:
+    """Crew shown name first, role after: ``<li><a>Michael Mann</a><p>Director, Writer</p></li>``,
+    as film databases lay out their people cards. A card is an element with one link (the
+    person) whose other text is nothing but crew labels."""
+    names: dict[str, dict[str, None]] = {}
+    for card in tree.xpath(ROLE_CARD_XPATH):
+        links = [a for a in card.xpath(".//a") if clean_text(a.text_content())]
+        if len(links) != 1:
+            continue
+        name = clean_text(links[0].text_content())
+        rest = clean_text(card.text_content().replace(links[0].text_content(), " ", 1))
+        if not rest or len(rest) > MAX_ROLE_TEXT_CHARS:
+            continue
+        labels = [SPACES_RE.sub(" ", part.strip(" " + LABEL_COLONS)).lower() for part in SPLIT_RE.split(rest) if part.strip()]
+        if labels and all(FACT_LABELS.get(label) in CREW_FIELDS for label in labels):
+            for label in labels:
+                names.setdefault(label, {})[name] = None
+    return [Fact(label, tuple(values)) for label, values in names.items()]
+
+
 def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | None:
     """A record from the page's heading and labelled facts, or None if it is not a film page."""
-    facts = labelled_facts(tree)
+    facts = _merged(labelled_facts(tree), role_card_facts(tree))
     fields = {FACT_LABELS[f.label] for f in facts}
     if len(fields) < MIN_FACTS or not (fields & CREDIT_FIELDS or DATED_AND_CLASSIFIED <= fields):
         return None
@@ -80,13 +104,31 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
         content_rating=literal.get("contentRating") if len(literal.get("contentRating", "")) <= 20 else None,
     )
     reading = RecordReading(movie)
+    _add_named_facts(reading, facts, page.url)
+    return reading
+
+
+def add_html_credits(reading: RecordReading, tree: HtmlElement, page_url: str) -> None:
+    """Add the page's labelled people to a record that names none of its own (OpenGraph's
+    ``video:director`` holds profile URLs, so a streaming page's credits are in its HTML)."""
+    _add_named_facts(reading, _merged(labelled_facts(tree), role_card_facts(tree)), page_url)
+
+
+def _add_named_facts(reading: RecordReading, facts: list[Fact], page_url: str) -> None:
     for fact in facts:
         attribute = FACT_LABELS[fact.label]
         if attribute in LITERAL_FIELDS:
             continue
         for raw in fact.values:
-            add_named_value(reading.attributes, reading.skips, fact.label, attribute, CHARACTER_RE.sub("", raw), page.url, "html")
-    return reading
+            add_named_value(reading.attributes, reading.skips, fact.label, attribute, CHARACTER_RE.sub("", raw), page_url, "html")
+
+
+def _merged(facts: list[Fact], more: list[Fact]) -> list[Fact]:
+    """``facts`` with the values of ``more`` added under the same label (then new labels)."""
+    values = {f.label: dict.fromkeys(f.values) for f in facts}
+    for fact in more:
+        values.setdefault(fact.label, {}).update(dict.fromkeys(fact.values))
+    return [Fact(label, tuple(v)) for label, v in values.items()]
 
 
 def _label_of(element: HtmlElement) -> str | None:

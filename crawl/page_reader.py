@@ -5,7 +5,8 @@ and the first that yields a record wins (each field records its method):
 schema.org markup (JSON-LD, microdata, RDFa) → a MediaWiki film article (rendered HTML or
 Special:Export XML) → OpenGraph ``og:type`` video.movie → labelled facts in plain HTML.
 OpenGraph fills what the winning record lacks (poster, trailer, description), then the
-poster and trailer the page shows (``crawl.page_media``). The page's main text (trafilatura) becomes a document when it says more than the description.
+poster and trailer the page shows (``crawl.page_media``); an OpenGraph record, which names
+people only by profile URL, takes its credits from the page's labelled facts and people cards. The page's main text (trafilatura) becomes a document when it says more than the description.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from crawl.html_facts import read_html_facts
+from crawl.html_facts import add_html_credits, read_html_facts
 from crawl.items import AttributeItem, DocumentItem, MovieItem
 from crawl.main_text import main_text
 from crawl.opengraph import opengraph_properties, read_opengraph
@@ -88,6 +89,8 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
             reading.problems[:0] = problems
             return reading
         record = opengraph or read_html_facts(tree, context)
+        if record is opengraph and opengraph is not None and not opengraph.attributes:
+            add_html_credits(opengraph, tree, url)
     if record is None:
         if marker := _challenge_marker(body, text):
             return PageReading("blocked", problems=[f"anti-bot challenge page ({marker!r}): the site refused the crawler"])

@@ -238,3 +238,23 @@ def test_jsonld_graph_references_to_people_and_images_are_resolved() -> None:
     assert {(a.attribute, a.value, a.external_id) for a in reading.attributes} == {
         ("director", "Michael Mann", None), ("actor", "Al Pacino", "nm0000199"), ("actor", "Robert De Niro", None)}
     assert reading.skips == []
+
+
+def test_a_streaming_pages_credits_come_from_its_people_cards() -> None:
+    """OpenGraph ``video.movie`` with ``video:director`` profile URLs; names only in cards, name first, role after."""
+    html = """<html><head><title>Heat (1995) - The Film Index</title>
+    <meta property="og:type" content="video.movie"><meta property="og:title" content="Heat (1995)">
+    <meta property="video:director" content="https://films.example/person/638"></head><body>
+    <section class="header"><h2><a href="/movie/949">Heat</a> <span>(1995)</span></h2>
+    <ol class="people no_image">
+      <li class="profile"><p><a href="/person/638-michael-mann">Michael Mann</a></p><p class="character">Director, Writer</p></li>
+      <li class="profile"><p><a href="/person/7021-art-linson">Art Linson</a></p><p class="character">Producer</p></li>
+    </ol></section>
+    <section class="top_billed"><h3>Top Billed Cast</h3><ol>
+      <li class="card"><a href="/person/1158-al-pacino">Al Pacino</a><p class="character">Lt. Vincent Hanna</p></li>
+    </ol></section>
+    <p><a href="/movie/949/cast">Full Cast &amp; Crew</a></p></body></html>"""
+    reading = read(html, "https://films.example/movie/949-heat")
+    assert (reading.movie.method, reading.movie.title, reading.movie.year) == ("opengraph", "Heat", 1995)
+    assert {(a.attribute, a.value, a.method) for a in reading.attributes} == {
+        ("director", "Michael Mann", "html"), ("author", "Michael Mann", "html"), ("producer", "Art Linson", "html")}

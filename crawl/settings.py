@@ -49,12 +49,16 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 # Two retries: a third failure is reported, not hidden.
 RETRY_TIMES = 2
+# A 429/503 with Retry-After is retried after the time asked, up to this many seconds (longer: recorded).
+RETRY_AFTER_MAX_S = 60.0
 
 # Follow redirect chains, but stop a loop early; the loop is recorded as an error.
 REDIRECT_MAX_TIMES = 10
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawl.middlewares.LoopDetectingRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawl.middlewares.RetryAfterMiddleware": 550,
 }
 
 # Hand every status to the spider so 404/500 become PageItems and error rows.

@@ -14,8 +14,9 @@ NEWSPIDER_MODULE = "crawl.spiders"
 # Identify the crawler honestly so site owners can tell who is fetching.
 USER_AGENT = f"mmkg/{__version__} (movie knowledge-graph builder)"
 
-# Obey robots.txt rules.
+# Obey robots.txt rules, its Crawl-delay too (crawl.extensions), up to this many seconds between requests.
 ROBOTSTXT_OBEY = True
+ROBOTS_CRAWL_DELAY_MAX_S = 60.0
 
 # Concurrency ceiling; AutoThrottle below decides the actual pace.
 CONCURRENT_REQUESTS = 8

@@ -1,4 +1,4 @@
-"""A rate-limited site: 429 with Retry-After is retried after the time asked, over real HTTP."""
+"""Sites that ask for a slower crawl: 429 with Retry-After, robots.txt Crawl-delay; over real HTTP."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ PAGES = {
                '</script></head><body><h1>Ronin</h1></body></html>',
 }
 WAIT_S = 2
+CRAWL_DELAY_S = 1
 
 
 class _RateLimited(http.server.BaseHTTPRequestHandler):
@@ -50,21 +51,49 @@ class _RateLimited(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None: ...
 
 
-def test_a_429_with_retry_after_is_retried_after_the_wait_and_the_films_are_stored(tmp_path: Path) -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RateLimited)
+class _CrawlDelayed(_RateLimited):
+    """No 429s; robots.txt asks every crawler for a one-second crawl delay."""
+
+    log: list[tuple[str, int, float]] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/robots.txt":
+            self._answer(200, f"User-agent: *\nCrawl-delay: {CRAWL_DELAY_S}\nDisallow: /private/\n".encode(),
+                         {"Content-Type": "text/plain"})
+        elif self.path in PAGES:
+            self._answer(200, PAGES[self.path].encode(), {"Content-Type": "text/html; charset=utf-8"})
+        else:
+            self._answer(404, b"not found")
+
+
+def crawl(handler: type[http.server.BaseHTTPRequestHandler], tmp_path: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         config = CrawlConfig(start_url=f"http://127.0.0.1:{server.server_address[1]}/", work_dir=tmp_path / "work",
                              use_http_cache=False)
-        summary = crawl_movie_site(config, Warehouse(tmp_path / "w.duckdb", tmp_path / "blobs"), "b1")
+        return crawl_movie_site(config, Warehouse(tmp_path / "w.duckdb", tmp_path / "blobs"), "b1")
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_429_with_retry_after_is_retried_after_the_wait_and_the_films_are_stored(tmp_path: Path) -> None:
+    summary = crawl(_RateLimited, tmp_path)
     assert summary.movies == 2 and summary.errors == 0, summary
     for path in ("/film/1", "/film/2"):
         answers = [(status, at) for p, status, at in _RateLimited.log if p == path]
         assert [status for status, _ in answers] == [429, 200], answers
         assert answers[1][1] - answers[0][1] >= WAIT_S * 0.9, f"{path} retried {answers[1][1] - answers[0][1]:.2f} s after its 429"
+
+
+def test_robots_crawl_delay_spaces_the_requests_to_the_site(tmp_path: Path) -> None:
+    summary = crawl(_CrawlDelayed, tmp_path)
+    assert summary.movies == 2 and summary.errors == 0, summary
+    times = sorted(at for _, _, at in _CrawlDelayed.log)[1:]  # after the robots.txt that tells the delay
+    assert len(times) == 5  # the start page, the spider's own robots.txt read, two films, /sitemap.xml
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    assert min(gaps) >= CRAWL_DELAY_S * 0.9, gaps
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:

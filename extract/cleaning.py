@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -12,6 +13,7 @@ _MARKUP = re.compile(r"<[^<>\n]{1,200}>|\{\{[^{}]*\}\}|\[\[(?:[^\[\]|]*\|)?|\]\]
 _MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf€™œ\u201a-\u201e\u2018-\u201d]")
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS_FOR_LANGUAGE = 20
+MIN_LETTERS_FOR_SCRIPT = 20
 MIN_ENGLISH_SHARE = 0.08   # English prose: 35-55 % of words are stop words
 
 
@@ -33,7 +35,15 @@ def repair_mojibake(text: str) -> str:
 
 
 def not_english_reason(text: str) -> str | None:
-    """Why the text is not worth reading with an English model, or None."""
+    """Why the text is not worth reading with an English model, or None.
+
+    The script is judged by letters, not words: Chinese and Japanese put no spaces between
+    words, so a whole paragraph is a handful of "words"."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= MIN_LETTERS_FOR_SCRIPT:
+        latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
+        if latin / len(letters) < 0.5:
+            return f"text is not English: {latin}/{len(letters)} letters in Latin script"
     words = _WORD.findall(text)
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return None

@@ -29,6 +29,10 @@ def test_cleaning_helpers() -> None:
     assert repair_mojibake("KrÃ¼ger") == "Krüger"
     assert not_english_reason(TEXTS["french"]) and not_english_reason(TEXTS["cyrillic"])
     assert not_english_reason(GOOD * 3) is None
+    # Chinese and Japanese leads: no spaces, so few "words", but every letter in another script.
+    assert not_english_reason("霸王别姬是一部1993年上映的中国剧情片，由陈凯歌执导，张国荣、张丰毅、巩俐主演。")
+    assert not_english_reason("千と千尋の神隠しは、2001年に公開された日本のアニメーション映画。宮崎駿が監督を務めた。")
+    assert not_english_reason("Seven Samurai (七人の侍, Shichinin no Samurai) is a 1954 Japanese epic film by Akira Kurosawa.") is None
     pieces = list(chunks(TEXTS["long"], 2000))
     assert len(pieces) > 1 and all(len(p) <= 2000 for _, p in pieces)
     assert "".join(p for _, p in pieces) == TEXTS["long"]

@@ -24,7 +24,8 @@ NORMAL_FINISH = {"finished", "closespider_pagecount", "closespider_timeout"}
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m crawl.run_spider", description=__doc__)
-    parser.add_argument("--start-url", required=True, help="any page of the site, e.g. http://127.0.0.1:8000/films/")
+    parser.add_argument("--start-url", required=True, action="append",
+                        help="any page of a site, e.g. http://127.0.0.1:8000/films/; repeat it to crawl several sites")
     parser.add_argument("--feed", required=True, type=Path, help="JSON-lines file the items are appended to")
     parser.add_argument("--blobs", required=True, type=Path, help="content-addressed blob store for raw page bytes")
     parser.add_argument("--http-cache-dir", type=Path, help="HTTP cache folder; omit to crawl without the cache")
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     process = CrawlerProcess(crawl_settings(args))
     crawler = process.create_crawler(MovieSiteSpider)
     process.crawl(
-        crawler, start_url=args.start_url,
+        crawler, start_urls=args.start_url,
         readings_dir=str(args.readings_dir) if args.readings_dir else None,
         site_rules=str(args.site_rules) if args.site_rules else None,
     )

@@ -32,10 +32,14 @@ class CrawlConfig:
     ``frontier`` (redis://host:port/db) crawls with ``frontier_workers`` local processes on a
     frontier shared through that Redis (``crawl.redis_frontier``), named ``frontier_name``
     (default: the build id), so workers on other machines can join; the crawl starts once
-    ``frontier_quorum`` workers (default: the local ones) have joined."""
+    ``frontier_quorum`` workers (default: the local ones) have joined.
+
+    ``more_start_urls`` are further sites crawled in the same crawl (each by its own link
+    rules and robots.txt), so one build merges the same film met on several sites."""
 
     start_url: str
     work_dir: Path
+    more_start_urls: tuple[str, ...] = ()
     max_pages: int = 10_000
     concurrency: int = 8
     obey_robots: bool = True
@@ -51,8 +55,9 @@ class CrawlConfig:
 
     def __post_init__(self) -> None:
         """Refuse a config that cannot work before any request is made."""
-        if urlsplit(self.start_url).scheme not in ("http", "https") or not urlsplit(self.start_url).hostname:
-            raise ValueError(f"start_url must be an http(s) URL with a host, got {self.start_url!r}")
+        for url in self.start_urls:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"start_url must be an http(s) URL with a host, got {url!r}")
         if self.max_pages < 1 or self.concurrency < 1 or self.timeout_s <= 0:
             raise ValueError(
                 f"max_pages and concurrency must be >= 1 and timeout_s > 0, got "
@@ -71,6 +76,11 @@ class CrawlConfig:
                     f"frontier_workers and frontier_quorum must be >= 1 and frontier_lease_s > 0, got "
                     f"{self.frontier_workers}, {self.frontier_quorum}, {self.frontier_lease_s}"
                 )
+
+    @property
+    def start_urls(self) -> tuple[str, ...]:
+        """Every site's start URL, the first one first."""
+        return (self.start_url, *self.more_start_urls)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ class CrawlSummary:
 
 
 def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -> CrawlSummary:
-    """Crawl ``config.start_url`` and upsert pages, movies, attributes, documents and errors."""
+    """Crawl ``config.start_urls`` and upsert pages, movies, attributes, documents and errors."""
     started = time.perf_counter()
     work_dir = Path(config.work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -137,7 +147,7 @@ def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_
     ``http_cache_dir``, default ``work_dir/httpcache``)."""
     command = [
         sys.executable, "-m", "crawl.run_spider",
-        "--start-url", config.start_url,
+        *(arg for url in config.start_urls for arg in ("--start-url", url)),
         "--feed", str(feed_path),
         "--blobs", str(blobs_dir),
         "--stats", str(stats_path),

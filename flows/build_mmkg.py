@@ -97,11 +97,11 @@ def build_stages(options: BuildOptions, build_id: str, code: str) -> dict:
     site = _served_site(settings, options.site_port) if embedded else nullcontext(options.start_url)
     with site as served:
         start_url = served if isinstance(served, str) else served.base_url + "/"
-        if manifest is not None:  # the generator's fingerprint covers the whole site's content
+        if manifest is not None and not options.more_start_urls:  # the generator's fingerprint covers the whole site
             site_content = stage_key("site", manifest.fingerprint, start_url)
             summaries["crawl"] = reuse.run("crawl", stage_key("crawl", site_content, options.max_pages, code),
                                            lambda: tasks.movie_pages(configs.crawl(start_url), warehouse, build_id))
-        else:  # another site: what it holds is known once it is crawled (revalidated by the HTTP cache)
+        else:  # other sites: what they hold is known once they are crawled (revalidated by the HTTP cache)
             summaries["crawl"] = tasks.movie_pages(configs.crawl(start_url), warehouse, build_id)
             site_content = pages_content(warehouse, build_id)
             reuse.ran("crawl", stage_key("crawl", site_content, options.max_pages, code))

@@ -52,6 +52,7 @@ class BuildOptions(BaseModel):
     """What a data engineer may change per run (Prefect shows these as flow parameters)."""
 
     start_url: str | None = Field(None, description="Site to crawl (http or https); none = serve the embedded default site")
+    more_start_urls: list[str] = Field([], description="Further sites crawled into the same build, each by its own link rules and robots.txt; a film met on several sites is one item")
     n_movies: int = Field(200, ge=1, description="Movies in the embedded default site")
     seed: int = Field(7, description="Seed of the embedded site and of training")
     site_port: int = Field(
@@ -80,11 +81,12 @@ class BuildOptions(BaseModel):
     gated_media: list[str] = Field(list(MEDIA_KINDS), description="Media kinds the models use, whose coverage is gated (empty = none)")
     allow_truncated_crawl: bool = Field(False, description="Gate: accept a crawl cut by its page budget or time limit (flagged in the report)")
 
-    @field_validator("start_url")
+    @field_validator("start_url", "more_start_urls")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
-            raise ValueError(f"start_url must be an http(s) URL with a host, not {value!r}")
+    def _http_url(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for url in [value] if isinstance(value, str) else value or []:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+                raise ValueError(f"start_url must be an http(s) URL with a host, not {url!r}")
         return value
 
     @field_validator("models")

@@ -94,7 +94,8 @@ class StageConfigs:
         from crawl import CrawlConfig
 
         rules = os.environ.get("MMKG_SITE_RULES")
-        return CrawlConfig(start_url=start_url, work_dir=self.settings.work_dir / "crawl",
+        return CrawlConfig(start_url=start_url, more_start_urls=tuple(self.options.more_start_urls),
+                           work_dir=self.settings.work_dir / "crawl",
                            max_pages=self.options.max_pages,
                            frontier=self.options.crawl_frontier, frontier_workers=self.options.crawl_workers,
                            movielens_dir=self.settings.movies_dir / "ml-latest-small",

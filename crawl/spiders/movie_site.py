@@ -27,7 +27,7 @@ from crawl.items import CrawlErrorItem, PageItem
 from crawl.page_charset import page_text
 from crawl.page_reader import PageReading, read_page
 from crawl.reading_cache import ReadingCache
-from crawl.site_rules import host_of, load_site_rules
+from crawl.site_rules import SiteRules, host_of, load_site_rules
 from crawl.urls import canonical_url
 from warehouse.blobs import sha256_bytes
 
@@ -41,27 +41,33 @@ SKIPPED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
 class MovieSiteSpider(scrapy.Spider):
-    """Crawl the site of ``start_url`` (its host and subdomains, ``www.`` or not); other hosts are never fetched."""
+    """Crawl the sites of ``start_urls`` (each one's host and subdomains, ``www.`` or not), each
+    by its own link rules; other hosts are never fetched."""
 
     name = "movie_site"
 
-    def __init__(self, start_url: str, readings_dir: str | None = None, site_rules: str | None = None,
+    def __init__(self, start_urls: list[str], readings_dir: str | None = None, site_rules: str | None = None,
                  *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        host = urlsplit(start_url).hostname
-        if not host:
-            raise ValueError(f"start_url has no host: {start_url!r}")
-        self.start_url = start_url
+        if not start_urls:
+            raise ValueError("no start URL")
+        rules = load_site_rules(Path(site_rules) if site_rules else None)
+        self.start_urls = list(start_urls)
         # example.org and www.example.org are one site: sites redirect from one to the other.
-        self.site_domain = host.lower().removeprefix("www.")
-        self.allowed_domains = [self.site_domain]
-        self.rules = load_site_rules(Path(site_rules) if site_rules else None).for_site(host_of(start_url))
+        self.site_rules = {}
+        for url in self.start_urls:
+            host = urlsplit(url).hostname
+            if not host:
+                raise ValueError(f"start URL has no host: {url!r}")
+            self.site_rules.setdefault(host.lower().removeprefix("www."), rules.for_site(host_of(url)))
+        self.allowed_domains = list(self.site_rules)
         self.readings = ReadingCache(Path(readings_dir)) if readings_dir else None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self._request(canonical_url(self.start_url), depth=0, priority=PRIORITY["start"])
-        yield scrapy.Request(urljoin(self.start_url, "/robots.txt"), callback=self.parse_robots,
-                             errback=self.on_error, priority=PRIORITY["start"])
+        for url in self.start_urls:
+            yield self._request(canonical_url(url), depth=0, priority=PRIORITY["start"])
+            yield scrapy.Request(urljoin(url, "/robots.txt"), callback=self.parse_robots,
+                                 errback=self.on_error, priority=PRIORITY["start"])
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         """Follow the robots.txt ``Sitemap:`` lines, or ``/sitemap.xml`` when there are none."""
@@ -69,7 +75,7 @@ class MovieSiteSpider(scrapy.Spider):
         sitemaps: list[str] = []
         if response.status == 200 and isinstance(response, TextResponse):
             sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
-        for url in sitemaps or [urljoin(self.start_url, "/sitemap.xml")]:
+        for url in sitemaps or [urljoin(response.url, "/sitemap.xml")]:
             yield scrapy.Request(canonical_url(url), callback=self.parse_sitemap, errback=self.on_error,
                                  priority=PRIORITY["pagination"], meta={"sitemap_fallback": not sitemaps})
 
@@ -117,7 +123,8 @@ class MovieSiteSpider(scrapy.Spider):
         yield from self._items(reading, url, page.content_sha256)
         depth = response.meta.get("page_depth", 0)
         for link in reading.links:
-            if request := self._follow(link, depth if self.rules.is_pagination(link) else depth + 1):
+            rules = self._rules_of(link)
+            if rules is not None and (request := self._follow(link, depth if rules.is_pagination(link) else depth + 1)):
                 yield request
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
@@ -162,17 +169,20 @@ class MovieSiteSpider(scrapy.Spider):
         yield from reading.attributes
         yield from reading.documents
 
+    def _rules_of(self, url: str) -> SiteRules | None:
+        """The link rules of the crawled site ``url`` is on, or None for another host."""
+        host = (urlsplit(url).hostname or "").lower()
+        return next((rules for domain, rules in self.site_rules.items()
+                     if host == domain or host.endswith("." + domain)), None)
+
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
-        """A request for a canonical ``url`` of the site that the rules allow, else None."""
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if not (host == self.site_domain or host.endswith("." + self.site_domain)):
+        """A request for a canonical ``url`` of a crawled site that its rules allow, else None."""
+        rules = self._rules_of(url)
+        if rules is None or urlsplit(url).path.lower().endswith(SKIPPED_SUFFIXES):
             return None
-        if parts.path.lower().endswith(SKIPPED_SUFFIXES):
+        if not rules.allows(url, depth):
             return None
-        if not self.rules.allows(url, depth):
-            return None
-        kind = "detail" if self.rules.is_detail(url) else "pagination" if self.rules.is_pagination(url) else "other"
+        kind = "detail" if rules.is_detail(url) else "pagination" if rules.is_pagination(url) else "other"
         priority = PRIORITY[kind]
         return self._request(url, depth, priority)
 

@@ -20,7 +20,11 @@ from extract.relations import (
     PRODUCED_IN, STARRING, WRITTEN_BY,
 )
 
+from extract.resolver import canonical_name
+
 WIKI_BASE_URL = "https://en.wikipedia.org/wiki/"
+# Relations whose gold names the resolver spells canonically (and so must the gold).
+GOLD_KINDS = {PRODUCED_IN: "Country", IN_LANGUAGE: "Language"}
 
 # Infobox fields that are the gold of each scored relation.
 GOLD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -67,7 +71,9 @@ class FilmArticle:
     gold: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (relation, names) from GOLD_FIELDS
 
     def gold_names(self, relation: str) -> tuple[str, ...]:
-        return dict(self.gold).get(relation, ())
+        """The infobox's names, countries and languages in the resolver's canonical spelling."""
+        kind = GOLD_KINDS.get(relation)
+        return tuple(canonical_name(kind, n) if kind else n for n in dict(self.gold).get(relation, ()))
 
 
 def read_page(path: Path) -> tuple[str, str] | None:

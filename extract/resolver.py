@@ -8,6 +8,16 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from extract.names import alias_form, display_name, entity_id, name_key
+from extract.place_names import canonical_country, canonical_language
+
+# Kinds whose names have one canonical spelling across languages and codes (extract.place_names).
+CANONICAL_NAMES = {"Country": canonical_country, "Language": canonical_language}
+
+
+def canonical_name(kind: str, surface: str) -> str:
+    """``surface`` in its canonical spelling for countries and languages ("Deutschland" -> "Germany")."""
+    canonical = CANONICAL_NAMES.get(kind)
+    return canonical(surface) if canonical else surface
 
 _IMDB_PERSON = re.compile(r"^nm\d+$")
 _WIKIDATA = re.compile(r"^Q\d+$")
@@ -72,6 +82,7 @@ class EntityResolver:
         self, kind: str, surface: str, movie_id: str | None = None, external_id: str | None = None
     ) -> str | None:
         """Add one sighting of a named thing; returns its entity_id (None for an empty name)."""
+        written, surface = surface, canonical_name(kind, surface)
         key = name_key(surface)
         if not key:
             return None
@@ -89,6 +100,8 @@ class EntityResolver:
             self._new(kind, key, eid)
         self._spellings[eid][display_name(surface)] += 1
         self.add_alias(eid, surface)
+        if written != surface:
+            self.add_alias(eid, written)
         if external_id:
             self._set_external(eid, external_id)
             self._by_external.setdefault((kind, external_id), eid)
@@ -119,7 +132,7 @@ class EntityResolver:
 
     def resolve(self, kind: str, surface: str, context: Collection[str] = ()) -> str | None:
         """The entity ``surface`` means: exact key first, then a unique trailing-name match in ``context``."""
-        key = name_key(surface)
+        key = name_key(canonical_name(kind, surface))
         if not key:
             return None
         eid = self._by_key.get((kind, key)) or self._by_initials(kind, key)

@@ -30,7 +30,8 @@ CHARACTER_RE = re.compile(r"\s+(?:as|\.\.\.|…)\s+.*$|\s*\((?:voice|uncredited|
 MAX_LABEL_CHARS = 40
 LABEL_COLONS = ":："  # CJK pages end labels with the full-width colon
 # People cards: the person's link, then only their crew roles (cast cards name characters instead).
-ROLE_CARD_XPATH = "//body//*[self::li or self::div or self::td or self::tr or self::p][.//a]"
+ROLE_CARD_XPATH = ("//body//*[self::li or self::div or self::td or self::tr or self::p]"
+                   "[count(.//a[normalize-space()]) = 1][string-length(normalize-space()) < 160]")
 CREW_FIELDS = frozenset({"director", "author", "producer", "musicBy", "cinematographer", "editor"})
 MAX_ROLE_TEXT_CHARS = 60
 NAME_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC)\.?$")

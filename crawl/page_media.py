@@ -34,6 +34,8 @@ VIDEO_HOST_RE = re.compile(
     r"|vimeo\.com/\d|dailymotion\.com/(?:embed/)?video/|dai\.ly/)",
     re.IGNORECASE,
 )
+# Words in a page's source without which no link of it can be a trailer link.
+LINK_MARKERS = (*TRAILER_WORDS, ".mp4", ".m4v", ".webm", ".mov", ".ogv", ".mkv", "youtu", "vimeo", "dailymotion", "dai.ly")
 POSTER_META = ("og:image:secure_url", "og:image:url", "og:image", "twitter:image", "twitter:image:src")
 TRAILER_META = ("og:video:secure_url", "og:video:url", "og:video", "twitter:player:stream")
 
@@ -46,14 +48,17 @@ class PageMedia:
     trailer_url: str | None = None
 
 
-def read_page_media(tree: HtmlElement, page_url: str) -> PageMedia:
+def read_page_media(tree: HtmlElement, page_url: str, page_text: str | None = None) -> PageMedia:
     """The page's poster (a poster image, the infobox image, then social meta) and trailer
-    (a ``<video>``, a video player ``<iframe>``, video meta, then a trailer link)."""
+    (a ``<video>``, a video player ``<iframe>``, video meta, then a trailer link). With the
+    page's ``page_text``, its links are only looked through when it mentions a trailer or video."""
     meta = _meta(tree)
+    lowered = page_text.lower() if page_text is not None else None
+    links = _trailer_links(tree, page_url) if lowered is None or any(m in lowered for m in LINK_MARKERS) else []
     poster = _first_http(page_url, [*_poster_images(tree), *_infobox_images(tree), *(meta.get(k, "") for k in POSTER_META),
                                     *tree.xpath("//link[@rel='image_src']/@href")])
     trailer = _first_http(page_url, [*_video_elements(tree), *_player_iframes(tree), *(meta.get(k, "") for k in TRAILER_META),
-                                     *_trailer_links(tree, page_url), meta.get("twitter:player", "")])
+                                     *links, meta.get("twitter:player", "")])
     return PageMedia(poster, trailer)
 
 

@@ -85,7 +85,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     if record is None:
         article = read_wiki_article(tree, url)
         if article is not None:
-            reading = _article_reading(article, url, links, tree)
+            reading = _article_reading(article, url, links, tree, text)
             reading.problems[:0] = problems
             return reading
         record = opengraph or read_html_facts(tree, context)
@@ -99,7 +99,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     if problems:
         problems = [f"{p} (record read from {record.movie.method} instead)" for p in problems]
     movie = _fill_from(record.movie, opengraph.movie) if opengraph and opengraph is not record else record.movie
-    movie = _with_page_media(movie, tree)
+    movie = _with_page_media(movie, tree, text)
     documents = _documents(movie, url, main_text(tree, url))
     return PageReading("movie", movie, record.attributes, documents, problems, record.skips, links)
 
@@ -113,7 +113,7 @@ def _challenge_marker(body: bytes, text: str) -> str | None:
 
 
 def _article_reading(article: WikiArticle | None, url: str, links: list[str],
-                     tree: HtmlElement | None = None) -> PageReading:
+                     tree: HtmlElement | None = None, page_text: str | None = None) -> PageReading:
     if article is None:
         return PageReading("other", links=links)
     if not article.title:
@@ -125,7 +125,7 @@ def _article_reading(article: WikiArticle | None, url: str, links: list[str],
         poster_url=article.image_url,
     )
     if tree is not None:
-        movie = _with_page_media(movie, tree)
+        movie = _with_page_media(movie, tree, page_text)
     documents = [DocumentItem(f"{url}#{kind}", url, kind, text) for kind, text in article.sections.items()]
     problems = [] if documents else ["article has no lead, plot or cast text"]
     return PageReading("article", movie, article.attributes, documents, problems, article.skips, links)
@@ -150,11 +150,11 @@ def _fill_from(movie: MovieItem, other: MovieItem) -> MovieItem:
     return replace(movie, **gaps) if gaps else movie
 
 
-def _with_page_media(movie: MovieItem, tree: HtmlElement) -> MovieItem:
+def _with_page_media(movie: MovieItem, tree: HtmlElement, text: str | None = None) -> MovieItem:
     """The poster and trailer the page shows, where the record names none."""
     if movie.poster_url and movie.trailer_url:
         return movie
-    media = read_page_media(tree, movie.url)
+    media = read_page_media(tree, movie.url, text)
     return replace(movie, poster_url=movie.poster_url or media.poster_url, trailer_url=movie.trailer_url or media.trailer_url)
 
 

@@ -16,18 +16,19 @@ from pathlib import Path
 from crawl.items import AttributeItem, DocumentItem, MovieItem
 from crawl.page_reader import PageReading
 
-READER_FILES = tuple(f"{module}.py" for module in (
-    "page_charset", "page_reader", "schema_org", "work_record", "opengraph", "html_facts", "main_text", "wiki_article",
-    "wiki_export", "wikitext", "values", "identity", "languages", "fields", "fact_labels", "urls", "items",
-)) + ("fact_labels.toml",)
+CRAWL_DIR = Path(__file__).resolve().parent
+READER_FILES = tuple(CRAWL_DIR / f"{module}.py" for module in (
+    "page_charset", "page_reader", "schema_org", "work_record", "opengraph", "html_facts", "page_media", "main_text",
+    "wiki_article", "wiki_export", "wikitext", "values", "identity", "fields", "fact_labels", "urls", "items",
+)) + (CRAWL_DIR / "fact_labels.toml", CRAWL_DIR.parent / "mmkg" / "place_names.py")
 
 
 @lru_cache(maxsize=1)
 def reader_version() -> str:
     """sha256 (16 hex) of the modules and tables that turn a page into a reading."""
     digest = hashlib.sha256()
-    for name in READER_FILES:
-        digest.update(Path(__file__).with_name(name).read_bytes())
+    for path in READER_FILES:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -16,12 +16,12 @@ from typing import Any
 from crawl.fields import ORGANIZATION_FALLBACK, PERSON_ATTRIBUTES, SCHEMA_PROPERTIES
 from crawl.identity import IMDB_NAME_RE, ExternalIds, ids_in_urls, imdb_title_in_page_url
 from crawl.items import AttributeItem, MovieItem
-from crawl.languages import country_name, language_name
 from crawl.schema_org import as_list, types_of, work_kind
 from crawl.urls import absolute_url
 from crawl.values import (
     URL_RE, ValueRejected, checked_name, clean_text, minutes_of, number_of, title_without_year, year_in_title, year_of,
 )
+from mmkg.place_names import canonical_country, canonical_language
 
 GENRE_SPLIT_RE = re.compile(r"\s*[,|/;]\s*")
 ORGANIZATION_TYPES = {"Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness", "MovieTheater"}
@@ -162,9 +162,9 @@ def add_named_value(
         skips.append((field_name, str(exc)))
         return
     if attribute == "inLanguage":
-        name = language_name(name)
+        name = canonical_language(name)
     elif attribute == "countryOfOrigin":
-        name = country_name(name)
+        name = canonical_country(name)
     if all(a.attribute != attribute or a.value != name for a in attributes):
         attributes.append(AttributeItem(attribute, name, source_url, method, external_id))
 

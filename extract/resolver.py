@@ -8,9 +8,9 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from extract.names import alias_form, display_name, entity_id, name_key
-from extract.place_names import canonical_country, canonical_language
+from mmkg.place_names import canonical_country, canonical_language
 
-# Kinds whose names have one canonical spelling across languages and codes (extract.place_names).
+# Kinds whose names have one canonical spelling across languages and codes (mmkg.place_names).
 CANONICAL_NAMES = {"Country": canonical_country, "Language": canonical_language}
 
 

@@ -40,7 +40,7 @@ def test_german_database_table_with_stab_and_besetzung() -> None:
         "Lola rennt", 1998, 81, "html")
     assert {("director", "Tom Tykwer"), ("author", "Tom Tykwer"), ("cinematographer", "Frank Griebe"),
             ("actor", "Franka Potente"), ("actor", "Moritz Bleibtreu"),
-            ("countryOfOrigin", "Deutschland")} <= attrs(reading)
+            ("countryOfOrigin", "Germany")} <= attrs(reading)  # one name whatever the page language
 
 
 def test_french_label_lines_with_a_space_before_the_colon() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.place_names import canonical_country, canonical_language
+from mmkg.place_names import canonical_country, canonical_language
 from extract.resolver import EntityResolver
 
 
@@ -22,6 +22,7 @@ def test_language_spellings_and_codes_are_one_entity_and_unknown_names_stay_as_w
     assert len(english) == 1 and resolver.name_of(english.pop()) == "English"
     assert canonical_language("Griechisch") == canonical_language("el") == "Greek"
     assert canonical_country("Atlantis") == "Atlantis" and canonical_language("Elvish") == "Elvish"
+    assert canonical_language("pt-BR") == "Portuguese" and canonical_language("zh_Hant") == "Chinese" and canonical_language("en_US") == "English"
 
 
 def test_historic_countries_and_film_reader_names() -> None:

@@ -85,10 +85,16 @@ def read_film_article(path: Path) -> FilmArticle | None:
 
 def film_article_from_export(xml: bytes, wanted_title: str, file_name: str) -> FilmArticle | None:
     """The film article of a Special:Export document (the page titled ``wanted_title`` when
-    it holds several), or None for redirects, non-film pages and unreadable XML."""
-    title, text, site_base = _select_page(xml, wanted_title)
-    if text is None:
-        return None
+    it holds several; with no title wanted, its first film article), or None for redirects,
+    non-film pages and unreadable XML."""
+    pages, site_base = _export_pages(xml)
+    chosen = [p for p in pages if p[0] == wanted_title] or (pages if not wanted_title or len(pages) == 1 else [])
+    return next((film for title, text in chosen if text is not None
+                 and (film := _film_article(title, text, site_base, file_name)) is not None), None)
+
+
+def _film_article(title: str, text: str, site_base: str | None, file_name: str) -> FilmArticle | None:
+    """The film article in one page's wikitext, or None when it has no film infobox."""
     text = _strip_refs_and_comments(text)
     lead_text, sections = _split_sections(text)
     lead_code = mwparserfromhell.parse(lead_text)
@@ -171,24 +177,21 @@ def _clean_name(text: str) -> str:
     return "" if text.lower() in _PLACEHOLDERS else text
 
 
-def _select_page(xml: bytes, wanted: str) -> tuple[str, str | None, str | None]:
-    """Title, wikitext and site base of the article; multi-page dumps are matched by ``wanted`` title.
+def _export_pages(xml: bytes) -> tuple[list[tuple[str, str | None]], str | None]:
+    """(title, wikitext) of every page, None as the text of a redirect, and the site base.
 
-    A document that is not well-formed XML has no readable article (text None)."""
+    A document that is not well-formed XML has no pages."""
     try:
         root = SafeET.fromstring(xml)
     except (ET.ParseError, ValueError):
-        return wanted, None, None
+        return [], None
     base = next((el.text.strip() for el in root.iter() if _local(el.tag) == "base" and el.text), None)
-    pages = [el for el in root.iter() if _local(el.tag) == "page"]
-    chosen = next((p for p in pages if _child_text(p, "title") == wanted), pages[0] if len(pages) == 1 else None)
-    if chosen is None:
-        return wanted, None, base
-    title = _child_text(chosen, "title") or wanted
-    if any(_local(el.tag) == "redirect" for el in chosen):
-        return title, None, base
-    text = next((el.text for el in chosen.iter() if _local(el.tag) == "text"), None)
-    return title, text, base
+    pages = []
+    for page in (el for el in root.iter() if _local(el.tag) == "page"):
+        redirect = any(_local(el.tag) == "redirect" for el in page)
+        text = None if redirect else next((el.text for el in page.iter() if _local(el.tag) == "text"), None)
+        pages.append((_child_text(page, "title") or "", text))
+    return pages, base
 
 
 def _file_name(value: str) -> str | None:

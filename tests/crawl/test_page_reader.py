@@ -258,3 +258,19 @@ def test_a_streaming_pages_credits_come_from_its_people_cards() -> None:
     assert (reading.movie.method, reading.movie.title, reading.movie.year) == ("opengraph", "Heat", 1995)
     assert {(a.attribute, a.value, a.method) for a in reading.attributes} == {
         ("director", "Michael Mann", "html"), ("author", "Michael Mann", "html"), ("producer", "Art Linson", "html")}
+
+
+def test_a_special_export_of_several_pages_yields_its_film_article() -> None:
+    """An export of many pages (redirects, other articles, then the film) is read as its film, not skipped."""
+    def page(title: str, body: str) -> str:
+        return f"<page><title>{title}</title><ns>0</ns><revision><text xml:space=\"preserve\">{body}</text></revision></page>"
+    xml = ('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">'
+           "<page><title>AccessibleComputing</title><ns>0</ns><redirect title=\"Computer accessibility\" />"
+           "<revision><text>#REDIRECT [[Computer accessibility]]</text></revision></page>"
+           + page("Anarchism", "'''Anarchism''' is a political philosophy.")
+           + page("Actrius", "{{Infobox film\n| name = Actrius\n| director = [[Ventura Pons]]\n| released = 1997\n}}\n"
+                             "'''''Actrius''''' is a 1997 Catalan language Spanish drama film directed by Ventura Pons.")
+           + "</mediawiki>")
+    reading = read(xml, "http://127.0.0.1:9/export/dump.xml")
+    assert (reading.kind, reading.movie.title, reading.movie.year) == ("article", "Actrius", 1997)
+    assert {(a.attribute, a.value) for a in reading.attributes} == {("director", "Ventura Pons")}

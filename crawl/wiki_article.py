@@ -34,7 +34,7 @@ CAST_SECTIONS = {
 }
 EDIT_RE = re.compile(r"\[\s*edit(?:\s*source)?\s*\]", re.IGNORECASE)
 FOOTNOTE_RE = re.compile(r"\[(?:\d+|[a-z]|note \d+|citation needed|edit)\]", re.IGNORECASE)
-DISAMBIGUATION_RE = re.compile(r"\s*\((?:[^()]*\b)?(?:film|movie|miniseries|TV series)\)$", re.IGNORECASE)
+DISAMBIGUATION_RE = re.compile(r"\s*\((?:[^()]*\b)?(?:film|movie|miniseries|TV series|film series)\)$", re.IGNORECASE)
 LEAD_YEAR_RE = re.compile(r"\bis an? (1[89]\d\d|20\d\d)\b")
 NOISE_XPATH = (
     ".//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-editsection ')"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from crawl.urls import canonical_url
 from demo_site.config import SiteManifest
+from mmkg.place_names import canonical_country, canonical_language
 
 
 @dataclass
@@ -37,7 +38,7 @@ def score_crawl(manifest: SiteManifest, feed_path: Path, base_url: str) -> dict[
         elif item["item_type"] == "attribute":
             attributes[item["source_url"]].add((item["attribute"], item["value"]))
     hidden = set(manifest.fault_paths("challenge"))
-    films = {m["movie_id"]: m for m in manifest.movies}
+    films = {m["movie_id"]: {**m, "facts": canonical_facts(m["facts"])} for m in manifest.movies}
     scores: dict[str, StyleScore] = defaultdict(StyleScore)
     for page in manifest.film_pages:
         if page["path"] in hidden:
@@ -58,6 +59,12 @@ def score_crawl(manifest: SiteManifest, feed_path: Path, base_url: str) -> dict[
         score.fields_right += len(read & expected)
         score.fields_wrong += len(read - known) + (record["title"] != shown["title"]) + (record["year"] != film["year"])
     return dict(sorted(scores.items()))
+
+
+def canonical_facts(facts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The data's facts as the crawl stores them: countries and languages under one name ("USA" -> "United States")."""
+    canonical = {"countryOfOrigin": canonical_country, "inLanguage": canonical_language}
+    return {a: [canonical[a](n) for n in names] if a in canonical else names for a, names in facts.items()}
 
 
 def format_scores(scores: dict[str, StyleScore]) -> str:

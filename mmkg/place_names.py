@@ -33,8 +33,7 @@ COUNTRY_DISPLAY = {
 LANGUAGE_DISPLAY = {"bn": "Bengali"}
 COUNTRY_ALIASES = {
     "USA": "US", "U.S.": "US", "U.S.A.": "US", "United States of America": "US", "America": "US",
-    "UK": "GB", "U.K.": "GB", "Great Britain": "GB", "Britain": "GB", "West Germany": "DE", "FRG": "DE",
-    "BRD": "DE", "Czechia": "CZ", "Türkiye": "TR", "Republic of Korea": "KR", "Korea, Republic of": "KR",
+    "UK": "GB", "U.K.": "GB", "Great Britain": "GB", "Britain": "GB", "Czechia": "CZ", "Türkiye": "TR", "Republic of Korea": "KR", "Korea, Republic of": "KR",
     "Russian Federation": "RU", "Holland": "NL", "USSR": "SU", "Soviet Union": "SU", "СССР": "SU", "Sowjetunion": "SU",
     "Union soviétique": "SU", "Unión Soviética": "SU", "苏联": "SU", "ソビエト連邦": "SU", "East Germany": "DD",
     "Burma": "MM", "GDR": "DD", "DDR": "DD", "Yugoslavia": "YU", "Jugoslawien": "YU", "Czechoslovakia": "CS", "Tschechoslowakei": "CS",

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from crawl.fact_labels import CREDIT_FIELDS, FACT_LABELS, LITERAL_FIELDS
-from crawl.identity import ExternalIds, ids_in_urls, imdb_title_in_page_url
+from crawl.fields import PERSON_ATTRIBUTES
+from crawl.identity import IMDB_NAME_RE, ExternalIds, ids_in_urls, imdb_title_in_page_url
 from crawl.items import MovieItem
 from crawl.values import SPACES_RE, clean_text, minutes_of, title_without_year, year_in_title, year_of
 from crawl.work_record import PageContext, RecordReading, add_named_value
@@ -105,23 +106,35 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
         content_rating=literal.get("contentRating") if len(literal.get("contentRating", "")) <= 20 else None,
     )
     reading = RecordReading(movie)
-    _add_named_facts(reading, facts, page.url)
+    _add_named_facts(reading, facts, page.url, person_ids(tree))
     return reading
 
 
 def add_html_credits(reading: RecordReading, tree: HtmlElement, page_url: str) -> None:
     """Add the page's labelled people to a record that names none of its own (OpenGraph's
     ``video:director`` holds profile URLs, so a streaming page's credits are in its HTML)."""
-    _add_named_facts(reading, _merged(labelled_facts(tree), role_card_facts(tree)), page_url)
+    _add_named_facts(reading, _merged(labelled_facts(tree), role_card_facts(tree)), page_url, person_ids(tree))
 
 
-def _add_named_facts(reading: RecordReading, facts: list[Fact], page_url: str) -> None:
+def person_ids(tree: HtmlElement) -> dict[str, str]:
+    """Name -> IMDb person id of the page's links to IMDb-style person pages (``/name/nm0000520/``),
+    so a person read from plain HTML is the same node as on every other site that links the id."""
+    ids: dict[str, str] = {}
+    for link in tree.xpath("//a[contains(@href, '/name/nm')]"):
+        if (match := IMDB_NAME_RE.search(link.get("href", ""))) and (name := clean_text(link.text_content())):
+            ids.setdefault(name, match.group(1))
+    return ids
+
+
+def _add_named_facts(reading: RecordReading, facts: list[Fact], page_url: str, ids: dict[str, str]) -> None:
     for fact in facts:
         attribute = FACT_LABELS[fact.label]
         if attribute in LITERAL_FIELDS:
             continue
         for raw in fact.values:
-            add_named_value(reading.attributes, reading.skips, fact.label, attribute, CHARACTER_RE.sub("", raw), page_url, "html")
+            name = CHARACTER_RE.sub("", raw)
+            external_id = ids.get(name) if attribute in PERSON_ATTRIBUTES else None
+            add_named_value(reading.attributes, reading.skips, fact.label, attribute, name, page_url, "html", external_id)
 
 
 def _merged(facts: list[Fact], more: list[Fact]) -> list[Fact]:

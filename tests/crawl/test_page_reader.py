@@ -274,3 +274,13 @@ def test_a_special_export_of_several_pages_yields_its_film_article() -> None:
     reading = read(xml, "http://127.0.0.1:9/export/dump.xml")
     assert (reading.kind, reading.movie.title, reading.movie.year) == ("article", "Actrius", 1997)
     assert {(a.attribute, a.value) for a in reading.attributes} == {("director", "Ventura Pons")}
+
+
+def test_people_linked_to_imdb_person_pages_keep_their_ids_in_plain_html() -> None:
+    html = """<html><head><title>Heat (1995)</title></head><body><h1>Heat</h1><table>
+    <tr><th>Director</th><td><a href="https://www.imdb.com/name/nm0000520/?ref_=tt_ov_dr">Michael Mann</a></td></tr>
+    <tr><th>Cast</th><td><a href="/name/nm0000199/">Al Pacino</a> as Vincent Hanna, <a href="/people/robert-de-niro">Robert De Niro</a></td></tr>
+    </table></body></html>"""
+    reading = read(html)
+    assert {(a.attribute, a.value, a.external_id) for a in reading.attributes} == {
+        ("director", "Michael Mann", "nm0000520"), ("actor", "Al Pacino", "nm0000199"), ("actor", "Robert De Niro", None)}

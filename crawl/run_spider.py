@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--blobs", required=True, type=Path, help="content-addressed blob store for raw page bytes")
     parser.add_argument("--http-cache-dir", type=Path, help="HTTP cache folder; omit to crawl without the cache")
     parser.add_argument("--max-pages", type=int, default=10_000, help="stop after this many responses")
-    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight to the site")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight to each site")
     parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
     parser.add_argument("--timeout-s", type=float, default=600, help="close the spider after this many seconds")
     parser.add_argument("--stats", type=Path, help="write the crawl's finish reason and counters here (JSON)")
@@ -58,7 +58,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
             "HTTPCACHE_DIR": str(args.http_cache_dir.resolve()) if args.http_cache_dir else "httpcache",
             "CLOSESPIDER_PAGECOUNT": args.max_pages,
             "CLOSESPIDER_TIMEOUT": args.timeout_s,
-            "CONCURRENT_REQUESTS": args.concurrency,
+            "CONCURRENT_REQUESTS": args.concurrency * len(args.start_url),  # each site its share
             "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
             "AUTOTHROTTLE_TARGET_CONCURRENCY": float(args.concurrency),
             "ROBOTSTXT_OBEY": not args.ignore_robots,

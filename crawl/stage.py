@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import subprocess
@@ -23,6 +24,9 @@ SHUTDOWN_GRACE_S = 60
 STDERR_TAIL_CHARS = 4000
 
 
+LOCAL_CONCURRENCY, PUBLIC_CONCURRENCY = 8, 2
+
+
 @dataclass(frozen=True)
 class CrawlConfig:
     """What to crawl and how hard; ``work_dir`` holds the feed, the log, the HTTP cache and
@@ -41,7 +45,7 @@ class CrawlConfig:
     work_dir: Path
     more_start_urls: tuple[str, ...] = ()
     max_pages: int = 10_000
-    concurrency: int = 8
+    concurrency: int | None = None  # requests in flight per site; None: 8 on this machine's network, 2 on a public site
     obey_robots: bool = True
     use_http_cache: bool = True
     timeout_s: float = 600
@@ -58,7 +62,7 @@ class CrawlConfig:
         for url in self.start_urls:
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise ValueError(f"start_url must be an http(s) URL with a host, got {url!r}")
-        if self.max_pages < 1 or self.concurrency < 1 or self.timeout_s <= 0:
+        if self.max_pages < 1 or (self.concurrency is not None and self.concurrency < 1) or self.timeout_s <= 0:
             raise ValueError(
                 f"max_pages and concurrency must be >= 1 and timeout_s > 0, got "
                 f"{self.max_pages}, {self.concurrency}, {self.timeout_s}"
@@ -141,6 +145,23 @@ def crawl_movie_site(config: CrawlConfig, warehouse: Warehouse, build_id: str) -
     )
 
 
+def default_concurrency(start_urls: tuple[str, ...]) -> int:
+    """8 requests in flight when every site is on a loopback or private address (a site of
+    one's own), else 2: a public site is not ours to load, and AutoThrottle only slows down
+    once its answers do."""
+    return LOCAL_CONCURRENCY if all(_is_local(urlsplit(url).hostname or "") for url in start_urls) else PUBLIC_CONCURRENCY
+
+
+def _is_local(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
 def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_path: Path,
                    http_cache_dir: Path | None = None) -> list[str]:
     """The ``python -m crawl.run_spider`` command line for this config (HTTP cache in
@@ -153,7 +174,7 @@ def spider_command(config: CrawlConfig, feed_path: Path, blobs_dir: Path, stats_
         "--stats", str(stats_path),
         "--readings-dir", str(Path(config.work_dir) / "readings"),
         "--max-pages", str(config.max_pages),
-        "--concurrency", str(config.concurrency),
+        "--concurrency", str(config.concurrency or default_concurrency(config.start_urls)),
         "--timeout-s", str(config.timeout_s),
     ]
     if config.use_http_cache:

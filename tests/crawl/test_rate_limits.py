@@ -100,3 +100,11 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds(b"120") == 120.0
     assert retry_after_seconds(b"Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
+
+
+def test_a_public_site_gets_two_requests_in_flight_and_a_local_one_eight() -> None:
+    from crawl.stage import default_concurrency
+
+    assert default_concurrency(("http://127.0.0.1:8642/",)) == default_concurrency(("http://10.0.0.5/films/",)) == 8
+    assert default_concurrency(("https://www.imdb.com/chart/top/",)) == 2
+    assert default_concurrency(("http://127.0.0.1:8642/", "https://en.wikipedia.org/wiki/Heat")) == 2

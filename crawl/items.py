@@ -45,6 +45,7 @@ class MovieItem:
     poster_url: str | None = None
     trailer_url: str | None = None
     article_url: str | None = None  # an article about the film that the page links as its subject
+    alternate_urls: list[str] = field(default_factory=list)  # the same page in other languages (hreflang)
     duration_min: int | None = None
     content_rating: str | None = None
     rating_value: float | None = None  # on a 0-10 scale

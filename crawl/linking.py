@@ -1,8 +1,8 @@
 """Merge the records of all pages into items and link each item to the MovieLens ratings.
 
 Records are one film when they share a page record id, an IMDb, TMDb or MovieLens id, when
-one names the other as its article, or when their normalised title and year are equal and
-no id says otherwise. An item is then linked to MovieLens by, in this order:
+one names the other as its article or as its version in another language (``hreflang``), or
+when their normalised title and year are equal and no id says otherwise. An item is then linked to MovieLens by, in this order:
 
 1. ``movielens``: a MovieLens id the page gives (``sameAs`` or a link);
 2. ``imdb`` / ``tmdb``: the IMDb or TMDb id through ``links.csv``;
@@ -181,6 +181,7 @@ def _group(records: list[dict]) -> list[list[dict]]:
         keys += [(name, record.get(name)) for name in ("movielens_id", "imdb_id", "tmdb_id") if record.get(name)]
         if record.get("article_url"):
             keys.append(("url", record["article_url"]))
+        keys += [("url", url) for url in record.get("alternate_urls") or ()]  # the page in another language
         for key in keys:
             if key in first_with:
                 union(first_with[key], i)

@@ -100,6 +100,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
         problems = [f"{p} (record read from {record.movie.method} instead)" for p in problems]
     movie = _fill_from(record.movie, opengraph.movie) if opengraph and opengraph is not record else record.movie
     movie = _with_page_media(movie, tree, text)
+    movie = replace(movie, alternate_urls=_language_versions(tree, url, movie.url))
     documents = _documents(movie, url, main_text(tree, url))
     return PageReading("movie", movie, record.attributes, documents, problems, record.skips, links)
 
@@ -148,6 +149,15 @@ def _fill_from(movie: MovieItem, other: MovieItem) -> MovieItem:
         if getattr(movie, name) is None and getattr(other, name) is not None
     }
     return replace(movie, **gaps) if gaps else movie
+
+
+def _language_versions(tree: HtmlElement, base: str, own_url: str) -> list[str]:
+    """``<link rel="alternate" hreflang>`` pages: the same film in the site's other languages,
+    under other titles ("El padrino"), so only these links tell they are one item."""
+    urls = {canonical_url(urljoin(base, href.strip()))
+            for href in tree.xpath("//link[@hreflang][contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]/@href")
+            if href.strip()}
+    return sorted(u for u in urls if u != own_url and urlsplit(u).scheme in ("http", "https"))
 
 
 def _with_page_media(movie: MovieItem, tree: HtmlElement, text: str | None = None) -> MovieItem:

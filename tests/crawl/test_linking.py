@@ -93,3 +93,12 @@ def test_titles_in_other_scripts_merge_only_with_themselves() -> None:
     assert sizes == [1, 1, 1, 1, 2]
     stalker = next(item for item in linking.items if len(item.records) == 2)
     assert stalker.movie_id.startswith("film-t") and stalker.movie_id.endswith("-1979")
+
+
+def test_language_versions_of_one_page_are_one_item_whatever_their_titles() -> None:
+    linking = link_records([
+        {**record("http://a/es/film/42", "El padrino", 1972, method="html"), "alternate_urls": ["http://a/en/film/42"]},
+        {**record("http://a/en/film/42", "The Godfather", 1972, method="html"), "alternate_urls": ["http://a/es/film/42"]},
+        record("http://a/en/film/43", "The Conversation", 1974, method="html"),
+    ], None)
+    assert sorted(len(item.records) for item in linking.items) == [1, 2]

@@ -284,3 +284,14 @@ def test_people_linked_to_imdb_person_pages_keep_their_ids_in_plain_html() -> No
     reading = read(html)
     assert {(a.attribute, a.value, a.external_id) for a in reading.attributes} == {
         ("director", "Michael Mann", "nm0000520"), ("actor", "Al Pacino", "nm0000199"), ("actor", "Robert De Niro", None)}
+
+
+def test_hreflang_alternates_are_the_films_other_language_pages() -> None:
+    html = """<html><head><title>El padrino (1972)</title>
+    <link rel="alternate" hreflang="en" href="https://films.example/en/film/42/">
+    <link rel="alternate" hreflang="es" href="https://films.example/es/film/42/">
+    <link rel="alternate" hreflang="x-default" href="/en/film/42/?utm_source=x"></head>
+    <body><h1>El padrino</h1><table><tr><th>Dirección</th><td>Francis Ford Coppola</td></tr>
+    <tr><th>Reparto</th><td>Marlon Brando, Al Pacino</td></tr></table></body></html>"""
+    reading = read(html, "https://films.example/es/film/42/")
+    assert reading.movie.alternate_urls == ["https://films.example/en/film/42/"]

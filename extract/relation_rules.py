@@ -29,7 +29,7 @@ TRIM_NAME = "mmkg_trim_person_titles_v2"
 # relations.extractor of what these rules read
 EXTRACTOR = "spacy-rules-v3"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
-# Confidence of a rule the dev half never saw fire: unmeasured, so no threshold lets it through.
+# Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
 
 # Verbs whose "by"-agent is credited: "directed by X", "music composed by X", "played by X".
@@ -117,7 +117,7 @@ class FoundRelation:
 
 
 def load_confidences(path: Path = CALIBRATION_PATH) -> dict[str, float]:
-    """"relation/rule" and "rule" -> measured precision on the dev half (see ``extract/calibrate.py``)."""
+    """"relation/rule" and "rule" -> measured precision on the tuning data (see ``extract/calibrate.py``)."""
     if not path.exists():
         return {}
     return {rule: float(row["confidence"]) for rule, row in json.loads(path.read_text(encoding="utf-8")).items()}
@@ -196,6 +196,40 @@ def _subject_relations(verb: Token) -> set[str]:
         if v.lower_ in STAR_WORDS and any(c.dep_ == "prep" and c.lower_ in ("as", "in", "alongside", "opposite") for c in v.children):
             found.add(STARRING)
     return found
+
+
+# Modifiers a job title may carry and still be this film's credit: "the story writer", "its music composer".
+ROLE_MODIFIERS = {"story", "screenplay", "script", "dialogue", "music", "film", "movie", "original", "credited"}
+
+
+def _copular_roles(verb: Token) -> set[str]:
+    """"The director was X", "The story writer was X", "Its composer is X": the subject is a job
+    title of this film (no other modifier: "the assistant director", "a Pixar director" are not)."""
+    found = set()
+    for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+        relation = ROLE_NOUNS.get(_lemma(subject))
+        modifiers = [c for c in subject.children if c.dep_ in ("compound", "amod", "nmod")]
+        determined = any(c.dep_ in ("det", "poss") and c.lower_ in {"the", "its", "'s"} or c.dep_ == "poss"
+                         for c in subject.children)
+        of = [p.children for p in subject.children if p.dep_ == "prep"]
+        objects = {o.lower_ for children in of for o in children if o.dep_ == "pobj"}
+        if relation == DIRECTED_BY and objects & {"photography", "cinematography"}:  # "the director of photography"
+            relation = CINEMATOGRAPHY_BY
+        elif objects - WORK_NOUNS:  # "the director of the institute"
+            relation = None
+        if relation and determined and all(m.lower_ in ROLE_MODIFIERS for m in modifiers):
+            found.add(relation)
+    return found
+
+
+def _screen_verb(screen: Token) -> Token | None:
+    """The credit verb of "adapted to screen" / "adapted for the screen" (two steps up at most)."""
+    head = screen.head
+    for _ in range(2):
+        if _lemma(head) in AGENT_VERBS and head.pos_ == "VERB":
+            return head
+        head = head.head
+    return None
 
 
 def _plain_role(token: Token) -> str | None:
@@ -280,7 +314,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     root = person.root
     doc = person.doc
-    if person.start > 0 and _star_word(doc[person.start - 1]):
+    modifier = root.dep_ in ("compound", "amod", "nmod") and root.head.i >= person.end  # "features Bollywood music"
+    if person.start > 0 and _star_word(doc[person.start - 1]) and not modifier:
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
         found.append((STARRING, "star_object"))
         head_of_list = root
@@ -301,10 +336,14 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
         if _lemma(by_head) == "be" and subject_nouns:  # "the screenplay was by X"
             found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
+        elif by_head.lower_ == "screen" and _screen_verb(by_head) is not None:  # "adapted to screen by X"
+            found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             found += [(r, "credit_by") for r in _agent_relations(by_head)]
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
             found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
+    if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
+        found += [(r, "role_is") for r in _copular_roles(parent)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
     voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
@@ -433,6 +472,90 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     return spans
 
 
+# Star cues that open a list of names read by its surface ("stars A as X, B as Y and C").
+SURFACE_STAR_CUES = {"stars", "starred", "starring", "co-stars", "co-starred", "co-starring", "features", "featured",
+                     "featuring"}
+# Lowercase words inside a name ("Asad ul Haq", "Ludwig van Beethoven") and name suffixes after a comma.
+NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "la", "le", "ul", "bin", "al", "y", "dos",
+                  "du", "ibn"}
+NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III"}
+_SURFACE_SEPARATORS = {",", "and", "&"}
+_MAX_NAME_TOKENS = 6
+_MAX_CHARACTER_TOKENS = 8
+
+
+def _surface_name_token(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.text[:1].isupper() and not token.is_stop and token.lower_ not in TITLE_WORDS
+
+
+def _surface_name(doc: Doc, start: int) -> int | None:
+    """End of the name that starts at ``start``, read by its surface whatever the NER model made of it
+    (title-case proper nouns, particles and hyphens inside, ", Jr." after); None when none starts
+    there or the name modifies a word after it ("Bollywood star X": "Bollywood" is no name)."""
+    end = start
+    while end < len(doc) and end - start < _MAX_NAME_TOKENS:
+        token = doc[end]
+        glued = end > start and not doc[end - 1].whitespace_
+        if _surface_name_token(token) or (end > start and glued and token.text == "-"):
+            end += 1
+        elif end > start and token.lower_ in NAME_PARTICLES and end + 1 < len(doc) and _surface_name_token(doc[end + 1]):
+            end += 1
+        else:
+            break
+    while end > start and doc[end - 1].text == "-":
+        end -= 1
+    if end == start:
+        return None
+    last = doc[end - 1]
+    if last.dep_ in ("compound", "amod", "nmod", "poss") and last.head.i >= end:
+        return None
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in NAME_SUFFIXES:
+        end += 2 + (end + 2 < len(doc) and doc[end + 2].text == ".")
+    elif end < len(doc) and doc[end].text in NAME_SUFFIXES:
+        end += 1
+    if end < len(doc) and doc[end].text in {"'s", "’s", "'"}:
+        return None
+    return end
+
+
+def _skip_character(doc: Doc, start: int) -> int:
+    """After "as": the end of the character's name (up to a comma, "and", or the sentence's end)."""
+    end = start
+    while end < len(doc) and end - start < _MAX_CHARACTER_TOKENS and doc[end].text not in {",", ";", ".", "(", ")"} \
+            and doc[end].lower_ not in {"and", "with"} and not doc[end].is_sent_start:
+        end += 1
+    return end
+
+
+def surface_star_list(doc: Doc) -> list[Span]:
+    """The names a star cue lists, read by the sentence's surface: "starred A as Helen, B as
+    Menelaus, and C as Paris", "features the voices of A, B and C". The parser and the NER model
+    often tear such lists apart (a name tagged ORG, "Helen, Lewis Stone" one entity); each item
+    here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only."""
+    names: list[Span] = []
+    for cue in doc:
+        if cue.lower_ not in SURFACE_STAR_CUES or not _star_word(cue) or cue.pos_ not in ("VERB", "AUX", "ADP"):
+            continue
+        i = cue.i + 1
+        if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
+            i += 3
+        while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
+            end = _surface_name(doc, i)
+            if end is None:
+                break
+            names.append(doc[i:end])
+            i = end
+            if i < len(doc) and doc[i].lower_ == "as":
+                i = _skip_character(doc, i + 1)
+            separators = 0
+            while i < len(doc) and doc[i].lower_ in _SURFACE_SEPARATORS and separators < 2:
+                i += 1
+                separators += 1
+            if not separators:
+                break
+    return names
+
+
 class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
@@ -448,6 +571,17 @@ class RelationRules:
     def confidence(self, relation: str, rule: str) -> float:
         """Measured precision of ``rule`` for ``relation``, else of the rule over all relations."""
         return self.confidences.get(f"{relation}/{rule}", self.confidences.get(rule, UNMEASURED_CONFIDENCE))
+
+    @staticmethod
+    def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> None:
+        """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
+        "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
+        for span in surface_star_list(doc):
+            key = (span.start, span.end)
+            for other, pairs in found.items():
+                if other != key and other[0] < span.end and span.start < other[1]:
+                    pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
+            found.setdefault(key, []).append((STARRING, "star_surface"))
 
     def __call__(self, doc: Doc) -> Doc:
         rows = []
@@ -467,6 +601,7 @@ class RelationRules:
         credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
         for ent, rule in list_continuations(doc, credited):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
+        self._add_surface_stars(doc, found)
         for (start, end), pairs in found.items():
             if in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]

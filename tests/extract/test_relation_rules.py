@@ -135,3 +135,31 @@ def test_character_first_cast_list_credits_the_actor_on_the_right() -> None:
         ("Tony Mabesa", "Bino"), ("Ramon Zamora", "Chief of Police"), ("Ruel Vernal", None)]
     actor_first = "Shakib Khan - Shaon\nPori Moni - Rukhsana\nAmit Hasan - Rana\nRebeka - Mother"
     assert [c.name for c in cast_lines(actor_first)] == ["Shakib Khan", "Pori Moni", "Amit Hasan", "Rebeka"]
+
+
+def test_star_list_read_by_its_surface_when_the_entities_tear_it_apart(nlp: Language) -> None:
+    """Several "X as Y" in one star list, names the NER model tags ORG or NORP, ", Jr." after a name."""
+    found = credits(nlp, "The picture starred Mary Corda as Helen, Lewis Stone as Menelaus, and Ricardo Cortez as Paris.")
+    assert {("starring", "Lewis Stone"), ("starring", "Ricardo Cortez")} <= found
+    assert not {name for _, name in found} & {"Helen", "Menelaus", "Paris", "Helen, Lewis Stone"}
+    found = credits(nlp, "It features the voices of Shia LaBeouf, Jeff Bridges and Zooey Deschanel.")
+    assert ("starring", "Shia LaBeouf") in found
+    found = credits(nlp, "The film starred Romesh Sharma and Shabana Azmi, with Asha Sachdev in the supporting cast.")
+    assert ("starring", "Romesh Sharma") in found and not {n for _, n in found} & {"Romesh", "Sharma"}
+    found = credits(nlp, "The film stars Donnie Yen, Harry Shum, Jr., and Jason Scott Lee.")
+    assert ("starring", "Harry Shum, Jr.") in found and not {n for _, n in found} & {"Jr.", "Jr", "Harry Shum"}
+    assert not {n for _, n in credits(nlp, "It features Bollywood music by Anu Malik.")} & {"Bollywood"}
+
+
+def test_a_job_title_as_the_subject_of_be_credits_the_name(nlp: Language) -> None:
+    assert credits(nlp, "The director was John Sebert.") == {("directed_by", "John Sebert")}
+    assert ("written_by", "Mohanlal Dave") in credits(nlp, "The story writer was Mohanlal Dave.")
+    assert credits(nlp, "The director of photography was K. V. Machve.") == {("cinematography_by", "K. V. Machve")}
+    assert credits(nlp, "The director of the school was Tom Roe.") == set()
+    assert credits(nlp, "The film's assistant director was Tom Roe.") == set()
+
+
+def test_adapted_to_the_screen_by_is_a_writing_credit(nlp: Language) -> None:
+    text = "It is based on the 1925 novel by John Erskine, and was adapted to screen by Gerald Duffy."
+    assert ("written_by", "Gerald Duffy") in credits(nlp, text)
+    assert ("written_by", "John Erskine") not in credits(nlp, text)

@@ -202,6 +202,26 @@ def _subject_relations(verb: Token) -> set[str]:
 ROLE_MODIFIERS = {"story", "screenplay", "script", "dialogue", "music", "film", "movie", "original", "credited"}
 
 
+# "a story credit", "sole screenplay credit": the credit noun's modifier says which credit.
+CREDIT_NOUN_MODIFIERS = {"story": WRITTEN_BY, "screenplay": WRITTEN_BY, "writing": WRITTEN_BY,
+                         "screenwriting": WRITTEN_BY, "script": WRITTEN_BY, "directing": DIRECTED_BY,
+                         "directorial": DIRECTED_BY}
+CREDIT_TAKING_VERBS = {"receive", "get", "earn", "share", "take", "gain"}
+
+
+def _credit_nouns(verb: Token) -> set[str]:
+    """Relations of the credit nouns ``verb`` gives or takes: "gave a story credit to X"."""
+    return {CREDIT_NOUN_MODIFIERS[m.lower_] for c in verb.children if c.dep_ == "dobj" and _lemma(c) == "credit"
+            for m in c.children if m.dep_ in ("compound", "amod") and m.lower_ in CREDIT_NOUN_MODIFIERS}
+
+
+def _in_cast(verb: Token) -> bool:
+    """The clause sits "in the (film's ensemble) cast", not in a supporting one."""
+    return any(c.dep_ == "prep" and c.lower_ == "in" and any(
+        o.dep_ == "pobj" and _lemma(o) in CAST_NOUNS and not any(m.lower_ in SUPPORTING_WORDS for m in o.children)
+        for o in c.children) for c in verb.children)
+
+
 def _copular_roles(verb: Token) -> set[str]:
     """"The director was X", "The story writer was X", "Its composer is X": the subject is a job
     title of this film (no other modifier: "the assistant director", "a Pixar director" are not)."""
@@ -234,15 +254,43 @@ def _screen_verb(screen: Token) -> Token | None:
 
 def _plain_role(token: Token) -> str | None:
     """The relation of an unqualified job title: "director X" yes; "Pixar director X",
-    "assistant director", "as director", and the capitalised plot title "Director X" no."""
+    "assistant director", "as director", and the capitalised plot title "Director X" no. A
+    hyphenated chain of titles ("writer-producer-director") is unqualified too."""
     relation = ROLE_NOUNS.get(_lemma(token))
     if relation is None or (token.is_title and not token.is_sent_start):
         return None
-    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in token.children):
+    if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not _chained_role(c) and not _film_owner(c)
+           for c in token.children):
         return None
     if token.dep_ == "pobj" and token.head.lower_ == "as":
         return None
     return relation
+
+
+def _film_owner(token: Token) -> bool:
+    """"its director", "the film's writer": the title belongs to this film."""
+    return token.dep_ == "poss" and (token.lower_ == "its" or _lemma(token) in WORK_NOUNS)
+
+
+def _chained_role(token: Token) -> bool:
+    """"writer" in "writer-producer-director": a job title glued to the next by a hyphen."""
+    doc = token.doc
+    return (token.dep_ == "compound" and _lemma(token) in ROLE_NOUNS and token.i + 1 < len(doc)
+            and doc[token.i + 1].text == "-" and not token.whitespace_)
+
+
+def _role_relations(token: Token) -> set[str]:
+    """Every relation of a job title and of the titles chained to it by hyphens."""
+    relation = _plain_role(token)
+    if relation is None:
+        return set()
+    found, stack = {relation}, [token]
+    while stack:
+        for child in stack.pop().children:
+            if _chained_role(child):
+                found.add(ROLE_NOUNS[_lemma(child)])
+                stack.append(child)
+    return found
 
 
 def _after(doc: Doc, start: int, words: set[str], window: int) -> bool:
@@ -326,16 +374,17 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
     for word in role_words:
         if word.dep_ in ("compound", "amod", "nmod") or word is head_of_list:
-            relation = _plain_role(word)
-            if relation:
-                found.append((relation, "role_title"))
-    if head_of_list.dep_ == "appos" and _plain_role(parent):
-        found.append((_plain_role(parent), "role_title"))
+            found += [(relation, "role_title") for relation in _role_relations(word)]
+    if head_of_list.dep_ == "appos":
+        found += [(relation, "role_title") for relation in _role_relations(parent)]
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
         if _lemma(by_head) == "be" and subject_nouns:  # "the screenplay was by X"
             found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
+        elif _lemma(by_head) == "join" and any(c.dep_ in ("nsubjpass", "nsubj") and _lemma(c) in CAST_NOUNS
+                                               for c in by_head.children):  # "the returning cast is joined by X"
+            found.append((STARRING, "cast_joined"))
         elif by_head.lower_ == "screen" and _screen_verb(by_head) is not None:  # "adapted to screen by X"
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
@@ -352,6 +401,12 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
             c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
         found.append((STARRING, "cast_includes"))
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and parent.dep_ in ("dative", "prep"):
+        found += [(r, "credit_noun") for r in _credit_nouns(parent.head)]  # "gave a story credit to X"
+    if head_of_list.dep_ == "nsubj" and _lemma(parent) in CREDIT_TAKING_VERBS:
+        found += [(r, "credit_noun") for r in _credit_nouns(parent)]  # "X received screenplay credit"
+    if head_of_list.dep_ == "nsubj" and _in_cast(parent):
+        found.append((STARRING, "in_cast"))  # "In the film's ensemble cast, A, B and C reprise their roles"
     if head_of_list.dep_ == "nsubj":
         found += [(r, "subject_verb") for r in _subject_relations(parent)]
         if _lemma(parent) in {"play", "portray"} and any(c.dep_ == "dobj" for c in parent.children):
@@ -534,7 +589,8 @@ def surface_star_list(doc: Doc) -> list[Span]:
     here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only."""
     names: list[Span] = []
     for cue in doc:
-        if cue.lower_ not in SURFACE_STAR_CUES or not _star_word(cue) or cue.pos_ not in ("VERB", "AUX", "ADP"):
+        co_star = cue.i >= 2 and doc[cue.i - 1].text == "-" and doc[cue.i - 2].lower_ == "co"  # "co-stars" in 3 tokens
+        if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and cue.pos_ in ("VERB", "AUX", "ADP"))):
             continue
         i = cue.i + 1
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):

@@ -163,3 +163,22 @@ def test_adapted_to_the_screen_by_is_a_writing_credit(nlp: Language) -> None:
     text = "It is based on the 1925 novel by John Erskine, and was adapted to screen by Gerald Duffy."
     assert ("written_by", "Gerald Duffy") in credits(nlp, text)
     assert ("written_by", "John Erskine") not in credits(nlp, text)
+
+
+def test_cast_prose_without_a_star_verb(nlp: Language) -> None:
+    """"co-stars" split in three tokens; "In the ... ensemble cast, A, B ..."; "the cast is joined by"."""
+    found = credits(nlp, "The movie co-stars Rose Byrne, January Jones, and Oliver Platt.")
+    assert {("starring", "January Jones"), ("starring", "Oliver Platt")} <= found
+    found = credits(nlp, "In the sequel's ensemble voice cast, Owen Wilson, Tony Shalhoub and Bonnie Hunt return.")
+    assert ("starring", "Owen Wilson") in found
+    found = credits(nlp, "The returning cast is joined by Michael Caine and Emily Mortimer, who voice new characters.")
+    assert ("starring", "Michael Caine") in found
+    assert credits(nlp, "In the supporting cast, Tom Roe and Ann Poe appear.") == set()
+
+
+def test_writing_credits_named_by_a_credit_noun_or_a_hyphenated_title(nlp: Language) -> None:
+    assert ("written_by", "Sheldon Turner") in credits(nlp, "The guild gave a story credit to Sheldon Turner and Ann Poe.")
+    assert ("written_by", "Tom Roe") in credits(nlp, "Tom Roe received sole screenplay credit.")
+    found = credits(nlp, "Compiled by its writer-producer-director, Jack Haley Jr., the film looks back.")
+    assert {("directed_by", "Jack Haley Jr."), ("written_by", "Jack Haley Jr."), ("produced_by", "Jack Haley Jr.")} <= found
+    assert credits(nlp, "His director, Tom Roe, said no.") == set()

@@ -267,6 +267,12 @@ def _plain_role(token: Token) -> str | None:
     return relation
 
 
+def _has_job_as(token: Token) -> bool:
+    """"with George Lucas as executive producer": the name is given a job, not a co-credit or a role."""
+    return any(c.lower_ == "as" and any(_lemma(o) in ROLE_NOUNS for o in c.children if o.dep_ == "pobj")
+               for c in token.children)
+
+
 def _film_owner(token: Token) -> bool:
     """"its director", "the film's writer": the title belongs to this film."""
     return token.dep_ == "poss" and (token.lower_ == "its" or _lemma(token) in WORK_NOUNS)
@@ -314,9 +320,15 @@ def character_after(person: Span) -> Span | None:
     return span if len(span) and span[0].is_title else None
 
 
+CHARACTER_NOUNS = {"character", "characters", "role", "persona", "alter-ego"}
+
+
 def is_character(span: Span) -> bool:
-    """A name standing for a role, not a credit: "X as Y", "Y (played by X)", "stars as Y"."""
+    """A name standing for a role, not a credit: "X as Y", "Y (played by X)", "stars as Y",
+    "the character Y"."""
     doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in CHARACTER_NOUNS:  # "Clancy's character Jack Ryan"
+        return True
     if span.start == 0 or doc[span.start - 1].lower_ != "as":
         return False
     before = doc[span.start - 2] if span.start >= 2 else None
@@ -362,7 +374,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     root = person.root
     doc = person.doc
-    modifier = root.dep_ in ("compound", "amod", "nmod") and root.head.i >= person.end  # "features Bollywood music"
+    # "features Bollywood music", "featuring Clancy's character": a modifier, not the star
+    modifier = root.dep_ in ("compound", "amod", "nmod", "poss") and root.head.i >= person.end
     if person.start > 0 and _star_word(doc[person.start - 1]) and not modifier:
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
         found.append((STARRING, "star_object"))
@@ -413,12 +426,13 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found.append((STARRING, "plays_role"))
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
-    co_write = parent.head if parent.lower_ == "with" else None
+    co_write = parent.head if parent.lower_ == "with" and not _has_job_as(head_of_list) else None
     if head_of_list.dep_ == "pobj" and co_write is not None and _lemma(co_write) in SUBJECT_VERBS:
         found.append((SUBJECT_VERBS[_lemma(co_write)], "co_credit_with"))
     if head_of_list.dep_ == "compound" and parent.lower_ in STAR_WORDS and any(c.lower_ == "as" for c in parent.children):
         found.append((STARRING, "subject_verb"))
-    if head_of_list.dep_ == "pobj" and parent.lower_ == "with" and any(c.lower_ == "as" for c in head_of_list.children):
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "with" and any(c.lower_ == "as" for c in head_of_list.children) \
+            and not _has_job_as(head_of_list):
         found.append((STARRING, "with_as"))
     if head_of_list.dep_ == "poss" and (_lemma(parent) in WORK_NOUNS or parent.ent_type_ == "WORK_OF_ART"):
         found.append((DIRECTED_BY, "possessive"))

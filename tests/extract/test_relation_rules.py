@@ -182,3 +182,9 @@ def test_writing_credits_named_by_a_credit_noun_or_a_hyphenated_title(nlp: Langu
     found = credits(nlp, "Compiled by its writer-producer-director, Jack Haley Jr., the film looks back.")
     assert {("directed_by", "Jack Haley Jr."), ("written_by", "Jack Haley Jr."), ("produced_by", "Jack Haley Jr.")} <= found
     assert credits(nlp, "His director, Tom Roe, said no.") == set()
+
+
+def test_a_job_given_with_as_a_possessive_or_a_character_is_no_credit(nlp: Language) -> None:
+    found = credits(nlp, "Written by Huyck and Katz, with George Lucas as executive producer, the film failed.")
+    assert found == {("written_by", "Huyck"), ("written_by", "Katz")}
+    assert credits(nlp, "It was the third film featuring Clancy's character Jack Ryan.") == set()

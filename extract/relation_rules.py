@@ -267,6 +267,20 @@ def _plain_role(token: Token) -> str | None:
     return relation
 
 
+def _surface_agent_relations(ent: Span) -> set[str]:
+    """"directed by Asad ul Haq and produced by ...": a name right after the "by" of a credit verb
+    whose parse went wrong (its root hangs elsewhere), credited by the surface order alone."""
+    doc = ent.doc
+    if ent.start == 0 or doc[ent.start - 1].lower_ != "by":
+        return set()
+    by = doc[ent.start - 1]
+    if by.dep_ not in ("agent", "prep") or _lemma(by.head) not in AGENT_VERBS:
+        return set()
+    if ent.end < len(doc) and doc[ent.end].text not in {",", ".", ";", "and", "(", ")"} and not doc[ent.end].is_sent_start:
+        return set()
+    return _agent_relations(by.head)
+
+
 def _has_job_as(token: Token) -> bool:
     """"with George Lucas as executive producer": the name is given a job, not a co-credit or a role."""
     return any(c.lower_ == "as" and any(_lemma(o) in ROLE_NOUNS for o in c.children if o.dep_ == "pobj")
@@ -664,6 +678,12 @@ class RelationRules:
                              if r != PRODUCED_BY and r != DISTRIBUTED_BY and not is_character(ent)]
                 companies = company_relations_of(ent) if ent.label_ in COMPANY_LABELS else []
                 found[(ent.start, ent.end)] = as_person + companies
+        for ent in doc.ents:
+            key = (ent.start, ent.end)
+            if key in found and not found[key] and not is_character(ent):
+                found[key] = [(r, "by_surface" + ("" if ent.label_ == "PERSON" else MISLABELLED_SUFFIX))
+                              for r in _surface_agent_relations(ent)
+                              if ent.label_ == "PERSON" or r not in (PRODUCED_BY, DISTRIBUTED_BY)]
         for span in unlabelled_names(doc):
             pairs = [(r, rule + NO_ENTITY_SUFFIX) for r, rule in relations_of(span) if not is_character(span)]
             if pairs:

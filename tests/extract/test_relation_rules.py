@@ -188,3 +188,9 @@ def test_a_job_given_with_as_a_possessive_or_a_character_is_no_credit(nlp: Langu
     found = credits(nlp, "Written by Huyck and Katz, with George Lucas as executive producer, the film failed.")
     assert found == {("written_by", "Huyck"), ("written_by", "Katz")}
     assert credits(nlp, "It was the third film featuring Clancy's character Jack Ryan.") == set()
+
+
+def test_a_name_right_after_a_credit_by_is_credited_when_its_parse_breaks(nlp: Language) -> None:
+    """The model tags "Asad ul Haq" ORG and hangs "Haq" on the wrong verb; the surface order holds."""
+    text = "Raat Ka Safar is a 2016 Pakistani comedy film directed by Asad ul Haq and produced by Ali Murtaza."
+    assert {("directed_by", "Asad ul Haq"), ("produced_by", "Ali Murtaza")} <= credits(nlp, text)

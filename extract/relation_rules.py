@@ -1,6 +1,6 @@
 """Relation rules over the dependency parse: which people and companies a film text credits, and how.
 
-Registered as the spaCy component ``mmkg_relation_rules_v2``; it stores its findings on
+Registered as the spaCy component ``RULES_NAME``; it stores its findings on
 ``doc._.mmkg_relations`` so the stage can resolve the names and attach them to the movie.
 Each finding names the rule that fired, so its confidence can be the rule's measured precision
 (``extract/rule_confidence.json``, written by ``mmkg extract-quality --calibrate``).
@@ -24,10 +24,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v3"
+RULES_NAME = "mmkg_relation_rules_v4"
 TRIM_NAME = "mmkg_trim_person_titles_v2"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v3"
+EXTRACTOR = "spacy-rules-v4"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0

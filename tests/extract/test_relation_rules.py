@@ -194,3 +194,12 @@ def test_a_name_right_after_a_credit_by_is_credited_when_its_parse_breaks(nlp: L
     """The model tags "Asad ul Haq" ORG and hangs "Haq" on the wrong verb; the surface order holds."""
     text = "Raat Ka Safar is a 2016 Pakistani comedy film directed by Asad ul Haq and produced by Ali Murtaza."
     assert {("directed_by", "Asad ul Haq"), ("produced_by", "Ali Murtaza")} <= credits(nlp, text)
+
+
+def test_a_plot_sentence_whose_only_cue_is_by_is_not_parsed_a_credit_by_is() -> None:
+    from extract.cleaning import cue_passages
+
+    text = ("The hero is chased by wolves. He is saved by a hunter. The film was produced on a small budget by "
+            "Jane Roe. The cinematography was by Tom Roe. It was followed by a sequel.")
+    assert [p for _, p in cue_passages(text)] == [
+        "The film was produced on a small budget by Jane Roe. The cinematography was by Tom Roe."]

@@ -51,8 +51,11 @@ SUBJECT_VERBS = {
 }
 STAR_WORDS = {
     "star", "stars", "starred", "starring", "co-star", "co-stars", "co-starred", "co-starring",
-    "features", "featured", "featuring",
+    "feature", "features", "featured", "featuring",
 }
+# "A and B play lead roles": the role's adjective says the name is top billing.
+LEAD_WORDS = {"lead", "leading", "main", "title", "titular", "pivotal", "central", "significant", "principal",
+              "starring", "key", "major", "pivotal", "primary"}
 # "X by P": the noun says which credit P holds.
 WORK_BY_NOUNS = {
     "screenplay": WRITTEN_BY, "script": WRITTEN_BY, "teleplay": WRITTEN_BY, "story": WRITTEN_BY,
@@ -281,6 +284,12 @@ def _surface_agent_relations(ent: Span) -> set[str]:
     return _agent_relations(by.head)
 
 
+def _lead_role(role: Token) -> bool:
+    """"lead roles", "the title role", "significant parts": a role of the top billing."""
+    return _lemma(role) in {"role", "part"} and any(
+        c.dep_ in ("amod", "compound") and c.lower_ in LEAD_WORDS for c in role.children)
+
+
 def _has_job_as(token: Token) -> bool:
     """"with George Lucas as executive producer": the name is given a job, not a co-credit or a role."""
     return any(c.lower_ == "as" and any(_lemma(o) in ROLE_NOUNS for o in c.children if o.dep_ == "pobj")
@@ -372,7 +381,8 @@ def _stand_in(token: Token) -> Token:
 def _star_word(token: Token) -> bool:
     """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
     return token.lower_ in STAR_WORDS and not any(
-        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)
+        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children) and (
+        token.lower_ != "feature" or token.pos_ == "VERB")  # "a feature film" is no star word
 
 
 def in_supporting_clause(span: Span) -> bool:
@@ -436,7 +446,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((STARRING, "in_cast"))  # "In the film's ensemble cast, A, B and C reprise their roles"
     if head_of_list.dep_ == "nsubj":
         found += [(r, "subject_verb") for r in _subject_relations(parent)]
-        if _lemma(parent) in {"play", "portray"} and any(c.dep_ == "dobj" for c in parent.children):
+        roles = [c for c in parent.children if c.dep_ == "dobj"]
+        if _lemma(parent) in {"play", "portray", "essay"} and any(_lead_role(r) for r in roles):
+            found.append((STARRING, "lead_role"))
+        elif _lemma(parent) in {"play", "portray"} and roles:
             found.append((STARRING, "plays_role"))
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
@@ -556,8 +569,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
 
 
 # Star cues that open a list of names read by its surface ("stars A as X, B as Y and C").
-SURFACE_STAR_CUES = {"stars", "starred", "starring", "co-stars", "co-starred", "co-starring", "features", "featured",
-                     "featuring"}
+SURFACE_STAR_CUES = {"stars", "starred", "starring", "co-stars", "co-starred", "co-starring", "feature", "features",
+                     "featured", "featuring"}
 # Lowercase words inside a name ("Asad ul Haq", "Ludwig van Beethoven") and name suffixes after a comma.
 NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "la", "le", "ul", "bin", "al", "y", "dos",
                   "du", "ibn"}
@@ -660,7 +673,10 @@ class RelationRules:
     def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> None:
         """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
         "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
+        people = [e for e in doc.ents if e.label_ == "PERSON"]
         for span in surface_star_list(doc):
+            # a PERSON entity holding the surface name is the longer reading ("Shabnom Bubly", "Bubly" not PROPN)
+            span = next((e for e in people if e.start <= span.start and span.end <= e.end), span)
             key = (span.start, span.end)
             for other, pairs in found.items():
                 if other != key and other[0] < span.end and span.start < other[1]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from extract.cleaning import cue_passages
 from extract.nlp import build_nlp
 from extract.relation_rules import found_relations
 
@@ -197,9 +198,17 @@ def test_a_name_right_after_a_credit_by_is_credited_when_its_parse_breaks(nlp: L
 
 
 def test_a_plot_sentence_whose_only_cue_is_by_is_not_parsed_a_credit_by_is() -> None:
-    from extract.cleaning import cue_passages
-
     text = ("The hero is chased by wolves. He is saved by a hunter. The film was produced on a small budget by "
             "Jane Roe. The cinematography was by Tom Roe. It was followed by a sequel.")
     assert [p for _, p in cue_passages(text)] == [
         "The film was produced on a small budget by Jane Roe. The cinematography was by Tom Roe."]
+
+
+def test_lead_roles_and_the_plain_verb_feature(nlp: Language) -> None:
+    found = credits(nlp, "Tom Roe and Anne Poe play significant roles in the film.")
+    assert {("starring", "Tom Roe"), ("starring", "Anne Poe")} <= found
+    assert ("starring", "Tom Roe") in credits(nlp, "Tom Roe plays the title role.")
+    found = credits(nlp, "The films feature Shakib Khan and Shabnom Bubly in lead roles.")
+    assert {("starring", "Shakib Khan"), ("starring", "Shabnom Bubly")} <= found
+    assert credits(nlp, "It is a feature film by Tom Roe.") == {("directed_by", "Tom Roe")}
+    assert "Tom Roe and Anne Poe play significant roles." in [p for _, p in cue_passages("Tom Roe and Anne Poe play significant roles.")]

@@ -85,6 +85,9 @@ CAST_NOUNS = {"cast", "ensemble", "lineup"}
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
                "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
                "serial", "video", "commercial"}
+# Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
+OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
+MUSIC_NOUNS = {"music", "score", "soundtrack"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
 # "the roles are supporting": names in such a clause are not the top billing.
@@ -160,11 +163,24 @@ def _chained(verb: Token, other: Token) -> bool:
 
 
 def _credits_other_work(verb: Token) -> bool:
-    """The credit verb's work is not the film: "All tracks written by X", "a comic-book series written by X"."""
+    """The credit verb's work is not the film: "All tracks written by X", "a comic-book series written by X",
+    "a remake of the 1954 film directed by X", "A sequel, directed by X, followed"."""
     works = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
     if verb.dep_ == "acl":
         works.append(verb.head)
-    return any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works)
+    if any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works):
+        return True
+    if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
+        return True
+    return any(_lemma(w) in WORK_NOUNS and w.dep_ == "pobj" and _lemma(w.head.head) in OTHER_FILMS | {"base"}
+               for w in works)
+
+
+def _music_credit(noun: Token, relations: set[str]) -> set[str]:
+    """"The music was written by X", "X wrote the score": a writing verb on music credits the composer."""
+    if _lemma(noun) in MUSIC_NOUNS and relations & {WRITTEN_BY, MUSIC_BY}:
+        return {MUSIC_BY}
+    return relations
 
 
 def _agent_relations(verb: Token) -> set[str]:
@@ -179,7 +195,10 @@ def _agent_relations(verb: Token) -> set[str]:
     while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
         verbs.add(verb.doc[left])
         left -= 1
-    return {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
+    relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
+    for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+        relations = _music_credit(subject, relations)
+    return relations
 
 
 def _has_own_subject(verb: Token) -> bool:
@@ -195,7 +214,10 @@ def _subject_relations(verb: Token) -> set[str]:
             continue
         objects = [c for c in v.children if c.dep_ == "dobj"]
         if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
-            found.add(SUBJECT_VERBS[_lemma(v)])
+            relations = {SUBJECT_VERBS[_lemma(v)]}
+            for o in objects:
+                relations = set() if _lemma(o) in {"lyric", "lyrics", "song"} else _music_credit(o, relations)
+            found |= relations
         if v.lower_ in STAR_WORDS and any(c.dep_ == "prep" and c.lower_ in ("as", "in", "alongside", "opposite") for c in v.children):
             found.add(STARRING)
     return found

@@ -212,3 +212,12 @@ def test_lead_roles_and_the_plain_verb_feature(nlp: Language) -> None:
     assert {("starring", "Shakib Khan"), ("starring", "Shabnom Bubly")} <= found
     assert credits(nlp, "It is a feature film by Tom Roe.") == {("directed_by", "Tom Roe")}
     assert "Tom Roe and Anne Poe play significant roles." in [p for _, p in cue_passages("Tom Roe and Anne Poe play significant roles.")]
+
+
+def test_credits_of_a_remake_source_or_a_sequel_and_music_written_by(nlp: Language) -> None:
+    assert credits(nlp, "It is a remake of the 1954 film directed by Tom Roe.") == set()
+    assert credits(nlp, "It is based on the 1954 film directed by Tom Roe.") == set()
+    assert credits(nlp, "A sequel, directed by Jim Poe, followed in 1990.") == set()
+    assert credits(nlp, "The music was written by Anne Poe.") == {("music_by", "Anne Poe")}
+    assert credits(nlp, "Anne Poe wrote the score.") == {("music_by", "Anne Poe")}
+    assert credits(nlp, "Anne Poe wrote the lyrics.") == set()

@@ -131,12 +131,23 @@ def load_confidences(path: Path = CALIBRATION_PATH) -> dict[str, float]:
 
 def _first_conjunct(token: Token) -> Token:
     """Climb list links: in "X, Y and Z" every name takes the role of X (the parser sometimes
-    attaches a listed name as an apposition of the previous one)."""
-    while token.head is not token and (
-        token.dep_ == "conj" or (token.dep_ == "appos" and token.pos_ == token.head.pos_ == "PROPN")
-    ):
+    attaches a listed name as an apposition of the previous one, right after it and a comma; not
+    one a clause away: "X, who made A and B, wrote ..." leaves B out)."""
+    while token.head != token and (token.dep_ == "conj" or (
+            token.dep_ == "appos" and token.pos_ == token.head.pos_ == "PROPN" and _listed_after(token))):
         token = token.head
     return token
+
+
+def _listed_after(token: Token) -> bool:
+    """``token``'s phrase follows its head right after a comma or bracket ("Donnie Yen, Michelle Yeoh",
+    "the Lane Sisters (Priscilla Lane, ...)")."""
+    head, doc = token.head, token.doc
+    start = token.left_edge.i
+    while start < token.i and doc[start].is_punct:
+        start += 1
+    between = doc[head.i + 1:start]
+    return token.i > head.i and len(between) == 1 and between[0].text in {",", "(", ":", "–", "-"}
 
 
 _LEMMATIZER: list[Any] = []  # the pipeline's (disabled) lemmatizer, set by the factory
@@ -189,7 +200,7 @@ def _agent_relations(verb: Token) -> set[str]:
     if _credits_other_work(verb):
         return set()
     top = _first_conjunct(verb)
-    group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) is top and t.pos_ == "VERB"}
+    group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) == top and t.pos_ == "VERB"}
     verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
     left = verb.i - 1
     while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
@@ -207,7 +218,7 @@ def _has_own_subject(verb: Token) -> bool:
 
 def _subject_relations(verb: Token) -> set[str]:
     """"X wrote and directed the film": credit verbs sharing X as subject, with a film-like object."""
-    verbs = [verb] + [t for t in verb.subtree if t.dep_ == "conj" and _first_conjunct(t) is verb and not _has_own_subject(t)]
+    verbs = [verb] + [t for t in verb.subtree if t.dep_ == "conj" and _first_conjunct(t) == verb and not _has_own_subject(t)]
     found = set()
     for v in verbs:
         if any(c.dep_ == "ccomp" for c in v.children):  # "X wrote that ...": a critic, not a credit
@@ -411,7 +422,7 @@ def in_supporting_clause(span: Span) -> bool:
     """"while A and B play supporting roles", "Supporting roles were played by A": not top billing."""
     head = _first_conjunct(span.root)
     verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else head.head
-    return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c is not head
+    return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c != head
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 

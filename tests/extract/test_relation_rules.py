@@ -221,3 +221,12 @@ def test_credits_of_a_remake_source_or_a_sequel_and_music_written_by(nlp: Langua
     assert credits(nlp, "The music was written by Anne Poe.") == {("music_by", "Anne Poe")}
     assert credits(nlp, "Anne Poe wrote the score.") == {("music_by", "Anne Poe")}
     assert credits(nlp, "Anne Poe wrote the lyrics.") == set()
+
+
+def test_verbs_listed_with_one_subject_share_it_but_a_clause_away_name_does_not(nlp: Language) -> None:
+    assert credits(nlp, "Anne Poe wrote and directed the film.") == {("written_by", "Anne Poe"), ("directed_by", "Anne Poe")}
+    text = ("Tom Roe, who was previously attached to both Space Wars: The Return and Thor, became the director, "
+            "and also wrote the final script.")
+    assert {name for _, name in credits(nlp, text)} == {"Tom Roe"}
+    found = credits(nlp, "The movie stars the Lane Sisters (Priscilla Lane, Rosemary Lane, and Lola Lane) and Gale Page.")
+    assert {("starring", "Priscilla Lane"), ("starring", "Gale Page")} <= found

@@ -413,8 +413,9 @@ def _stand_in(token: Token) -> Token:
 
 def _star_word(token: Token) -> bool:
     """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
-    return token.lower_ in STAR_WORDS and not any(
-        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children) and (
+    verb = token.pos_ == "VERB" and token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it
+    return token.lower_ in STAR_WORDS and (verb or not any(
+        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)) and (
         token.lower_ != "feature" or token.pos_ == "VERB")  # "a feature film" is no star word
 
 

@@ -230,3 +230,8 @@ def test_verbs_listed_with_one_subject_share_it_but_a_clause_away_name_does_not(
     assert {name for _, name in credits(nlp, text)} == {"Tom Roe"}
     found = credits(nlp, "The movie stars the Lane Sisters (Priscilla Lane, Rosemary Lane, and Lola Lane) and Gale Page.")
     assert {("starring", "Priscilla Lane"), ("starring", "Gale Page")} <= found
+
+
+def test_a_title_the_parser_hangs_on_the_star_verb(nlp: Language) -> None:
+    found = credits(nlp, "The Sound Barrier stars Ralph Richardson, Ann Todd, and Nigel Patrick.")
+    assert found == {("starring", "Ralph Richardson"), ("starring", "Ann Todd"), ("starring", "Nigel Patrick")}

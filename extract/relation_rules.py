@@ -413,7 +413,7 @@ def _stand_in(token: Token) -> Token:
 
 def _star_word(token: Token) -> bool:
     """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
-    verb = token.pos_ == "VERB" and token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it
+    verb = token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it (tagged VERB or NOUN)
     return token.lower_ in STAR_WORDS and (verb or not any(
         c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)) and (
         token.lower_ != "feature" or token.pos_ == "VERB")  # "a feature film" is no star word
@@ -665,7 +665,7 @@ def surface_star_list(doc: Doc) -> list[Span]:
     names: list[Span] = []
     for cue in doc:
         co_star = cue.i >= 2 and doc[cue.i - 1].text == "-" and doc[cue.i - 2].lower_ == "co"  # "co-stars" in 3 tokens
-        if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and cue.pos_ in ("VERB", "AUX", "ADP"))):
+        if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and (cue.pos_ in ("VERB", "AUX", "ADP") or cue.dep_ == "ROOT"))):
             continue
         i = cue.i + 1
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):

@@ -88,6 +88,7 @@ OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "
 # Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
 OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
 MUSIC_NOUNS = {"music", "score", "soundtrack"}
+SOURCE_VERBS = {"base", "adapt", "inspire", "derive"}  # "based on <another work> written by X"
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
 # "the roles are supporting": names in such a clause are not the top billing.
@@ -183,8 +184,21 @@ def _credits_other_work(verb: Token) -> bool:
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
         return True
-    return any(_lemma(w) in WORK_NOUNS and w.dep_ == "pobj" and _lemma(w.head.head) in OTHER_FILMS | {"base"}
-               for w in works)
+    return _inside_source_phrase(verb)
+
+
+def _inside_source_phrase(verb: Token) -> bool:
+    """The verb sits in a phrase about another work: "based on the novel of the same name written by X",
+    "a remake of Jaws, the 1975 film directed by X", "inspired by the book written by X"."""
+    through_prep = False
+    for ancestor in verb.ancestors:
+        if ancestor.dep_ == "prep" or ancestor.pos_ == "ADP":
+            through_prep = True
+        if through_prep and (_lemma(ancestor) in SOURCE_VERBS or _lemma(ancestor) in OTHER_FILMS):
+            return True
+        if ancestor.dep_ in ("ROOT", "conj", "ccomp", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
+            return through_prep and _lemma(ancestor) in SOURCE_VERBS
+    return False
 
 
 def _music_credit(noun: Token, relations: set[str]) -> set[str]:

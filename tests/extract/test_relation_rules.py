@@ -235,3 +235,10 @@ def test_verbs_listed_with_one_subject_share_it_but_a_clause_away_name_does_not(
 def test_a_title_the_parser_hangs_on_the_star_verb(nlp: Language) -> None:
     found = credits(nlp, "The Iron Bridge stars Ralph Marsh, Ann Dale, and Nigel Hart.")
     assert found == {("starring", "Ralph Marsh"), ("starring", "Ann Dale"), ("starring", "Nigel Hart")}
+
+
+def test_a_credit_inside_the_source_phrase_is_the_source_works(nlp: Language) -> None:
+    assert credits(nlp, "It is based on the novel of the same name written by Tom Roe.") == set()
+    assert credits(nlp, "It was inspired by the book written by Ann Poe.") == set()
+    found = credits(nlp, "The Lost Road is a 1990 film directed by Tom Roe, based on the novel written by Ann Poe.")
+    assert found == {("directed_by", "Tom Roe")}

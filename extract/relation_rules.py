@@ -187,6 +187,13 @@ def _credits_other_work(verb: Token) -> bool:
     return _inside_source_phrase(verb)
 
 
+def _of_another_work(noun: Token) -> bool:
+    """"the screenplay for Chinatown", "the script of Alien": a credit noun named for another work."""
+    return any(p.dep_ == "prep" and p.lower_ in ("for", "of") and any(
+        o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ == "WORK_OF_ART") and not o.ent_id_ for o in p.children)
+        for p in noun.children)
+
+
 def _inside_source_phrase(verb: Token) -> bool:
     """The verb sits in a phrase about another work: "based on the novel of the same name written by X",
     "a remake of Jaws, the 1975 film directed by X", "inspired by the book written by X"."""
@@ -238,6 +245,8 @@ def _subject_relations(verb: Token) -> set[str]:
         if any(c.dep_ == "ccomp" for c in v.children):  # "X wrote that ...": a critic, not a credit
             continue
         objects = [c for c in v.children if c.dep_ == "dobj"]
+        if any(_of_another_work(o) for o in objects):  # "X wrote the screenplay for Chinatown"
+            continue
         if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
             relations = {SUBJECT_VERBS[_lemma(v)]}
             for o in objects:

@@ -632,6 +632,7 @@ SURFACE_STAR_CUES = {"stars", "starred", "starring", "co-stars", "co-starred", "
 NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "la", "le", "ul", "bin", "al", "y", "dos",
                   "du", "ibn"}
 NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III"}
+NOT_NAME_LABELS = {"WORK_OF_ART", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "LAW"}
 _SURFACE_SEPARATORS = {",", "and", "&"}
 _MAX_NAME_TOKENS = 6
 _MAX_CHARACTER_TOKENS = 8
@@ -731,7 +732,10 @@ class RelationRules:
         """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
         "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
         people = [e for e in doc.ents if e.label_ == "PERSON"]
+        not_names = [e for e in doc.ents if e.label_ in NOT_NAME_LABELS]
         for span in surface_star_list(doc):
+            if any(e.start < span.end and span.start < e.end for e in not_names):
+                continue  # a title, a date, a number: no one's name
             # a PERSON entity holding the surface name is the longer reading ("Shabnom Bubly", "Bubly" not PROPN)
             span = next((e for e in people if e.start <= span.start and span.end <= e.end), span)
             key = (span.start, span.end)

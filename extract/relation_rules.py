@@ -89,6 +89,7 @@ OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "
 OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
 MUSIC_NOUNS = {"music", "score", "soundtrack"}
 SOURCE_VERBS = {"base", "adapt", "inspire", "derive"}  # "based on <another work> written by X"
+SOURCE_PREPOSITIONS = {"on", "upon", "from", "by", "of", "to"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
 # "the roles are supporting": names in such a clause are not the top billing.
@@ -198,13 +199,18 @@ def _inside_source_phrase(verb: Token) -> bool:
     """The verb sits in a phrase about another work: "based on the novel of the same name written by X",
     "a remake of Jaws, the 1975 film directed by X", "inspired by the book written by X"."""
     through_prep = False
+    child = verb
     for ancestor in verb.ancestors:
+        # the path enters the source by its own preposition: "based on", "remake of", "sequel to"
+        # ("based on A, with music composed by B": "with" hangs on "based" but B is this film's)
+        if through_prep and child.lower_ in SOURCE_PREPOSITIONS and (
+                _lemma(ancestor) in SOURCE_VERBS or _lemma(ancestor) in OTHER_FILMS):
+            return True
         if ancestor.dep_ == "prep" or ancestor.pos_ == "ADP":
             through_prep = True
-        if through_prep and (_lemma(ancestor) in SOURCE_VERBS or _lemma(ancestor) in OTHER_FILMS):
-            return True
+        child = ancestor
         if ancestor.dep_ in ("ROOT", "conj", "ccomp", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
-            return through_prep and _lemma(ancestor) in SOURCE_VERBS
+            return False  # the clause ends here
     return False
 
 

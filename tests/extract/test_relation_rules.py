@@ -242,6 +242,8 @@ def test_a_credit_inside_the_source_phrase_is_the_source_works(nlp: Language) ->
     assert credits(nlp, "It was inspired by the book written by Ann Poe.") == set()
     found = credits(nlp, "The Lost Road is a 1990 film directed by Tom Roe, based on the novel written by Ann Poe.")
     assert found == {("directed_by", "Tom Roe")}
+    # a phrase hung on "based" by another preposition is the film's own credit
+    assert credits(nlp, "It is based on the novel by Ann Poe, with music composed by Tom Roe.") == {("music_by", "Tom Roe")}
 
 
 def test_a_credit_noun_named_for_another_work_is_not_this_films(nlp: Language) -> None:

@@ -51,3 +51,13 @@ def test_tuning_set_is_scored_apart_and_knowing_names_never_loses_recall() -> No
         assert rules["precision"] >= precision and rules["recall"] >= recall, (relation, rules)
         for baseline in ("bag_of_names", "cue_phrase"):
             assert rules["f1"] > scores[baseline][relation]["f1"], (relation, baseline)
+
+
+def test_calibration_ignores_tuning_firings_of_relations_the_set_never_labels() -> None:
+    from extract.calibrate import measurable, rule_precisions
+
+    firings = [{"split": "dev", "relation": "distributed_by", "rule": "company_by", "correct": True},
+               {"split": TUNING_SPLIT, "relation": "distributed_by", "rule": "company_by", "correct": False},
+               {"split": TUNING_SPLIT, "relation": "directed_by", "rule": "credit_by", "correct": False}]
+    table = rule_precisions(measurable(firings, {"directed_by"}))
+    assert table["distributed_by/company_by"]["fired"] == 1 and table["directed_by/credit_by"]["fired"] == 1

@@ -73,10 +73,16 @@ def chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
 
 
 # Words at least one relation rule needs in its sentence; other sentences cannot yield a credit.
+# "by" alone is no cue (a third of the words of plot sentences sit beside one: "killed by",
+# "followed by"): only after a credit word, a few words back ("produced on a budget by").
+_CREDIT_BY = (r"(?:co-?)?(?:produc\w*|distribut\w*|releas\w*|edit\w*|shot|photograph\w*|lens\w*|adapt\w*|join\w*"
+              r"|voic\w*|narrat\w*|pen|penned|screen|stor(?:y|ies)|dialogues?|songs?|lyrics|soundtrack|animat\w*"
+              r"|creat\w*|design\w*|choreograph\w*|financ\w*|made|presented|film|movie|picture|documentary)"
+              r"(?:\W+\w+){0,4}?\W+by")
 CUE = re.compile(
-    r"\b(?:by|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|director|writer|screenwriter"
+    r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|director|writer|screenwriter"
     r"|producer|composer|cinematographer|editor|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
-    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)|portray\w*|based|(?:is|was)\s+an?\s+\d{4})\b", re.I)
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|based|(?:is|was)\s+an?\s+\d{4})\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")
 

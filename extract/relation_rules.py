@@ -1,6 +1,6 @@
 """Relation rules over the dependency parse: which people and companies a film text credits, and how.
 
-Registered as the spaCy component ``mmkg_relation_rules_v2``; it stores its findings on
+Registered as the spaCy component ``RULES_NAME``; it stores its findings on
 ``doc._.mmkg_relations`` so the stage can resolve the names and attach them to the movie.
 Each finding names the rule that fired, so its confidence can be the rule's measured precision
 (``extract/rule_confidence.json``, written by ``mmkg extract-quality --calibrate``).
@@ -24,12 +24,12 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v3"
+RULES_NAME = "mmkg_relation_rules_v4"
 TRIM_NAME = "mmkg_trim_person_titles_v2"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v3"
+EXTRACTOR = "spacy-rules-v4"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
-# Confidence of a rule the dev half never saw fire: unmeasured, so no threshold lets it through.
+# Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
 
 # Verbs whose "by"-agent is credited: "directed by X", "music composed by X", "played by X".
@@ -51,8 +51,11 @@ SUBJECT_VERBS = {
 }
 STAR_WORDS = {
     "star", "stars", "starred", "starring", "co-star", "co-stars", "co-starred", "co-starring",
-    "features", "featured", "featuring",
+    "feature", "features", "featured", "featuring",
 }
+# "A and B play lead roles": the role's adjective says the name is top billing.
+LEAD_WORDS = {"lead", "leading", "main", "title", "titular", "pivotal", "central", "significant", "principal",
+              "starring", "key", "major", "pivotal", "primary"}
 # "X by P": the noun says which credit P holds.
 WORK_BY_NOUNS = {
     "screenplay": WRITTEN_BY, "script": WRITTEN_BY, "teleplay": WRITTEN_BY, "story": WRITTEN_BY,
@@ -82,6 +85,11 @@ CAST_NOUNS = {"cast", "ensemble", "lineup"}
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
                "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
                "serial", "video", "commercial"}
+# Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
+OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
+MUSIC_NOUNS = {"music", "score", "soundtrack"}
+SOURCE_VERBS = {"base", "adapt", "inspire", "derive"}  # "based on <another work> written by X"
+SOURCE_PREPOSITIONS = {"on", "upon", "from", "by", "of", "to"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
 # "the roles are supporting": names in such a clause are not the top billing.
@@ -117,7 +125,7 @@ class FoundRelation:
 
 
 def load_confidences(path: Path = CALIBRATION_PATH) -> dict[str, float]:
-    """"relation/rule" and "rule" -> measured precision on the dev half (see ``extract/calibrate.py``)."""
+    """"relation/rule" and "rule" -> measured precision on the tuning data (see ``extract/calibrate.py``)."""
     if not path.exists():
         return {}
     return {rule: float(row["confidence"]) for rule, row in json.loads(path.read_text(encoding="utf-8")).items()}
@@ -125,12 +133,23 @@ def load_confidences(path: Path = CALIBRATION_PATH) -> dict[str, float]:
 
 def _first_conjunct(token: Token) -> Token:
     """Climb list links: in "X, Y and Z" every name takes the role of X (the parser sometimes
-    attaches a listed name as an apposition of the previous one)."""
-    while token.head is not token and (
-        token.dep_ == "conj" or (token.dep_ == "appos" and token.pos_ == token.head.pos_ == "PROPN")
-    ):
+    attaches a listed name as an apposition of the previous one, right after it and a comma; not
+    one a clause away: "X, who made A and B, wrote ..." leaves B out)."""
+    while token.head != token and (token.dep_ == "conj" or (
+            token.dep_ == "appos" and token.pos_ == token.head.pos_ == "PROPN" and _listed_after(token))):
         token = token.head
     return token
+
+
+def _listed_after(token: Token) -> bool:
+    """``token``'s phrase follows its head right after a comma or bracket ("Donnie Yen, Michelle Yeoh",
+    "the Lane Sisters (Priscilla Lane, ...)")."""
+    head, doc = token.head, token.doc
+    start = token.left_edge.i
+    while start < token.i and doc[start].is_punct:
+        start += 1
+    between = doc[head.i + 1:start]
+    return token.i > head.i and len(between) == 1 and between[0].text in {",", "(", ":", "–", "-"}
 
 
 _LEMMATIZER: list[Any] = []  # the pipeline's (disabled) lemmatizer, set by the factory
@@ -157,11 +176,49 @@ def _chained(verb: Token, other: Token) -> bool:
 
 
 def _credits_other_work(verb: Token) -> bool:
-    """The credit verb's work is not the film: "All tracks written by X", "a comic-book series written by X"."""
+    """The credit verb's work is not the film: "All tracks written by X", "a comic-book series written by X",
+    "a remake of the 1954 film directed by X", "A sequel, directed by X, followed"."""
     works = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
     if verb.dep_ == "acl":
         works.append(verb.head)
-    return any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works)
+    if any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works):
+        return True
+    if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
+        return True
+    return _inside_source_phrase(verb)
+
+
+def _of_another_work(noun: Token) -> bool:
+    """"the screenplay for Chinatown", "the script of Alien": a credit noun named for another work."""
+    return any(p.dep_ == "prep" and p.lower_ in ("for", "of") and any(
+        o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ == "WORK_OF_ART") and not o.ent_id_ for o in p.children)
+        for p in noun.children)
+
+
+def _inside_source_phrase(verb: Token) -> bool:
+    """The verb sits in a phrase about another work: "based on the novel of the same name written by X",
+    "a remake of Jaws, the 1975 film directed by X", "inspired by the book written by X"."""
+    through_prep = False
+    child = verb
+    for ancestor in verb.ancestors:
+        # the path enters the source by its own preposition: "based on", "remake of", "sequel to"
+        # ("based on A, with music composed by B": "with" hangs on "based" but B is this film's)
+        if through_prep and child.lower_ in SOURCE_PREPOSITIONS and (
+                _lemma(ancestor) in SOURCE_VERBS or _lemma(ancestor) in OTHER_FILMS):
+            return True
+        if ancestor.dep_ == "prep" or ancestor.pos_ == "ADP":
+            through_prep = True
+        child = ancestor
+        if ancestor.dep_ in ("ROOT", "conj", "ccomp", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
+            return False  # the clause ends here
+    return False
+
+
+def _music_credit(noun: Token, relations: set[str]) -> set[str]:
+    """"The music was written by X", "X wrote the score": a writing verb on music credits the composer."""
+    if _lemma(noun) in MUSIC_NOUNS and relations & {WRITTEN_BY, MUSIC_BY}:
+        return {MUSIC_BY}
+    return relations
 
 
 def _agent_relations(verb: Token) -> set[str]:
@@ -170,13 +227,16 @@ def _agent_relations(verb: Token) -> set[str]:
     if _credits_other_work(verb):
         return set()
     top = _first_conjunct(verb)
-    group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) is top and t.pos_ == "VERB"}
+    group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) == top and t.pos_ == "VERB"}
     verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
     left = verb.i - 1
     while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
         verbs.add(verb.doc[left])
         left -= 1
-    return {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
+    relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
+    for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+        relations = _music_credit(subject, relations)
+    return relations
 
 
 def _has_own_subject(verb: Token) -> bool:
@@ -185,30 +245,143 @@ def _has_own_subject(verb: Token) -> bool:
 
 def _subject_relations(verb: Token) -> set[str]:
     """"X wrote and directed the film": credit verbs sharing X as subject, with a film-like object."""
-    verbs = [verb] + [t for t in verb.subtree if t.dep_ == "conj" and _first_conjunct(t) is verb and not _has_own_subject(t)]
+    verbs = [verb] + [t for t in verb.subtree if t.dep_ == "conj" and _first_conjunct(t) == verb and not _has_own_subject(t)]
     found = set()
     for v in verbs:
         if any(c.dep_ == "ccomp" for c in v.children):  # "X wrote that ...": a critic, not a credit
             continue
         objects = [c for c in v.children if c.dep_ == "dobj"]
+        if any(_of_another_work(o) for o in objects):  # "X wrote the screenplay for Chinatown"
+            continue
         if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
-            found.add(SUBJECT_VERBS[_lemma(v)])
+            relations = {SUBJECT_VERBS[_lemma(v)]}
+            for o in objects:
+                relations = set() if _lemma(o) in {"lyric", "lyrics", "song"} else _music_credit(o, relations)
+            found |= relations
         if v.lower_ in STAR_WORDS and any(c.dep_ == "prep" and c.lower_ in ("as", "in", "alongside", "opposite") for c in v.children):
             found.add(STARRING)
     return found
 
 
+# Modifiers a job title may carry and still be this film's credit: "the story writer", "its music composer".
+ROLE_MODIFIERS = {"story", "screenplay", "script", "dialogue", "music", "film", "movie", "original", "credited"}
+
+
+# "a story credit", "sole screenplay credit": the credit noun's modifier says which credit.
+CREDIT_NOUN_MODIFIERS = {"story": WRITTEN_BY, "screenplay": WRITTEN_BY, "writing": WRITTEN_BY,
+                         "screenwriting": WRITTEN_BY, "script": WRITTEN_BY, "directing": DIRECTED_BY,
+                         "directorial": DIRECTED_BY}
+CREDIT_TAKING_VERBS = {"receive", "get", "earn", "share", "take", "gain"}
+
+
+def _credit_nouns(verb: Token) -> set[str]:
+    """Relations of the credit nouns ``verb`` gives or takes: "gave a story credit to X"."""
+    return {CREDIT_NOUN_MODIFIERS[m.lower_] for c in verb.children if c.dep_ == "dobj" and _lemma(c) == "credit"
+            for m in c.children if m.dep_ in ("compound", "amod") and m.lower_ in CREDIT_NOUN_MODIFIERS}
+
+
+def _in_cast(verb: Token) -> bool:
+    """The clause sits "in the (film's ensemble) cast", not in a supporting one."""
+    return any(c.dep_ == "prep" and c.lower_ == "in" and any(
+        o.dep_ == "pobj" and _lemma(o) in CAST_NOUNS and not any(m.lower_ in SUPPORTING_WORDS for m in o.children)
+        for o in c.children) for c in verb.children)
+
+
+def _copular_roles(verb: Token) -> set[str]:
+    """"The director was X", "The story writer was X", "Its composer is X": the subject is a job
+    title of this film (no other modifier: "the assistant director", "a Pixar director" are not)."""
+    found = set()
+    for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+        relation = ROLE_NOUNS.get(_lemma(subject))
+        modifiers = [c for c in subject.children if c.dep_ in ("compound", "amod", "nmod")]
+        determined = any(c.dep_ in ("det", "poss") and c.lower_ in {"the", "its", "'s"} or c.dep_ == "poss"
+                         for c in subject.children)
+        of = [p.children for p in subject.children if p.dep_ == "prep"]
+        objects = {o.lower_ for children in of for o in children if o.dep_ == "pobj"}
+        if relation == DIRECTED_BY and objects & {"photography", "cinematography"}:  # "the director of photography"
+            relation = CINEMATOGRAPHY_BY
+        elif objects - WORK_NOUNS:  # "the director of the institute"
+            relation = None
+        if relation and determined and all(m.lower_ in ROLE_MODIFIERS for m in modifiers):
+            found.add(relation)
+    return found
+
+
+def _screen_verb(screen: Token) -> Token | None:
+    """The credit verb of "adapted to screen" / "adapted for the screen" (two steps up at most)."""
+    head = screen.head
+    for _ in range(2):
+        if _lemma(head) in AGENT_VERBS and head.pos_ == "VERB":
+            return head
+        head = head.head
+    return None
+
+
 def _plain_role(token: Token) -> str | None:
     """The relation of an unqualified job title: "director X" yes; "Pixar director X",
-    "assistant director", "as director", and the capitalised plot title "Director X" no."""
+    "assistant director", "as director", and the capitalised plot title "Director X" no. A
+    hyphenated chain of titles ("writer-producer-director") is unqualified too."""
     relation = ROLE_NOUNS.get(_lemma(token))
     if relation is None or (token.is_title and not token.is_sent_start):
         return None
-    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in token.children):
+    if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not _chained_role(c) and not _film_owner(c)
+           for c in token.children):
         return None
     if token.dep_ == "pobj" and token.head.lower_ == "as":
         return None
     return relation
+
+
+def _surface_agent_relations(ent: Span) -> set[str]:
+    """"directed by Asad ul Haq and produced by ...": a name right after the "by" of a credit verb
+    whose parse went wrong (its root hangs elsewhere), credited by the surface order alone."""
+    doc = ent.doc
+    if ent.start == 0 or doc[ent.start - 1].lower_ != "by":
+        return set()
+    by = doc[ent.start - 1]
+    if by.dep_ not in ("agent", "prep") or _lemma(by.head) not in AGENT_VERBS:
+        return set()
+    if ent.end < len(doc) and doc[ent.end].text not in {",", ".", ";", "and", "(", ")"} and not doc[ent.end].is_sent_start:
+        return set()
+    return _agent_relations(by.head)
+
+
+def _lead_role(role: Token) -> bool:
+    """"lead roles", "the title role", "significant parts": a role of the top billing."""
+    return _lemma(role) in {"role", "part"} and any(
+        c.dep_ in ("amod", "compound") and c.lower_ in LEAD_WORDS for c in role.children)
+
+
+def _has_job_as(token: Token) -> bool:
+    """"with George Lucas as executive producer": the name is given a job, not a co-credit or a role."""
+    return any(c.lower_ == "as" and any(_lemma(o) in ROLE_NOUNS for o in c.children if o.dep_ == "pobj")
+               for c in token.children)
+
+
+def _film_owner(token: Token) -> bool:
+    """"its director", "the film's writer": the title belongs to this film."""
+    return token.dep_ == "poss" and (token.lower_ == "its" or _lemma(token) in WORK_NOUNS)
+
+
+def _chained_role(token: Token) -> bool:
+    """"writer" in "writer-producer-director": a job title glued to the next by a hyphen."""
+    doc = token.doc
+    return (token.dep_ == "compound" and _lemma(token) in ROLE_NOUNS and token.i + 1 < len(doc)
+            and doc[token.i + 1].text == "-" and not token.whitespace_)
+
+
+def _role_relations(token: Token) -> set[str]:
+    """Every relation of a job title and of the titles chained to it by hyphens."""
+    relation = _plain_role(token)
+    if relation is None:
+        return set()
+    found, stack = {relation}, [token]
+    while stack:
+        for child in stack.pop().children:
+            if _chained_role(child):
+                found.add(ROLE_NOUNS[_lemma(child)])
+                stack.append(child)
+    return found
 
 
 def _after(doc: Doc, start: int, words: set[str], window: int) -> bool:
@@ -232,9 +405,15 @@ def character_after(person: Span) -> Span | None:
     return span if len(span) and span[0].is_title else None
 
 
+CHARACTER_NOUNS = {"character", "characters", "role", "persona", "alter-ego"}
+
+
 def is_character(span: Span) -> bool:
-    """A name standing for a role, not a credit: "X as Y", "Y (played by X)", "stars as Y"."""
+    """A name standing for a role, not a credit: "X as Y", "Y (played by X)", "stars as Y",
+    "the character Y"."""
     doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in CHARACTER_NOUNS:  # "Clancy's character Jack Ryan"
+        return True
     if span.start == 0 or doc[span.start - 1].lower_ != "as":
         return False
     before = doc[span.start - 2] if span.start >= 2 else None
@@ -263,15 +442,17 @@ def _stand_in(token: Token) -> Token:
 
 def _star_word(token: Token) -> bool:
     """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
-    return token.lower_ in STAR_WORDS and not any(
-        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)
+    verb = token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it (tagged VERB or NOUN)
+    return token.lower_ in STAR_WORDS and (verb or not any(
+        c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)) and (
+        token.lower_ != "feature" or token.pos_ == "VERB")  # "a feature film" is no star word
 
 
 def in_supporting_clause(span: Span) -> bool:
     """"while A and B play supporting roles", "Supporting roles were played by A": not top billing."""
     head = _first_conjunct(span.root)
     verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else head.head
-    return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c is not head
+    return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c != head
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 
@@ -280,7 +461,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     root = person.root
     doc = person.doc
-    if person.start > 0 and _star_word(doc[person.start - 1]):
+    # "features Bollywood music", "featuring Clancy's character": a modifier, not the star
+    modifier = root.dep_ in ("compound", "amod", "nmod", "poss") and root.head.i >= person.end
+    if person.start > 0 and _star_word(doc[person.start - 1]) and not modifier:
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
         found.append((STARRING, "star_object"))
         head_of_list = root
@@ -291,20 +474,25 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
     for word in role_words:
         if word.dep_ in ("compound", "amod", "nmod") or word is head_of_list:
-            relation = _plain_role(word)
-            if relation:
-                found.append((relation, "role_title"))
-    if head_of_list.dep_ == "appos" and _plain_role(parent):
-        found.append((_plain_role(parent), "role_title"))
+            found += [(relation, "role_title") for relation in _role_relations(word)]
+    if head_of_list.dep_ == "appos":
+        found += [(relation, "role_title") for relation in _role_relations(parent)]
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
         if _lemma(by_head) == "be" and subject_nouns:  # "the screenplay was by X"
             found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
+        elif _lemma(by_head) == "join" and any(c.dep_ in ("nsubjpass", "nsubj") and _lemma(c) in CAST_NOUNS
+                                               for c in by_head.children):  # "the returning cast is joined by X"
+            found.append((STARRING, "cast_joined"))
+        elif by_head.lower_ == "screen" and _screen_verb(by_head) is not None:  # "adapted to screen by X"
+            found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             found += [(r, "credit_by") for r in _agent_relations(by_head)]
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
             found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
+    if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
+        found += [(r, "role_is") for r in _copular_roles(parent)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
     voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
@@ -313,18 +501,28 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
             c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
         found.append((STARRING, "cast_includes"))
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and parent.dep_ in ("dative", "prep"):
+        found += [(r, "credit_noun") for r in _credit_nouns(parent.head)]  # "gave a story credit to X"
+    if head_of_list.dep_ == "nsubj" and _lemma(parent) in CREDIT_TAKING_VERBS:
+        found += [(r, "credit_noun") for r in _credit_nouns(parent)]  # "X received screenplay credit"
+    if head_of_list.dep_ == "nsubj" and _in_cast(parent):
+        found.append((STARRING, "in_cast"))  # "In the film's ensemble cast, A, B and C reprise their roles"
     if head_of_list.dep_ == "nsubj":
         found += [(r, "subject_verb") for r in _subject_relations(parent)]
-        if _lemma(parent) in {"play", "portray"} and any(c.dep_ == "dobj" for c in parent.children):
+        roles = [c for c in parent.children if c.dep_ == "dobj"]
+        if _lemma(parent) in {"play", "portray", "essay"} and any(_lead_role(r) for r in roles):
+            found.append((STARRING, "lead_role"))
+        elif _lemma(parent) in {"play", "portray"} and roles:
             found.append((STARRING, "plays_role"))
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
-    co_write = parent.head if parent.lower_ == "with" else None
+    co_write = parent.head if parent.lower_ == "with" and not _has_job_as(head_of_list) else None
     if head_of_list.dep_ == "pobj" and co_write is not None and _lemma(co_write) in SUBJECT_VERBS:
         found.append((SUBJECT_VERBS[_lemma(co_write)], "co_credit_with"))
     if head_of_list.dep_ == "compound" and parent.lower_ in STAR_WORDS and any(c.lower_ == "as" for c in parent.children):
         found.append((STARRING, "subject_verb"))
-    if head_of_list.dep_ == "pobj" and parent.lower_ == "with" and any(c.lower_ == "as" for c in head_of_list.children):
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "with" and any(c.lower_ == "as" for c in head_of_list.children) \
+            and not _has_job_as(head_of_list):
         found.append((STARRING, "with_as"))
     if head_of_list.dep_ == "poss" and (_lemma(parent) in WORK_NOUNS or parent.ent_type_ == "WORK_OF_ART"):
         found.append((DIRECTED_BY, "possessive"))
@@ -433,6 +631,92 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     return spans
 
 
+# Star cues that open a list of names read by its surface ("stars A as X, B as Y and C").
+SURFACE_STAR_CUES = {"stars", "starred", "starring", "co-stars", "co-starred", "co-starring", "feature", "features",
+                     "featured", "featuring"}
+# Lowercase words inside a name ("Asad ul Haq", "Ludwig van Beethoven") and name suffixes after a comma.
+NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "del", "della", "la", "le", "ul", "bin", "al", "y", "dos",
+                  "du", "ibn"}
+NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III"}
+NOT_NAME_LABELS = {"WORK_OF_ART", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "LAW"}
+_SURFACE_SEPARATORS = {",", "and", "&"}
+_MAX_NAME_TOKENS = 6
+_MAX_CHARACTER_TOKENS = 8
+
+
+def _surface_name_token(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.text[:1].isupper() and not token.is_stop and token.lower_ not in TITLE_WORDS
+
+
+def _surface_name(doc: Doc, start: int) -> int | None:
+    """End of the name that starts at ``start``, read by its surface whatever the NER model made of it
+    (title-case proper nouns, particles and hyphens inside, ", Jr." after); None when none starts
+    there or the name modifies a word after it ("Bollywood star X": "Bollywood" is no name)."""
+    end = start
+    while end < len(doc) and end - start < _MAX_NAME_TOKENS:
+        token = doc[end]
+        glued = end > start and not doc[end - 1].whitespace_
+        if _surface_name_token(token) or (end > start and glued and token.text == "-"):
+            end += 1
+        elif end > start and token.lower_ in NAME_PARTICLES and end + 1 < len(doc) and _surface_name_token(doc[end + 1]):
+            end += 1
+        else:
+            break
+    while end > start and doc[end - 1].text == "-":
+        end -= 1
+    if end == start:
+        return None
+    last = doc[end - 1]
+    if last.dep_ in ("compound", "amod", "nmod", "poss") and last.head.i >= end:
+        return None
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in NAME_SUFFIXES:
+        end += 2 + (end + 2 < len(doc) and doc[end + 2].text == ".")
+    elif end < len(doc) and doc[end].text in NAME_SUFFIXES:
+        end += 1
+    if end < len(doc) and doc[end].text in {"'s", "’s", "'"}:
+        return None
+    return end
+
+
+def _skip_character(doc: Doc, start: int) -> int:
+    """After "as": the end of the character's name (up to a comma, "and", or the sentence's end)."""
+    end = start
+    while end < len(doc) and end - start < _MAX_CHARACTER_TOKENS and doc[end].text not in {",", ";", ".", "(", ")"} \
+            and doc[end].lower_ not in {"and", "with"} and not doc[end].is_sent_start:
+        end += 1
+    return end
+
+
+def surface_star_list(doc: Doc) -> list[Span]:
+    """The names a star cue lists, read by the sentence's surface: "starred A as Helen, B as
+    Menelaus, and C as Paris", "features the voices of A, B and C". The parser and the NER model
+    often tear such lists apart (a name tagged ORG, "Helen, Lewis Stone" one entity); each item
+    here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only."""
+    names: list[Span] = []
+    for cue in doc:
+        co_star = cue.i >= 2 and doc[cue.i - 1].text == "-" and doc[cue.i - 2].lower_ == "co"  # "co-stars" in 3 tokens
+        if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and (cue.pos_ in ("VERB", "AUX", "ADP") or cue.dep_ == "ROOT"))):
+            continue
+        i = cue.i + 1
+        if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
+            i += 3
+        while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
+            end = _surface_name(doc, i)
+            if end is None:
+                break
+            names.append(doc[i:end])
+            i = end
+            if i < len(doc) and doc[i].lower_ == "as":
+                i = _skip_character(doc, i + 1)
+            separators = 0
+            while i < len(doc) and doc[i].lower_ in _SURFACE_SEPARATORS and separators < 2:
+                i += 1
+                separators += 1
+            if not separators:
+                break
+    return names
+
+
 class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
@@ -449,6 +733,23 @@ class RelationRules:
         """Measured precision of ``rule`` for ``relation``, else of the rule over all relations."""
         return self.confidences.get(f"{relation}/{rule}", self.confidences.get(rule, UNMEASURED_CONFIDENCE))
 
+    @staticmethod
+    def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> None:
+        """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
+        "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
+        people = [e for e in doc.ents if e.label_ == "PERSON"]
+        not_names = [e for e in doc.ents if e.label_ in NOT_NAME_LABELS]
+        for span in surface_star_list(doc):
+            if any(e.start < span.end and span.start < e.end for e in not_names):
+                continue  # a title, a date, a number: no one's name
+            # a PERSON entity holding the surface name is the longer reading ("Shabnom Bubly", "Bubly" not PROPN)
+            span = next((e for e in people if e.start <= span.start and span.end <= e.end), span)
+            key = (span.start, span.end)
+            for other, pairs in found.items():
+                if other != key and other[0] < span.end and span.start < other[1]:
+                    pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
+            found.setdefault(key, []).append((STARRING, "star_surface"))
+
     def __call__(self, doc: Doc) -> Doc:
         rows = []
         found: dict[tuple[int, int], list[tuple[str, str]]] = {}
@@ -460,6 +761,12 @@ class RelationRules:
                              if r != PRODUCED_BY and r != DISTRIBUTED_BY and not is_character(ent)]
                 companies = company_relations_of(ent) if ent.label_ in COMPANY_LABELS else []
                 found[(ent.start, ent.end)] = as_person + companies
+        for ent in doc.ents:
+            key = (ent.start, ent.end)
+            if key in found and not found[key] and not is_character(ent):
+                found[key] = [(r, "by_surface" + ("" if ent.label_ == "PERSON" else MISLABELLED_SUFFIX))
+                              for r in _surface_agent_relations(ent)
+                              if ent.label_ == "PERSON" or r not in (PRODUCED_BY, DISTRIBUTED_BY)]
         for span in unlabelled_names(doc):
             pairs = [(r, rule + NO_ENTITY_SUFFIX) for r, rule in relations_of(span) if not is_character(span)]
             if pairs:
@@ -467,6 +774,7 @@ class RelationRules:
         credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
         for ent, rule in list_continuations(doc, credited):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
+        self._add_surface_stars(doc, found)
         for (start, end), pairs in found.items():
             if in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]

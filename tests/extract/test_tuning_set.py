@@ -1,0 +1,63 @@
+"""The Re-DocRED tuning set: its sample is built from DocRED documents as documented, and scored."""
+
+from __future__ import annotations
+
+from extract.docred import detokenise, load_sample, sample_from_docs
+from extract.evaluate import TUNING_SPLIT, evaluate, parse_films, split_of
+from extract.nlp import load_pipeline
+
+# measured (mmkg extract-quality), no names known: directed_by P .97 R .91, written_by P 1.00 R .72,
+# starring P .95 R .79; floors sit below so a regression fails
+FLOORS = {"directed_by": (0.90, 0.80), "written_by": (0.85, 0.60), "starring": (0.85, 0.65)}
+
+
+def _doc(title: str, sents: list[str], vertices: list[list[tuple[str, int, int]]], labels: list[tuple[int, str, int]]) -> dict:
+    return {"title": title, "sents": [s.split() for s in sents],
+            "vertexSet": [[{"name": n, "sent_id": sid, "pos": [pos, pos + len(n.split())]} for n, sid, pos in v]
+                          for v in vertices],
+            "labels": [{"h": h, "r": r, "t": t} for h, r, t in labels]}
+
+
+def test_tokens_are_joined_back_into_plain_text() -> None:
+    tokens = 'Khooni Khanjar ( Fighting Blade ) is a " silent " Tamil - language film , Robeson \'s best .'.split()
+    assert detokenise(tokens) == 'Khooni Khanjar (Fighting Blade) is a "silent" Tamil-language film, Robeson\'s best.'
+
+
+def test_sample_keeps_film_leads_and_the_credits_of_their_own_film() -> None:
+    film = _doc("Red Sky (film)", ["Red Sky is a 1950 film directed by Willard Roe .", "Roe also wrote Blue Sky ."],
+                [[("Red Sky", 0, 0)], [("Willard Roe", 0, 7)], [("Roe", 1, 0)], [("Blue Sky", 1, 3)]],
+                [(0, "P57", 1), (0, "P58", 2), (3, "P58", 2)])
+    song = _doc("Blue (song)", ['" Blue " is a song by Ann Poe .'], [[("Blue", 0, 1)], [("Ann Poe", 0, 6)]],
+                [(0, "P86", 1)])
+    rows = sample_from_docs([film, song])
+    assert [row["title"] for row in rows] == ["Red Sky (film)"]
+    # the split-off one-word "Roe" is named by the document's one longer name ending with it
+    assert rows[0]["gold"] == {"directed_by": ["Willard Roe"], "written_by": ["Willard Roe"]}
+    assert sample_from_docs([film], skip_titles={"red sky (film)"}) == []
+
+
+def test_tuning_set_is_scored_apart_and_knowing_names_never_loses_recall() -> None:
+    films = load_sample()
+    assert len(films) == 30 and {split_of(f.movie_id) for f in films} == {TUNING_SPLIT}
+    nlp = load_pipeline()
+    evaluation = evaluate(nlp, parse_films(nlp, films), min_confidence=0.5)
+    assert evaluation.films == {TUNING_SPLIT: 30}
+    scores = evaluation.scores[TUNING_SPLIT]
+    for relation, none in scores["none"].items():
+        known = scores["other_fields"][relation]
+        assert known["recall"] >= none["recall"] and known["extractable_recall"] >= none["extractable_recall"], relation
+    for relation, (precision, recall) in FLOORS.items():
+        rules = scores["none"][relation]
+        assert rules["precision"] >= precision and rules["recall"] >= recall, (relation, rules)
+        for baseline in ("bag_of_names", "cue_phrase"):
+            assert rules["f1"] > scores[baseline][relation]["f1"], (relation, baseline)
+
+
+def test_calibration_ignores_tuning_firings_of_relations_the_set_never_labels() -> None:
+    from extract.calibrate import measurable, rule_precisions
+
+    firings = [{"split": "dev", "relation": "distributed_by", "rule": "company_by", "correct": True},
+               {"split": TUNING_SPLIT, "relation": "distributed_by", "rule": "company_by", "correct": False},
+               {"split": TUNING_SPLIT, "relation": "directed_by", "rule": "credit_by", "correct": False}]
+    table = rule_precisions(measurable(firings, {"directed_by"}))
+    assert table["distributed_by/company_by"]["fired"] == 1 and table["directed_by/credit_by"]["fired"] == 1

@@ -74,8 +74,9 @@ def _parser(with_train: bool = True) -> argparse.ArgumentParser:
             sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
             sub.add_argument("--epochs", type=int, default=10, help="most training epochs per model (default: %(default)s)")
             sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
-            from train.commands import add_ddp_argument, add_train_arguments
+            from train.commands import add_train_arguments
             add_train_arguments(sub)
+            from train.commands import add_ddp_argument
             add_ddp_argument(sub)
         sub.set_defaults(handler=_stage, stage=stage)
 

@@ -103,7 +103,7 @@ class MGNN(DotProductModel):
         """The modality's part [n, hidden]: encoded and projected for the items that have the
         modality, zero for the others. Only those rows go through the encoder and the fusion block:
         the same values as encoding every row and zeroing by the mask (the encoders treat rows
-        independently; gradients differ by float summation order only, ~1e-7 relative), without the
+        independently; gradients differ by float summation order only, <= 6e-7 relative), without the
         CNNs of items that have no media (docs/BENCHMARKS.md, train)."""
         present = (getattr(self, f"has_{modality}")[items] > 0).nonzero().squeeze(1)
         encoded = self.encoders[modality](getattr(self, f"media_{modality}")[items[present]])

@@ -7,7 +7,11 @@ two batch optimisations, on a synthetic export (CPU unless --device says otherwi
 - one BPR-MF epoch with one torch thread vs torch's default (one per core): why
   train/threads.py picks few threads;
 - MGNN with each distinct node of a batch encoded once (default) vs once per mention.
-Usage: python bench/bench_train.py [--device cpu|cuda] [--users 600] [--items 500]
+``--export-dir D`` measures on a build's export instead (e.g. the full-size interactions-only one,
+where MGNN's per-batch cost grows with the catalogue its ripple sets reach); ``--models`` limits
+the models timed (BPR-MF, the baseline, is always timed first).
+Usage: python bench/bench_train.py [--device cpu|cuda] [--users 600] [--items 500] [--export-dir D]
+       [--models mgnn tgnn] [--hidden 64]
 """
 
 from __future__ import annotations
@@ -56,20 +60,28 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", help="cpu | cuda | auto (default: %(default)s)")
     parser.add_argument("--users", type=int, default=600)
     parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--export-dir", type=Path, help="a build's export instead of the synthetic one")
+    parser.add_argument("--models", nargs="+", choices=MODEL_NAMES, help="models to time (default: all)")
+    parser.add_argument("--hidden", type=int, default=HIDDEN)
     args = parser.parse_args()
     device = resolve_device(args.device)
     default_threads = torch.get_num_threads()
-    with tempfile.TemporaryDirectory() as tmp:
-        write_synthetic_export(Path(tmp), n_users=args.users, n_items=args.items, clicks_per_user=20,
-                               n_entities=100, side=16, frames=2)
-        data = load_export(Path(tmp))
+    if args.export_dir:
+        data, source = load_export(args.export_dir), f"export {args.export_dir.name}"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_synthetic_export(Path(tmp), n_users=args.users, n_items=args.items, clicks_per_user=20,
+                                   n_entities=100, side=16, frames=2)
+            data = load_export(Path(tmp))
+        source = "synthetic export"
     n_train = len(data.splits["train"][0])
     batches = -(-n_train // BATCH)
-    print(f"synthetic export {args.users} users x {args.items} items, {n_train} train interactions "
-          f"({batches} batches of {BATCH}), hidden {HIDDEN}, device {device}")
+    hidden = args.hidden
+    print(f"{source}: {data.n_users} users x {data.n_items} items, {n_train} train interactions "
+          f"({batches} batches of {BATCH}), hidden {hidden}, device {device}")
 
     torch.set_num_threads(default_threads)
-    bpr = build_model("bpr_mf", ModelContext(data, HIDDEN, load_model_params("bpr_mf").options)).to(device)
+    bpr = build_model("bpr_mf", ModelContext(data, hidden, load_model_params("bpr_mf").options)).to(device)
     t_default = epoch_seconds(bpr, data, device, batches)
     torch.set_num_threads(1)  # the rest of the run: what train/threads.py picks on a 2-core machine
     t_one = epoch_seconds(bpr, data, device, batches)
@@ -79,8 +91,8 @@ def main() -> None:
     print("| model | s / epoch | interactions / s | vs bpr_mf | peak memory MB |\n|---|---|---|---|---|")
     seconds: dict[str, float] = {}
     ripples: dict = {}
-    for name in ("bpr_mf", *(n for n in MODEL_NAMES if n != "bpr_mf")):  # the baseline first
-        model = build_model(name, ModelContext(data, HIDDEN, load_model_params(name).options, 7, ripples)).to(device)
+    for name in ("bpr_mf", *(n for n in args.models or MODEL_NAMES if n != "bpr_mf")):  # the baseline first
+        model = build_model(name, ModelContext(data, hidden, load_model_params(name).options, 7, ripples)).to(device)
         if not model.trainable:
             print(f"| {name} | – (nothing to train) | – | – | {peak_memory_mb(device):.0f} |")
             continue
@@ -89,13 +101,14 @@ def main() -> None:
         print(f"| {name} | {seconds[name]:.2f} | {n_train / seconds[name]:,.0f} | {ratio:.1f} x slower |"
               f" {peak_memory_mb(device):.0f} |", flush=True)
 
-    options = load_model_params("mgnn").options
-    dedup = build_model("mgnn", ModelContext(data, HIDDEN, options, 7, ripples)).to(device)
-    naive = build_model("mgnn", ModelContext(data, HIDDEN, {**options, "dedup_batch_items": False}, 7, ripples)).to(device)
-    naive.load_state_dict(dedup.state_dict())
-    t_dedup, t_naive = epoch_seconds(dedup, data, device, batches), epoch_seconds(naive, data, device, batches)
-    print(f"mgnn epoch, each distinct node encoded once per batch {t_dedup:.2f} s vs once per mention "
-          f"{t_naive:.2f} s: {t_naive / t_dedup:.1f} x faster")
+    if "mgnn" in (args.models or MODEL_NAMES):
+        options = load_model_params("mgnn").options
+        dedup = build_model("mgnn", ModelContext(data, hidden, options, 7, ripples)).to(device)
+        naive = build_model("mgnn", ModelContext(data, hidden, {**options, "dedup_batch_items": False}, 7, ripples)).to(device)
+        naive.load_state_dict(dedup.state_dict())
+        t_dedup, t_naive = epoch_seconds(dedup, data, device, batches), epoch_seconds(naive, data, device, batches)
+        print(f"mgnn epoch, each distinct node encoded once per batch {t_dedup:.2f} s vs once per mention "
+              f"{t_naive:.2f} s: {t_naive / t_dedup:.1f} x faster")
 
 
 if __name__ == "__main__":

@@ -11,26 +11,21 @@ Usage: python bench/bench_train_ddp.py [--model bpr_mf] [--epochs 3] [--users 60
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from train.config import TrainConfig  # noqa: E402
+from train.ddp_launch import run_torchrun, torchrun_command  # noqa: E402
 from train.synthetic import write_synthetic_export  # noqa: E402
 
 
 def run(export_dir: Path, processes: int, args: argparse.Namespace) -> dict:
-    command = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "1", "--nproc-per-node", str(processes),
-               "--rdzv-backend", "c10d", "--rdzv-endpoint", "127.0.0.1:0", "-m", "train.ddp",
-               "--export-dir", str(export_dir), "--model", args.model, "--epochs", str(args.epochs),
-               "--patience", str(args.epochs), "--hidden", str(args.hidden), "--device", args.device]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
-                          cwd=Path(__file__).resolve().parent.parent, check=True)
-    return next(json.loads(line) for line in done.stdout.splitlines() if line.startswith("{"))
+    config = TrainConfig(models=(args.model,), epochs=args.epochs, patience=args.epochs, hidden=args.hidden,
+                         device=args.device, threads=1)
+    return run_torchrun(torchrun_command(export_dir, args.model, processes, config), threads=1)
 
 
 def main() -> None:

@@ -76,6 +76,8 @@ def _parser(with_train: bool = True) -> argparse.ArgumentParser:
             sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s)")
             from train.commands import add_train_arguments
             add_train_arguments(sub)
+            from train.commands import add_ddp_argument
+            add_ddp_argument(sub)
         sub.set_defaults(handler=_stage, stage=stage)
 
     quality = commands.add_parser(
@@ -204,6 +206,9 @@ def _stage(args: argparse.Namespace, settings: Settings) -> int:
     from flows.stage_configs import stage_configs
     from warehouse import Warehouse
 
+    if getattr(args, "ddp", None) is not None:
+        from train.commands import run_train_ddp
+        return run_train_ddp(args, settings)
     warehouse = Warehouse.from_settings(settings)
     configs = stage_configs(BuildOptions(), settings)
     if args.stage == "crawl":

@@ -7,6 +7,7 @@ PipelineConfig and the model registry) before any work starts.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -119,4 +120,40 @@ def run_recommend(args: argparse.Namespace, settings) -> int:
         why = " -> ".join((f"user {args.user}", *rec.path[1:])) if rec.path else "no KG path from the user's movies"
         parts = ", ".join(f"{part} {value:+.3f}" for part, value in rec.contributions.items())
         print(f"{rank:2d}. {rec.title}  (score {rec.score:.3f})\n    path: {why}" + (f"\n    parts: {parts}" if parts else ""))
+    return 0
+
+
+def add_ddp_argument(sub: argparse.ArgumentParser) -> None:
+    """`mmkg train --ddp N`: the data-parallel path (train/ddp.py under torchrun)."""
+    from train.ddp import DDP_MODELS
+
+    sub.add_argument("--ddp", type=int, metavar="N",
+                     help=f"train each model data-parallel with N torchrun processes on this machine (gloo on CPU, "
+                          f"nccl with one CUDA device per process; models: {', '.join(DDP_MODELS)})")
+
+
+def run_train_ddp(args: argparse.Namespace, settings) -> int:
+    """Validate the whole request, then one torchrun per model; metrics rows and checkpoints as `mmkg train`."""
+    from flows.options import BuildOptions
+    from flows.stage_configs import stage_configs
+    from train.ddp_launch import ddp_problem, metric_rows, run_torchrun, torchrun_command
+    from warehouse.store import Warehouse, upsert
+
+    try:
+        config = train_config(stage_configs(BuildOptions(), settings).train, args)
+    except ValueError as error:
+        print(f"mmkg train: {error}", file=sys.stderr)
+        return 2
+    if problem := ddp_problem(config, args.ddp, args.export_dir):
+        print(f"mmkg train: {problem}", file=sys.stderr)
+        return 2
+    checkpoints = settings.home / "checkpoints" / args.build_id
+    rows, results = [], {}
+    for name in config.models:
+        command = torchrun_command(args.export_dir, name, args.ddp, config, checkpoints / f"{name}.pt")
+        results[name] = run_torchrun(command, config.threads or 1)
+        rows += metric_rows(args.build_id, results[name])
+    with Warehouse.from_settings(settings).transaction() as con:
+        upsert(con, "metrics", rows)
+    print(json.dumps(results, indent=2))
     return 0

@@ -128,7 +128,7 @@ def fit_ddp(name: str, data: ExportData, config: TrainConfig, rank: int, world: 
     return {"model": name, "world_size": world, "backend": dist.get_backend(), "epochs_run": epochs_run,
             "best_epoch": best.epoch, "seconds": round(time.perf_counter() - started, 2),
             "train_seconds": round(train_seconds, 3), "train_interactions": n_train,
-            "val": {f"ndcg@{k}": _ndcg(model, data, "val", k)},
+            "val": _metrics(model, data, "val", k),
             "test": _metrics(model, data, "test", k), "state": model}
 
 

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from train import MODEL_NAMES, TrainConfig, available_models, prepare_data, train_models
-from train.compare import format_markdown, run_comparison
+from train.compare import control_runs, format_markdown, run_comparison
 from train.controls import remove_kg, shuffle_kg, shuffle_modality
 from train.data import load_export
 from train.fit import fit_model
@@ -151,6 +151,13 @@ def test_time_split_never_trains_on_the_future(data):
     sizes = {name: len(split.splits[name][0]) for name in ("train", "val", "test")}
     assert sum(sizes.values()) == sum(len(data.splits[n][0]) for n in ("train", "val", "test"))
     assert sizes["test"] == round(0.2 * sum(sizes.values()))
+
+
+def test_controls_skip_a_modality_no_item_has(data):
+    no_poster = data.with_changes(masks={**data.masks, "poster": torch.zeros_like(data.masks["poster"])})
+    rows = {run.row for run in control_runs(no_poster, ["text", "poster"])}
+    assert rows == {"mgnn [KG tails shuffled]", "mgnn [KG removed]", "mgnn [-text]", "mgnn [text shuffled]"}
+    assert "mgnn [-poster]" in {run.row for run in control_runs(data, ["text", "poster"])}
 
 
 def test_comparison_reports_seeds_controls_and_significance(data, fast_configs):

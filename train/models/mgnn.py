@@ -13,6 +13,7 @@ Every choice the paper leaves open is an option in ``train/configs/mgnn.toml`` (
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from train.data import MODALITIES
@@ -86,15 +87,28 @@ class MGNN(DotProductModel):
     def item_parts(self, items: torch.Tensor) -> dict[str, torch.Tensor]:
         """Each part's contribution [n, hidden] to the fused item vector (they sum to it, less the
         fusion bias): what the modality-contribution explanation reports."""
-        raw = {}
+        blocks = dict(zip(self.parts, self.fuse.weight.split(self.hidden, dim=1))) if self.fuse is not None else {}
+        parts = {}
         if "id" in self.parts:
-            raw["id"] = self.node_emb(items)
+            parts["id"] = self._project(blocks, "id", self.node_emb(items))
         for m in self.modalities:
-            raw[m] = self.encoders[m](getattr(self, f"media_{m}")[items]) * getattr(self, f"has_{m}")[items].unsqueeze(1)
-        if self.fuse is None:
-            return raw
-        blocks = self.fuse.weight.split(self.hidden, dim=1)
-        return {part: raw[part] @ block.T.to(raw[part].dtype) for part, block in zip(self.parts, blocks)}
+            parts[m] = self._modality_part(blocks, m, items)
+        return parts
+
+    def _project(self, blocks: dict[str, torch.Tensor], part: str, x: torch.Tensor) -> torch.Tensor:
+        """A part's block of the concat fusion's linear map (identity for the sum fusion)."""
+        return x @ blocks[part].T.to(x.dtype) if blocks else x
+
+    def _modality_part(self, blocks: dict[str, torch.Tensor], modality: str, items: torch.Tensor) -> torch.Tensor:
+        """The modality's part [n, hidden]: encoded and projected for the items that have the
+        modality, zero for the others. Only those rows go through the encoder and the fusion block:
+        the same values as encoding every row and zeroing by the mask (the encoders treat rows
+        independently; gradients differ by float summation order only, <= 6e-7 relative), without the
+        CNNs of items that have no media (docs/BENCHMARKS.md, train)."""
+        present = (getattr(self, f"has_{modality}")[items] > 0).nonzero().squeeze(1)
+        encoded = self.encoders[modality](getattr(self, f"media_{modality}")[items[present]])
+        part = self._project(blocks, modality, encoded)
+        return part.new_zeros(len(items), part.shape[1]).index_copy(0, present, part)
 
     def item_vectors(self, items: torch.Tensor) -> torch.Tensor:
         """Fused multi-modal vectors of item indices."""
@@ -114,20 +128,21 @@ class MGNN(DotProductModel):
         (``index`` [B, H, S]): per hop, the masked pool of the node vectors (plus the embedding of
         the relation that reached each node) through that hop's Dense layer, summed over hops.
 
-        The pool is a [B, T] weight matrix times the table: one matmul forward and backward
-        instead of gathering a [B, H, S, h] tensor and scatter-adding its gradient."""
+        The pool is a weighted ``embedding_bag`` over the table: forward and backward touch the
+        B x S rows a hop names, where a dense [B, T] weight matrix times the table cost B x T x h
+        (T is most of the catalogue on ml-latest-small) and gathering a [B, H, S, h] tensor
+        scatter-adds its gradient row by row (docs/BENCHMARKS.md, train)."""
         weights = self.ripple_mask[users]
         if self.hop_pool == "mean":
             weights = weights / weights.sum(2, keepdim=True).clamp(min=1.0)
         out = 0
         for hop, dense in enumerate(self.hop_dense):
             hop_weights = weights[:, hop].to(table.dtype)
-            pool = torch.zeros(len(users), len(table), device=table.device, dtype=table.dtype)
-            pooled = pool.scatter_add_(1, index[:, hop], hop_weights) @ table
+            pooled = F.embedding_bag(index[:, hop], table, per_sample_weights=hop_weights, mode="sum")
             if self.relation_emb is not None:
-                mix = torch.zeros(len(users), len(self.relation_emb.weight), device=table.device, dtype=table.dtype)
-                mix.scatter_add_(1, self.ripple_relations[users][:, hop], hop_weights)
-                pooled = pooled + mix @ self.relation_emb.weight.to(table.dtype)
+                relations = self.relation_emb.weight.to(table.dtype)
+                pooled = pooled + F.embedding_bag(self.ripple_relations[users][:, hop], relations,
+                                                  per_sample_weights=hop_weights, mode="sum")
             out = out + dense(pooled)
         return out
 

@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
                                 config.split)
                 result["checkpoint"] = str(args.checkpoint)
             print(json.dumps(result), flush=True)
+        # Every rank leaves together: a rank that tears gloo down while rank 0 still saves and
+        # prints was seen to abort ("terminate called without an active exception").
+        dist.barrier()
     finally:
         dist.destroy_process_group()
     return 0

@@ -82,7 +82,7 @@ def role_card_facts(tree: HtmlElement) -> list[Fact]:
 
 def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | None:
     """A record from the page's heading and labelled facts, or None if it is not a film page."""
-    facts = _merged(labelled_facts(tree), role_card_facts(tree))
+    facts = _page_facts(tree)
     fields = {FACT_LABELS[f.label] for f in facts}
     if len(fields) < MIN_FACTS or not (fields & CREDIT_FIELDS or DATED_AND_CLASSIFIED <= fields):
         return None
@@ -113,7 +113,7 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
 def add_html_credits(reading: RecordReading, tree: HtmlElement, page_url: str) -> None:
     """Add the page's labelled people to a record that names none of its own (OpenGraph's
     ``video:director`` holds profile URLs, so a streaming page's credits are in its HTML)."""
-    _add_named_facts(reading, _merged(labelled_facts(tree), role_card_facts(tree)), page_url, person_ids(tree))
+    _add_named_facts(reading, _page_facts(tree), page_url, person_ids(tree))
 
 
 def person_ids(tree: HtmlElement) -> dict[str, str]:
@@ -137,10 +137,10 @@ def _add_named_facts(reading: RecordReading, facts: list[Fact], page_url: str, i
             add_named_value(reading.attributes, reading.skips, fact.label, attribute, name, page_url, "html", external_id)
 
 
-def _merged(facts: list[Fact], more: list[Fact]) -> list[Fact]:
-    """``facts`` with the values of ``more`` added under the same label (then new labels)."""
-    values = {f.label: dict.fromkeys(f.values) for f in facts}
-    for fact in more:
+def _page_facts(tree: HtmlElement) -> list[Fact]:
+    """The labelled facts, with the people cards' names added under the same label (then new labels)."""
+    values = {f.label: dict.fromkeys(f.values) for f in labelled_facts(tree)}
+    for fact in role_card_facts(tree):
         values.setdefault(fact.label, {}).update(dict.fromkeys(fact.values))
     return [Fact(label, tuple(v)) for label, v in values.items()]
 

@@ -6,7 +6,8 @@ schema.org markup (JSON-LD, microdata, RDFa) → a MediaWiki film article (rende
 Special:Export XML) → OpenGraph ``og:type`` video.movie → labelled facts in plain HTML.
 OpenGraph fills what the winning record lacks (poster, trailer, description), then the
 poster and trailer the page shows (``crawl.page_media``); an OpenGraph record, which names
-people only by profile URL, takes its credits from the page's labelled facts and people cards. The page's main text (trafilatura) becomes a document when it says more than the description.
+people only by profile URL, takes its credits from the page's labelled facts and people cards.
+The page's main text (trafilatura) becomes a document when it says more than the description.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def fetch_media(config: MediaConfig, warehouse: Warehouse, build_id: str,
     either way each finished batch is written here, by this one writer.
     """
     started = time.perf_counter()
-    movies = read_movies(warehouse, build_id)
+    movies = [movie for movie in read_movies(warehouse, build_id) if any(_wanted(movie, config.kinds))]
     previous = Previous() if config.refresh else read_previous(warehouse)
     ctx = RunContext(config, warehouse.blobs, build_id, previous,
                      FeatureStore(warehouse.blobs, previous.features, build_id, config.refresh))
@@ -96,15 +96,22 @@ def movie_rows(ctx: RunContext, movie: MediaMovie) -> MovieRows:
     rows = MovieRows(movie.movie_id, ctx.build_id)
     work = ctx.config.work_dir / work_folder_name(f"{ctx.build_id}/{movie.movie_id}")
     kinds = ctx.config.kinds
+    wants_trailer, wants_poster = _wanted(movie, kinds)
     try:
-        if movie.trailer_url and "trailer" in kinds:
+        if wants_trailer:
             trailer_kinds = ("trailer", "audio") if "audio" in kinds else ("trailer",)
             _guard(rows, trailer_kinds, movie.trailer_url, lambda url: trailer_rows(ctx, rows, url, work))
-        if movie.poster_url and "poster" in kinds:
+        if wants_poster:
             _guard(rows, ("poster",), movie.poster_url, lambda url: poster_rows(ctx, rows, url))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows
+
+
+def _wanted(movie: MediaMovie, kinds: tuple[str, ...]) -> tuple[bool, bool]:
+    """(trailer, poster): which of the movie's assets this run fetches; a movie with neither is
+    not handed out at all, so a build without media kinds does not walk every movie."""
+    return bool(movie.trailer_url and "trailer" in kinds), bool(movie.poster_url and "poster" in kinds)
 
 
 def _guard(rows: MovieRows, kinds: tuple[str, ...], raw_url: str, work: Callable[[str], None]) -> None:

@@ -123,6 +123,23 @@ def test_a_new_frame_count_recomputes_keyframes(media_site, warehouse: Warehouse
     assert _table(warehouse, "SELECT shape FROM media_features WHERE feature = 'keyframes'") == [("6x32x32x3",)]
 
 
+def test_only_movies_with_an_enabled_kind_are_handed_out(media_site, warehouse: Warehouse, tmp_path: Path) -> None:
+    with warehouse.transaction() as con:
+        store_movies(con, _movies(media_site))
+    handed_out: list[str] = []
+
+    def batches(function, movies):
+        handed_out.extend(movie.movie_id for movie in movies)
+        yield function(movies)
+
+    posters_only = fetch_media(replace(_config(tmp_path / "w"), kinds=("poster",)), warehouse, "b1", batches)
+    assert sorted(handed_out) == ["broken", "good"] and posters_only.assets == {"poster": {"failed": 1, "ok": 1}}
+    handed_out.clear()
+    media_site.take_log()
+    nothing = fetch_media(replace(_config(tmp_path / "w"), kinds=()), warehouse, "b2", batches)
+    assert handed_out == [] and nothing.assets == {} and media_site.take_log() == []
+
+
 def _etag(path: Path) -> str:
     return '"' + hashlib.sha256(path.read_bytes()).hexdigest()[:32] + '"'
 

@@ -29,13 +29,16 @@ SCHEMA_PROPERTIES = {
     "countryOfOrigin": "countryOfOrigin",
     "inLanguage": "inLanguage",
     "isBasedOn": "basedOn", "isBasedOnUrl": "basedOn",
+    "editor": "editor",
+    # not a schema.org property: the name app states (crawl.app_state) give a crew job
+    "cinematographer": "cinematographer",
 }
 # When a Person-only property (author, creator, producer) names an Organization, it is
 # the studio that made the film: the value moves to this attribute instead of being dropped.
 ORGANIZATION_FALLBACK = "productionCompany"
 
 # How a record or field was read, strongest first (a field from an earlier method wins).
-METHODS = ("json-ld", "microdata", "rdfa", "mediawiki", "opengraph", "html")
+METHODS = ("json-ld", "microdata", "rdfa", "mediawiki", "app-state", "opengraph", "html")
 
 
 def method_rank(method: str) -> int:

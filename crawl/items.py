@@ -35,7 +35,7 @@ class MovieItem:
     url: str
     record_id: str  # the page's own id for the film: @id, url, canonical link or page URL
     kind: str  # Movie | TVSeries | TVEpisode
-    method: str  # json-ld | microdata | rdfa | mediawiki | opengraph | html
+    method: str  # json-ld | microdata | rdfa | mediawiki | app-state | opengraph | html
     title: str
     year: int | None = None
     description: str | None = None

@@ -3,7 +3,8 @@
 A page is a film page by what it says, not by its path. Methods are tried strongest first
 and the first that yields a record wins (each field records its method):
 schema.org markup (JSON-LD, microdata, RDFa) → a MediaWiki film article (rendered HTML or
-Special:Export XML) → OpenGraph ``og:type`` video.movie → labelled facts in plain HTML.
+Special:Export XML) → the state a client-rendered app embeds (``crawl.app_state``) →
+OpenGraph ``og:type`` video.movie → labelled facts in plain HTML.
 OpenGraph fills what the winning record lacks (poster, trailer, description), then the
 poster and trailer the page shows (``crawl.page_media``); an OpenGraph record, which names
 people only by profile URL, takes its credits from the page's labelled facts and people cards.
@@ -20,6 +21,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from crawl.app_state import app_state_movie
 from crawl.html_facts import add_html_credits, read_html_facts
 from crawl.items import AttributeItem, DocumentItem, MovieItem
 from crawl.main_text import main_text
@@ -89,7 +91,7 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
             reading = _article_reading(article, url, links, tree, text)
             reading.problems[:0] = problems
             return reading
-        record = opengraph or read_html_facts(tree, context)
+        record = _app_state_record(tree, context, problems) or opengraph or read_html_facts(tree, context)
         if record is opengraph and opengraph is not None and not opengraph.attributes:
             add_html_credits(opengraph, tree, url)
     if record is None:
@@ -104,6 +106,17 @@ def read_page(body: bytes, text: str, page_url: str, encoding: str = "utf-8") ->
     movie = replace(movie, alternate_urls=_language_versions(tree, url, movie.url))
     documents = _documents(movie, url, main_text(tree, url))
     return PageReading("movie", movie, record.attributes, documents, problems, record.skips, links)
+
+
+def _app_state_record(tree: HtmlElement, context: PageContext, problems: list[str]) -> RecordReading | None:
+    node = app_state_movie(tree)
+    if node is None:
+        return None
+    try:
+        return read_work_node(node, "app-state", context)
+    except ValueRejected as exc:
+        problems.append(f"app state: {exc}")
+        return None
 
 
 def _challenge_marker(body: bytes, text: str) -> str | None:

@@ -18,7 +18,7 @@ from crawl.page_reader import PageReading
 
 CRAWL_DIR = Path(__file__).resolve().parent
 READER_FILES = tuple(CRAWL_DIR / f"{module}.py" for module in (
-    "page_charset", "page_reader", "schema_org", "work_record", "opengraph", "html_facts", "page_media", "main_text",
+    "page_charset", "page_reader", "schema_org", "work_record", "opengraph", "app_state", "html_facts", "page_media", "main_text",
     "wiki_article", "wiki_export", "wikitext", "values", "identity", "fields", "fact_labels", "urls", "items",
 )) + (CRAWL_DIR / "fact_labels.toml", CRAWL_DIR.parent / "mmkg" / "place_names.py")
 

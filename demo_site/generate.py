@@ -28,7 +28,7 @@ from demo_site.styles import ARTICLE_STYLES, STYLE_FIELDS, FilmPage, plan_film_p
 from demo_site.trailers import make_trailer, plan_trailer
 
 _TRAILER_WORKERS = 2
-_GENERATED = ("movies", "wiki", "w", "export", "db", "reviews", "catalogue", "watch", "old-site", "trailers",
+_GENERATED = ("movies", "wiki", "w", "export", "db", "reviews", "catalogue", "watch", "app", "old-site", "trailers",
               "media", "sitemaps", "index.html", "credits.html")
 # MovieLens titles that are TV series, shown as TVSeries pages on the db style.
 TV_SERIES = {100553: "Frozen Planet", 142115: "The Blue Planet", 26587: "Decalogue"}
@@ -191,6 +191,8 @@ def _write_pages(
     _write_paged(out_dir, [p for p in film_pages if p.style == "micro"], titles, paths.micro_listing_path, style_pages.micro_listing)
     _write(out_dir, paths.OG_INDEX, style_pages.simple_index(
         [p for p in film_pages if p.style == "og"], titles, "Watch now", style_pages.OG_SITE))
+    _write(out_dir, paths.APP_INDEX, style_pages.simple_index(
+        [p for p in film_pages if p.style == "app"], titles, "Browse", style_pages.APP_SITE))
     _write(out_dir, paths.LEGACY_INDEX, style_pages.simple_index(
         [p for p in film_pages if p.style == "legacy"], titles, "All films", style_pages.LEGACY_SITE))
     _write(out_dir, paths.ARTICLE_INDEX, wiki_pages.list_of_films(
@@ -212,6 +214,8 @@ def _film_page(page: FilmPage, movie: SiteMovie, tv_ids: set[str], faults: Fault
         return style_pages.micro_page(movie, page, person_numbers)
     if page.style == "og":
         return style_pages.og_page(movie, page)
+    if page.style == "app":
+        return style_pages.app_page(movie, page)
     if page.style == "legacy":
         return style_pages.legacy_page(movie, page, charset_in_page=_charset_mode(page) == "page")
     return wiki_pages.article_page(movie, page.style, links["export_path"])

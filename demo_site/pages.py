@@ -176,7 +176,7 @@ def trailer_page(movie: SiteMovie, film_path: str) -> str:
 HOME_LINKS = (
     ("Browse all movies", paths.listing_path(1)), ("FilmBase chart", paths.db_chart_path(1)),
     ("Reel Reviews", paths.review_listing_path(1)), ("Cinema Catalogue", paths.micro_listing_path(1)),
-    ("StreamHouse", paths.OG_INDEX), ("Old Movie DB", paths.LEGACY_INDEX), ("List of films", paths.ARTICLE_INDEX),
+    ("StreamHouse", paths.OG_INDEX), ("Watchlist", paths.APP_INDEX), ("Old Movie DB", paths.LEGACY_INDEX), ("List of films", paths.ARTICLE_INDEX),
     ("Credits", "/credits.html"),
 )
 

@@ -73,6 +73,13 @@ def og_path(slug: str) -> str:
 OG_INDEX = "/watch/"
 
 
+def app_path(slug: str) -> str:
+    return f"/app/movie/{slug}"
+
+
+APP_INDEX = "/app/"
+
+
 def legacy_path(number: int) -> str:
     return f"/old-site/film_{number}.htm"
 

@@ -1,9 +1,10 @@
-"""Film pages and indexes of the db, review, micro, og and legacy styles (see ``demo_site.styles``).
+"""Film pages and indexes of the db, review, micro, og, app and legacy styles (see ``demo_site.styles``).
 
 Each reproduces a markup pattern real movie sites use, with its traps: no ``identifier``,
 writers and studios under ``creator``, ``actors`` in the plural, the record's
 ``dateCreated`` beside the release, escaped entities, ``itemprop`` on links, OpenGraph
-only, and facts in an old table in windows-1252.
+only, a client-rendered shell with the film only in the app's state, and facts in an old
+table in windows-1252.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ DB_SITE = "FilmBase"
 REVIEW_SITE = "Reel Reviews"
 MICRO_SITE = "Cinema Catalogue"
 OG_SITE = "StreamHouse"
+APP_SITE = "Watchlist"
 LEGACY_SITE = "Old Movie DB"
 LISTING_SIZE = 20
 
@@ -137,6 +139,42 @@ def og_page(movie: SiteMovie, page: FilmPage) -> str:
 {f'<div class="plot"><h2>Story</h2><p>{escape(plot)}</p></div>' if plot else ""}
 {imdb}</div>"""
     return layout(title, body, head=head, site=OG_SITE)
+
+
+def app_page(movie: SiteMovie, page: FilmPage) -> str:
+    """A client-rendered app: an empty shell whose film is only in the embedded state, by turns
+    Next.js ``__NEXT_DATA__`` with a TMDB-API movie (crew by job, credits inside the movie) and a
+    Redux-style ``window.__INITIAL_STATE__`` with its own names and the credits beside it."""
+    art, ml = movie.article, movie.movielens
+    genres = list(ml.genres) if ml else []
+    people = {"directors": art.directors, "writers": art.writers, "producers": art.producers,
+              "cast": art.starring, "studios": art.studios} if art else {}
+    if page.number % 2 == 0:
+        crew = [{"job": job, "name": name} for job, key in (("Director", "directors"), ("Screenplay", "writers"),
+                                                            ("Producer", "producers")) for name in people.get(key, ())]
+        film = {"id": page.number, "title": movie.title, "release_date": f"{movie.year}-06-01" if movie.year else None,
+                "genres": [{"id": n, "name": g} for n, g in enumerate(genres)], "overview": description(movie),
+                "imdb_id": ml.imdb_id if ml else None, "posterUrl": paths.poster_path(movie.movie_id),
+                "trailerUrl": paths.trailer_path(movie.movie_id),
+                "production_companies": [{"name": s} for s in people.get("studios", ())],
+                "credits": {"cast": [{"name": n, "character": ""} for n in people.get("cast", ())], "crew": crew}}
+        state = {"props": {"pageProps": {"movie": film, "locale": "en"}}, "page": "/movie/[id]", "buildId": "demo"}
+        script = f'<script id="__NEXT_DATA__" type="application/json">{_script_json(state)}</script>'
+    else:
+        details = {"name": movie.title, "year": movie.year, "genre": genres, "synopsis": description(movie),
+                   "imdbId": ml.imdb_id if ml else None, "posterUrl": paths.poster_path(movie.movie_id),
+                   "trailer": {"url": paths.trailer_page_path(movie.movie_id), "type": "Trailer"},
+                   "productionCompanies": list(people.get("studios", ()))}
+        credits = {key: list(people.get(key, ())) for key in ("directors", "writers", "producers")}
+        credits["cast"] = [{"name": n} for n in people.get("cast", ())]
+        state = {"session": {"user": None}, "title": {"details": details, "credits": credits}}
+        script = f"<script>window.__INITIAL_STATE__ = {_script_json(state)};</script>"
+    body = f'<div id="__next"><div class="spinner" aria-busy="true">Loading…</div></div>{script}'
+    return layout(APP_SITE, body, site=APP_SITE)
+
+
+def _script_json(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 # A European film site labels its facts in the reader's language: one language per page.

@@ -10,6 +10,7 @@ styles generated from the same data, each under its own prefix:
 | review | a review site | JSON-LD ``@graph`` with the film as ``itemReviewed``, ``actors``, ``releasedEvent`` |
 | micro | an older catalogue (``film.php?id=``) | microdata only, ``itemprop`` on links to person pages |
 | og | a streaming page | OpenGraph ``video.movie`` only, plot in the body |
+| app | a client-rendered app (``/app/movie/N-slug``) | none in the HTML: the film in the state the app embeds (Next.js ``__NEXT_DATA__`` with TMDB's shape, or ``window.__INITIAL_STATE__``) |
 | legacy | a 2000s European HTML site in windows-1252 | none: facts in a table labelled in English, German, French or Spanish, title in ``<title>`` |
 | wiki / wiki-old | Wikipedia, current and older skin | infobox, lead, Plot, Cast |
 | export | MediaWiki Special:Export | XML with wikitext |
@@ -31,7 +32,7 @@ from demo_site import paths
 from demo_site.catalog import SiteMovie
 from demo_site.seeded import seeded_int
 
-PAGE_STYLES = ("classic", "db", "review", "micro", "og", "legacy")
+PAGE_STYLES = ("classic", "db", "review", "micro", "og", "app", "legacy")
 ARTICLE_STYLES = ("wiki", "wiki-old", "export")  # pages with the article's own title
 # Facts each style states on a film page (beside title and year), for measuring the crawl.
 STYLE_FIELDS = {
@@ -40,13 +41,14 @@ STYLE_FIELDS = {
     "review": ("genre", "director", "actor"),
     "micro": ("genre", "director", "actor"),
     "og": (),
+    "app": ("genre", "director", "actor", "author", "producer", "productionCompany"),
     "legacy": ("genre", "director", "actor"),
     "wiki": ("director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
     "wiki-old": ("director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
     "export": ("director", "actor", "author", "producer", "productionCompany", "countryOfOrigin", "inLanguage"),
 }
 STYLE_METHOD = {
-    "classic": "json-ld", "db": "json-ld", "review": "json-ld", "micro": "microdata", "og": "opengraph",
+    "classic": "json-ld", "db": "json-ld", "review": "json-ld", "micro": "microdata", "og": "opengraph", "app": "app-state",
     "legacy": "html", "wiki": "mediawiki", "wiki-old": "mediawiki", "export": "mediawiki",
 }
 
@@ -107,6 +109,8 @@ def page_path(style: str, movie: SiteMovie, number: int) -> str:
         return paths.micro_film_path(number)
     if style == "og":
         return paths.og_path(f"{slug}-{number}")
+    if style == "app":
+        return paths.app_path(f"{number}-{slug}")
     if style == "legacy":
         return paths.legacy_path(number)
     assert movie.article is not None, f"{style} pages are for article films"

@@ -91,7 +91,7 @@ CREATE TABLE IF NOT EXISTS movie_sources (
     url        VARCHAR NOT NULL,         -- canonical page URL
     site       VARCHAR NOT NULL,         -- host[:port] of the page
     record_id  VARCHAR NOT NULL,         -- the page's own id (@id, url, canonical, page URL)
-    method     VARCHAR NOT NULL,         -- how the record was read: json-ld | microdata | rdfa | opengraph | html | mediawiki
+    method     VARCHAR NOT NULL,         -- how the record was read: json-ld | microdata | rdfa | mediawiki | app-state | opengraph | html
     link_rule  VARCHAR,                  -- how it was linked to MovieLens: imdb | tmdb | movielens | title-year; null = not linked
     build_id   VARCHAR NOT NULL,
     PRIMARY KEY (movie_id, url)
@@ -113,7 +113,7 @@ CREATE TABLE IF NOT EXISTS movie_attributes (
     value       VARCHAR NOT NULL,
     external_id VARCHAR,                 -- e.g. nm… when the page gives one
     source_url  VARCHAR NOT NULL,
-    method      VARCHAR NOT NULL DEFAULT 'json-ld',  -- json-ld | microdata | rdfa | opengraph | html | mediawiki
+    method      VARCHAR NOT NULL DEFAULT 'json-ld',  -- json-ld | microdata | rdfa | mediawiki | app-state | opengraph | html
     build_id    VARCHAR NOT NULL,
     PRIMARY KEY (movie_id, attribute, value)
 );

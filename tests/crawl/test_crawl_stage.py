@@ -90,13 +90,13 @@ def test_every_film_of_every_style_is_found_and_nothing_else(crawled: Crawled) -
     found = {r[0] for r in crawled.rows("SELECT movie_id FROM build_movies WHERE build_id = 'build-1'")}
     assert found == expected_items(crawled)
     styles = Counter(p["style"] for p in crawled.manifest.film_pages)
-    assert set(styles) == {"classic", "db", "review", "micro", "og", "legacy", "wiki", "wiki-old", "export"}
+    assert set(styles) == {"classic", "db", "review", "micro", "og", "app", "legacy", "wiki", "wiki-old", "export"}
 
 
 def test_each_film_page_is_read_by_its_markup(crawled: Crawled) -> None:
     sources = dict(crawled.rows("SELECT url, method FROM movie_sources"))
     challenge = set(crawled.manifest.fault_paths("challenge"))
-    broken = {m["path"] for m in crawled.manifest.movies if not m["jsonld_ok"]}
+    broken = set(crawled.manifest.fault_paths("malformed_jsonld"))
     expected = {crawled.url(p["path"]): ("html" if p["path"] in broken else p["method"])
                 for p in crawled.manifest.film_pages if p["path"] not in challenge}
     assert {url: sources.get(url) for url in expected} == expected
@@ -202,5 +202,5 @@ def test_every_film_has_the_poster_and_trailer_its_pages_show(crawled: Crawled) 
         poster, trailer = media[film["item_id"]]
         assert poster == crawled.url(film["poster_path"]), (film["item_id"], [p["style"] for p in film["pages"]])
         styles = {p["style"] for p in film["pages"]}
-        if styles - {"review", "wiki", "wiki-old", "export"}:  # review sites and encyclopedias show no trailer
+        if styles - {"review", "micro", "wiki", "wiki-old", "export"}:  # reviews, catalogues, encyclopedias: no trailer
             assert trailer is not None, (film["item_id"], styles)

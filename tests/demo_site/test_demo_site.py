@@ -31,7 +31,7 @@ from scrapy.http import HtmlResponse
 N_MOVIES = 10
 FAULT_KINDS = {"http_404", "http_500", "redirect", "duplicate_url", "malformed_jsonld", "truncated_trailer",
                "redirect_chain", "canonical_alias", "http_500_once", "challenge", "redirect_loop", "oversized", "non_html"}
-STYLES = {"classic", "db", "review", "micro", "og", "legacy", "wiki", "wiki-old", "export"}
+STYLES = {"classic", "db", "review", "micro", "og", "app", "legacy", "wiki", "wiki-old", "export"}
 JSONLD = re.compile(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', re.DOTALL)
 
 

@@ -2,8 +2,9 @@
 
 Single-page apps (Next.js, Nuxt, Redux-style sites) send an empty shell and the data in a
 script: ``<script id="__NEXT_DATA__" type="application/json">`` or
-``window.__INITIAL_STATE__ = {…};``, or Nuxt's ``__NUXT_DATA__`` (a flat array whose objects
-point at their values by index, which is resolved first). That state has no standard vocabulary, but film sites
+``window.__INITIAL_STATE__ = {…};``, Nuxt's ``__NUXT_DATA__`` (a flat array whose objects
+point at their values by index) or an Apollo cache (``{"__ref": "Person:9"}`` pointing at a
+top-level entry); references are resolved first. That state has no standard vocabulary, but film sites
 built on the TMDB API keep its shape (``title``, ``release_date``, ``runtime``, ``genres``,
 ``credits.cast`` / ``credits.crew`` with ``job``, ``videos.results``) and others use near
 names (``year``, ``directors``, ``cast``, ``posterUrl``). The movie is the object with a title
@@ -102,7 +103,7 @@ def _embedded_states(tree: HtmlElement) -> Iterator[Any]:
                 state = json.loads(state)
             except json.JSONDecodeError:
                 continue
-        yield _hydrated(state) if script.get("id") == "__NUXT_DATA__" else state
+        yield _hydrated(state) if script.get("id") == "__NUXT_DATA__" else _with_refs(state, state, 0)
 
 
 def _hydrated(payload: Any) -> Any:
@@ -129,6 +130,20 @@ def _hydrated(payload: Any) -> Any:
         return resolved[index]
 
     return value_at(0, 0)
+
+
+def _with_refs(value: Any, root: Any, depth: int) -> Any:
+    """Apollo's normalised cache: ``{"__ref": key}`` replaced by ``root[key]`` (bounded depth)."""
+    if depth > 12:
+        return value
+    if isinstance(value, list):
+        return [_with_refs(child, root, depth + 1) for child in value]
+    if not isinstance(value, dict):
+        return value
+    ref = value.get("__ref")
+    if len(value) == 1 and isinstance(ref, str) and isinstance(root, dict) and isinstance(root.get(ref), dict):
+        return _with_refs(root[ref], root, depth + 1)
+    return {key: _with_refs(child, root, depth + 1) for key, child in value.items()}
 
 
 def _objects(state: Any) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:

@@ -131,3 +131,22 @@ def test_markup_wins_over_the_state_and_broken_state_is_ignored() -> None:
     broken = _read(_spa('<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": {"movie": {"ti</script>',
                         head=og))
     assert broken.kind == "movie" and broken.movie.method == "opengraph" and broken.movie.title == "Inception"
+
+
+def test_an_apollo_cache_is_read_through_its_references() -> None:
+    cache = {
+        "ROOT_QUERY": {"__typename": "Query", 'movie({"slug":"heat-1995"})': {"__ref": "Movie:949"}},
+        "Movie:949": {"__typename": "Movie", "id": 949, "title": "Heat", "releaseYear": 1995,
+                      "genres": [{"__ref": "Genre:80"}], "directors": [{"__ref": "Person:637"}],
+                      "cast": [{"__ref": "Credit:1"}, {"__ref": "Credit:2"}]},
+        "Genre:80": {"__typename": "Genre", "name": "Crime"},
+        "Person:637": {"__typename": "Person", "name": "Michael Mann"},
+        "Person:1158": {"__typename": "Person", "name": "Al Pacino"},
+        "Person:380": {"__typename": "Person", "name": "Robert De Niro"},
+        "Credit:1": {"__typename": "Credit", "character": "Vincent Hanna", "name": "Al Pacino"},
+        "Credit:2": {"__typename": "Credit", "character": "Neil McCauley", "name": "Robert De Niro"},
+    }
+    reading = _read(_spa(f"<script>window.__APOLLO_STATE__={json.dumps(cache)}</script>", title="Heat"),
+                    "http://127.0.0.1:8000/films/heat-1995")
+    assert (reading.movie.title, reading.movie.year) == ("Heat", 1995)
+    assert _facts(reading) == {"director": ["Michael Mann"], "actor": ["Al Pacino", "Robert De Niro"], "genre": ["Crime"]}

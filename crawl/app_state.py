@@ -7,7 +7,8 @@ point at their values by index) or an Apollo cache (``{"__ref": "Person:9"}`` po
 top-level entry); references are resolved first. That state has no standard vocabulary, but film sites
 built on the TMDB API keep its shape (``title``, ``release_date``, ``runtime``, ``genres``,
 ``credits.cast`` / ``credits.crew`` with ``job``, ``videos.results``) and others use near
-names (``year``, ``directors``, ``cast``, ``posterUrl``). The movie is the object with a title
+names (``year``, ``directors``, ``cast``, ``posterUrl``, a flat ``credits`` list with a
+``role``, as JustWatch's cache has it). The movie is the object with a title
 that carries the most kinds of film facts; it is turned into a schema.org Movie node so the
 same typed reading as JSON-LD applies (``crawl.work_record``).
 """
@@ -29,12 +30,13 @@ ASSIGNED_STATE_RE = re.compile(r"^\s*(?:window|self|globalThis)\s*(?:\.\s*|\[\s*
 TITLE_KEYS = ("title", "name", "originalTitle", "original_title")
 # Kinds of film facts; an object with a title and at least MIN_FACT_KINDS of them is a film.
 FACT_KEYS = {
-    "date": ("release_date", "releaseDate", "released", "year", "releaseYear", "release_year", "first_air_date"),
+    "date": ("release_date", "releaseDate", "released", "year", "releaseYear", "release_year", "first_air_date",
+             "originalReleaseYear"),
     "runtime": ("runtime", "runtimeMinutes", "runtime_minutes", "duration"),
     "genres": ("genres", "genre"),
-    "plot": ("overview", "plot", "synopsis", "storyline", "summary", "description"),
+    "plot": ("overview", "plot", "synopsis", "storyline", "summary", "description", "shortDescription"),
     "credits": ("credits", "cast", "crew", "director", "directors", "actors", "stars", "starring", "writers"),
-    "ids": ("imdb_id", "imdbId", "imdbID", "tmdb_id", "tmdbId", "external_ids"),
+    "ids": ("imdb_id", "imdbId", "imdbID", "tmdb_id", "tmdbId", "external_ids", "externalIds"),
     "poster": ("poster_path", "poster", "posterUrl", "poster_url", "posterImage"),
 }
 MIN_FACT_KINDS = 2
@@ -49,7 +51,9 @@ CREW_JOBS = {
     "original music composer": "musicBy", "music": "musicBy", "composer": "musicBy",
     "director of photography": "cinematographer", "cinematography": "cinematographer",
     "editor": "editor",
+    "actor": "actor", "actress": "actor", "cast": "actor",
 }
+CREDIT_ROLE_KEYS = ("job", "role", "category", "department")
 PEOPLE_KEYS = {
     "director": ("director", "directors"), "actor": ("cast", "actors", "stars", "starring"),
     "author": ("writers", "writer", "screenplay"), "producer": ("producers",), "musicBy": ("composer", "music"),
@@ -169,7 +173,8 @@ def _film_score(node: dict[str, Any]) -> int:
 
 
 def _as_schema_node(movie: dict[str, Any], parent: dict[str, Any]) -> dict[str, Any]:
-    credits = movie.get("credits") if isinstance(movie.get("credits"), dict) else parent.get("credits")
+    credits = movie.get("credits") if isinstance(movie.get("credits"), (dict, list)) else parent.get("credits")
+    crew = as_list(credits) if isinstance(credits, list) else []  # one flat list, each credit with its role
     credits = credits if isinstance(credits, dict) else {}
     node: dict[str, Any] = {
         "@type": "TVSeries" if "first_air_date" in movie or movie.get("media_type") == "tv" else "Movie",
@@ -190,11 +195,16 @@ def _as_schema_node(movie: dict[str, Any], parent: dict[str, Any]) -> dict[str, 
         for key in keys:
             for value in as_list(movie.get(key) if key in movie else credits.get(key)):
                 people.setdefault(prop, []).append(_name(value))
-    for member in as_list(credits.get("crew") or movie.get("crew")):
-        if isinstance(member, dict) and (prop := CREW_JOBS.get(str(member.get("job", "")).strip().lower())):
+    for member in crew + as_list(credits.get("crew") or movie.get("crew")):
+        if isinstance(member, dict) and (prop := CREW_JOBS.get(_role(member))):
             people.setdefault(prop, []).append(_name(member))
     node |= {prop: [{"@type": "Person", "name": n} for n in dict.fromkeys(names) if n] for prop, names in people.items()}
     return {key: value for key, value in node.items() if value not in (None, "", [])}
+
+
+def _role(credit: dict[str, Any]) -> str:
+    role = next((credit[key] for key in CREDIT_ROLE_KEYS if isinstance(credit.get(key), (str, dict))), "")
+    return (_text(role) or "").strip().lower()
 
 
 def _first_of(node: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -254,8 +264,9 @@ def _trailer(movie: dict[str, Any]) -> str | None:
 
 
 def _id_urls(movie: dict[str, Any]) -> list[str]:
-    external = movie.get("external_ids") if isinstance(movie.get("external_ids"), dict) else {}
-    imdb = _text(_first_of(movie, ("imdb_id", "imdbId", "imdbID")) or external.get("imdb_id"))
-    tmdb = _text(_first_of(movie, ("tmdb_id", "tmdbId")) or external.get("tmdb_id"))
+    external = _first_of(movie, ("external_ids", "externalIds"))
+    external = external if isinstance(external, dict) else {}
+    imdb = _text(_first_of(movie, ("imdb_id", "imdbId", "imdbID")) or _first_of(external, ("imdb_id", "imdbId")))
+    tmdb = _text(_first_of(movie, ("tmdb_id", "tmdbId")) or _first_of(external, ("tmdb_id", "tmdbId")))
     urls = [f"https://www.imdb.com/title/{imdb}/"] if imdb and re.fullmatch(r"tt\d{5,10}", imdb) else []
     return urls + ([f"https://www.themoviedb.org/movie/{tmdb}"] if tmdb and tmdb.isdigit() else [])

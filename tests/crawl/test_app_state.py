@@ -150,3 +150,23 @@ def test_an_apollo_cache_is_read_through_its_references() -> None:
                     "http://127.0.0.1:8000/films/heat-1995")
     assert (reading.movie.title, reading.movie.year) == ("Heat", 1995)
     assert _facts(reading) == {"director": ["Michael Mann"], "actor": ["Al Pacino", "Robert De Niro"], "genre": ["Crime"]}
+
+
+def test_a_flat_credit_list_with_roles_and_nested_external_ids() -> None:
+    cache = {
+        "ROOT_QUERY": {"node": {"__ref": "MovieContent:tm92641"}},
+        "MovieContent:tm92641": {
+            "__typename": "MovieContent", "title": "Arrival", "originalReleaseYear": 2016, "runtime": 116,
+            "shortDescription": "Linguist Louise Banks leads an elite team of investigators.",
+            "externalIds": {"__typename": "ExternalIds", "imdbId": "tt2543164", "tmdbId": "329865"},
+            "credits": [{"role": "DIRECTOR", "name": "Denis Villeneuve"}, {"role": "ACTOR", "name": "Amy Adams",
+                         "characterName": "Louise Banks"}, {"role": "ACTOR", "name": "Jeremy Renner"},
+                        {"role": "GAFFER", "name": "Ron Fratus"}]},
+    }
+    reading = _read(_spa(f"<script>window.__APOLLO_STATE__ = {json.dumps(cache)};</script>", title="Arrival"),
+                    "http://127.0.0.1:8000/us/movie/arrival")
+    movie = reading.movie
+    assert (movie.title, movie.year, movie.duration_min, movie.imdb_id, movie.tmdb_id) == (
+        "Arrival", 2016, 116, "tt2543164", "329865")
+    assert movie.description.startswith("Linguist Louise Banks")
+    assert _facts(reading) == {"director": ["Denis Villeneuve"], "actor": ["Amy Adams", "Jeremy Renner"]}

@@ -295,3 +295,23 @@ def test_hreflang_alternates_are_the_films_other_language_pages() -> None:
     <tr><th>Reparto</th><td>Marlon Brando, Al Pacino</td></tr></table></body></html>"""
     reading = read(html, "https://films.example/es/film/42/")
     assert reading.movie.alternate_urls == ["https://films.example/en/film/42/"]
+
+
+def test_a_full_credits_page_with_crew_headings_and_tables() -> None:
+    """A database's separate "Full cast & crew" page: headings ("Writing Credits", "Film Editing
+    by") over tables of linked names, the title and year in the page's own heading."""
+    def rows(*names: str) -> str:
+        return "".join(f'<tr><td><a href="/name/nm{1000 + n}/">{name}</a></td><td>…</td></tr>' for n, name in enumerate(names))
+
+    reading = read(f"""<html><head><title>Heat (1995) - Full cast &amp; crew</title></head><body>
+<h1><a href="/title/tt0113277/">Heat</a> <span>(1995)</span></h1><h2>Full Cast &amp; Crew</h2>
+<h4>Directed by</h4><table>{rows("Michael Mann")}</table>
+<h4>Writing Credits</h4><table>{rows("Michael Mann")}</table>
+<h4>Cast</h4><table class="cast_list">{rows("Al Pacino", "Robert De Niro")}</table>
+<h4>Original Music by</h4><table>{rows("Elliot Goldenthal")}</table>
+<h4>Film Editing by</h4><table>{rows("Dov Hoenig", "Pasquale Buba")}</table>
+</body></html>""", "http://127.0.0.1:8000/title/tt0113277/fullcredits")
+    assert (reading.movie.title, reading.movie.year, reading.movie.imdb_id) == ("Heat", 1995, "tt0113277")
+    assert attrs(reading) == {("director", "Michael Mann"), ("author", "Michael Mann"), ("actor", "Al Pacino"),
+                              ("actor", "Robert De Niro"), ("musicBy", "Elliot Goldenthal"),
+                              ("editor", "Dov Hoenig"), ("editor", "Pasquale Buba")}

@@ -31,7 +31,7 @@ TITLE_KEYS = ("title", "name", "originalTitle", "original_title")
 # Kinds of film facts; an object with a title and at least MIN_FACT_KINDS of them is a film.
 FACT_KEYS = {
     "date": ("release_date", "releaseDate", "released", "year", "releaseYear", "release_year", "first_air_date",
-             "originalReleaseYear"),
+             "originalReleaseYear", "productionYear"),
     "runtime": ("runtime", "runtimeMinutes", "runtime_minutes", "duration"),
     "genres": ("genres", "genre"),
     "plot": ("overview", "plot", "synopsis", "storyline", "summary", "description", "shortDescription"),
@@ -40,6 +40,8 @@ FACT_KEYS = {
     "poster": ("poster_path", "poster", "posterUrl", "poster_url", "posterImage"),
 }
 MIN_FACT_KINDS = 2
+CONNECTION_KEYS = ("items", "edges", "nodes", "results")
+WRAPPER_KEYS = ("text", "plainText", "name", "value", "year", "original", "english", "en", "localized")
 # TMDB keeps image paths relative to its image host.
 TMDB_IMAGE_BASE = "https://image.tmdb.org/t/p/original"
 # Crew jobs (TMDB's names and common variants) -> the schema.org property they fill.
@@ -182,7 +184,7 @@ def _as_schema_node(movie: dict[str, Any], parent: dict[str, Any]) -> dict[str, 
         "datePublished": _text(_first_of(movie, FACT_KEYS["date"])),
         "duration": _duration(_first_of(movie, FACT_KEYS["runtime"])),
         "description": _text(_first_of(movie, FACT_KEYS["plot"])),
-        "genre": [_name(g) for g in as_list(_first_of(movie, FACT_KEYS["genres"])) if _name(g)],
+        "genre": [_name(g) for g in _entries(_first_of(movie, FACT_KEYS["genres"])) if _name(g)],
         "image": _poster(movie),
         "trailer": _trailer(movie),
         "sameAs": _id_urls(movie),
@@ -193,9 +195,9 @@ def _as_schema_node(movie: dict[str, Any], parent: dict[str, Any]) -> dict[str, 
     people: dict[str, list[str]] = {}
     for prop, keys in PEOPLE_KEYS.items():
         for key in keys:
-            for value in as_list(movie.get(key) if key in movie else credits.get(key)):
+            for value in _entries(movie.get(key) if key in movie else credits.get(key)):
                 people.setdefault(prop, []).append(_name(value))
-    for member in crew + as_list(credits.get("crew") or movie.get("crew")):
+    for member in crew + _entries(credits.get("crew") or movie.get("crew")):
         if isinstance(member, dict) and (prop := CREW_JOBS.get(_role(member))):
             people.setdefault(prop, []).append(_name(member))
     node |= {prop: [{"@type": "Person", "name": n} for n in dict.fromkeys(names) if n] for prop, names in people.items()}
@@ -212,16 +214,29 @@ def _first_of(node: dict[str, Any], keys: tuple[str, ...]) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    """A string, a number as text, or the text of a ``{"text": …}`` / ``{"name": …}`` wrapper."""
+    """A string, a number as text, or the text of a ``{"text": …}`` / ``{"name": …}`` wrapper, or
+    of a title in several languages (``{"russian": …, "original": …}``: the original first)."""
     if isinstance(value, dict):
-        value = next((value[k] for k in ("text", "plainText", "name", "value", "year") if k in value), None)
+        value = next((value[k] for k in WRAPPER_KEYS if value.get(k) not in (None, "")), None)
     if isinstance(value, bool) or value is None:
         return None
     return str(value).strip() or None if isinstance(value, (str, int, float)) else None
 
 
+def _entries(value: Any) -> list[Any]:
+    """A list, or the members of a GraphQL-style connection (``{"items": […]}``,
+    ``{"edges": [{"node": …}]}``, ``{"nodes": […]}``)."""
+    if isinstance(value, dict) and (members := next((value[k] for k in CONNECTION_KEYS if isinstance(value.get(k), list)), None)):
+        return [m["node"] if isinstance(m, dict) and isinstance(m.get("node"), dict) else m for m in members]
+    return as_list(value)
+
+
 def _name(value: Any) -> str | None:
+    """A name, or the name of the person or thing a credit wraps (``{"person": {"name": …}}``)."""
     if isinstance(value, dict):
+        inner = next((value[k] for k in ("person", "node") if isinstance(value.get(k), dict)), None)
+        if inner is not None and not value.get("name"):
+            return _name(inner)
         return _text(value.get("name") or value.get("nameText") or value.get("title"))
     return _text(value)
 

@@ -170,3 +170,15 @@ def test_a_flat_credit_list_with_roles_and_nested_external_ids() -> None:
         "Arrival", 2016, 116, "tt2543164", "329865")
     assert movie.description.startswith("Linguist Louise Banks")
     assert _facts(reading) == {"director": ["Denis Villeneuve"], "actor": ["Amy Adams", "Jeremy Renner"]}
+
+
+def test_a_title_in_several_languages_keeps_the_original_and_connections_are_unwrapped() -> None:
+    state = {"props": {"apolloState": {"Film:447301": {
+        "__typename": "Film", "title": {"russian": "Начало", "original": "Inception", "english": None},
+        "productionYear": 2010, "genres": [{"name": "фантастика"}, {"name": "боевик"}],
+        "synopsis": "Кобб — талантливый вор, лучший из лучших в опасном искусстве извлечения.",
+        "directors": {"items": [{"person": {"name": "Christopher Nolan"}}]}}}}}
+    reading = _read(_spa(f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>',
+                         title="Начало (2010) — фильм"), "http://127.0.0.1:8000/film/447301/")
+    assert (reading.movie.title, reading.movie.year) == ("Inception", 2010)
+    assert _facts(reading) == {"genre": ["фантастика", "боевик"], "director": ["Christopher Nolan"]}

@@ -9,6 +9,7 @@ listings, home pages and the tables of albums or books never qualify.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ ROLE_CARD_XPATH = ("//body//*[self::li or self::div or self::td or self::tr or s
 CREW_FIELDS = frozenset({"director", "author", "producer", "musicBy", "cinematographer", "editor"})
 MAX_ROLE_TEXT_CHARS = 60
 NAME_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC)\.?$")
+YEAR_ONLY_RE = re.compile(r"^\s*\(?\s*(1[89]\d\d|20\d\d)\s*\)?\s*$")
 TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:]\s+[^-|–—]+)$")
 
 
@@ -86,7 +88,7 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
     fields = {FACT_LABELS[f.label] for f in facts}
     if len(fields) < MIN_FACTS or not (fields & CREDIT_FIELDS or DATED_AND_CLASSIFIED <= fields):
         return None
-    heading = clean_text(" ".join(tree.xpath("//body//h1[1]//text()")))
+    heading, heading_year = _heading(tree)
     raw_title = heading or _title_from_head(page.html_title)
     if not raw_title:
         return None
@@ -98,7 +100,7 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
         kind="Movie",
         method="html",
         title=title_without_year(raw_title),
-        year=year_of(literal.get("year")) or year_in_title(raw_title) or year_in_title(page.html_title),
+        year=year_of(literal.get("year")) or heading_year or year_in_title(raw_title) or year_in_title(page.html_title),
         movielens_id=ids.movielens_id,
         imdb_id=ids.imdb_id,
         tmdb_id=ids.tmdb_id,
@@ -198,6 +200,23 @@ def _split_text(text: str) -> list[str]:
         elif part:
             parts.append(part)
     return parts
+
+
+def _heading(tree: HtmlElement) -> tuple[str, int | None]:
+    """The first ``<h1>``'s title and the year it shows in an element of its own
+    (``<h1>Heat <small>1995</small></h1>``, ``<span class="year">(1995)</span>``), which is no
+    part of the title."""
+    found = tree.xpath("//body//h1[1]")
+    if not found:
+        return "", None
+    heading = copy.deepcopy(found[0])
+    year = None
+    for element in list(heading.iterdescendants()):
+        if element.getparent() is not None and (match := YEAR_ONLY_RE.match(element.text_content())):
+            year = year or int(match[1])
+            element.drop_tree()  # keeps the text after it
+    title = clean_text(heading.text_content())
+    return (title, year) if title else (clean_text(found[0].text_content()), None)  # a title that is a year: "1917"
 
 
 def _title_from_head(html_title: str | None) -> str:

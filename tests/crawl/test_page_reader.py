@@ -315,3 +315,12 @@ def test_a_full_credits_page_with_crew_headings_and_tables() -> None:
     assert attrs(reading) == {("director", "Michael Mann"), ("author", "Michael Mann"), ("actor", "Al Pacino"),
                               ("actor", "Robert De Niro"), ("musicBy", "Elliot Goldenthal"),
                               ("editor", "Dov Hoenig"), ("editor", "Pasquale Buba")}
+
+
+def test_a_year_in_its_own_element_of_the_heading_is_the_year_not_part_of_the_title() -> None:
+    facts = "<table><tr><td><b>Director:</b></td><td>Sam Mendes</td></tr><tr><td><b>Genre:</b></td><td>War</td></tr></table>"
+    for heading, expected in [("<h1>Heat <small>1995</small></h1>", ("Heat", 1995)),
+                              ('<h1><a href="/f/2">Heat</a> <span class="year">(1995)</span></h1>', ("Heat", 1995)),
+                              ("<h1><span>1917</span></h1>", ("1917", None))]:
+        reading = read(f"<html><head><title>Film</title></head><body>{heading}{facts}</body></html>")
+        assert (reading.movie.title, reading.movie.year) == expected, heading

@@ -198,14 +198,18 @@ def _group(records: list[dict]) -> list[list[dict]]:
 
 
 def _merge_by_title_year(records: list[dict], roots: dict[int, list[int]], union, find) -> None:
-    """Join groups of equal (title, year) whose ids do not disagree."""
+    """Join groups of equal (title, year) whose ids do not disagree. Every title a group's pages
+    give counts: a film's own page may title it "Lupin III: The Castle of Cagliostro" and its
+    article, already in the group by a link, "The Castle of Cagliostro", as the article's
+    export page does."""
     by_key: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for root, members in roots.items():
         first = records[members[0]]
         year = next((records[m]["year"] for m in members if records[m].get("year")), None)
-        key = normalised_title(first["title"])
-        if year is not None and key:  # a title of only symbols names no film
-            by_key[(key, year, first.get("kind", "Movie"))].append(root)
+        keys = {(normalised_title(records[m]["title"]), records[m].get("year") or year) for m in members}
+        for key, key_year in sorted(keys, key=str):
+            if key_year is not None and key and root not in by_key[(key, key_year, first.get("kind", "Movie"))]:
+                by_key[(key, key_year, first.get("kind", "Movie"))].append(root)  # symbols only name no film
     for roots_with_key in by_key.values():
         for other in roots_with_key[1:]:
             if not _ids_disagree(records, roots[roots_with_key[0]], roots[other]):

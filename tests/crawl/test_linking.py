@@ -102,3 +102,20 @@ def test_language_versions_of_one_page_are_one_item_whatever_their_titles() -> N
         record("http://a/en/film/43", "The Conversation", 1974, method="html"),
     ], None)
     assert sorted(len(item.records) for item in linking.items) == [1, 2]
+
+
+def test_a_group_is_met_by_any_title_its_pages_give(movielens: MovieLensIndex) -> None:
+    """The film's own page titles it one way and its linked article another; the article's
+    export, with no link and no id, has only the article's title and must still join them."""
+    site_page = record("http://a/movies/ml8253.html", "Lupin III: The Castle Of Cagliostro", 1979, movielens_id="8253")
+    site_page["article_url"] = "http://a/w/index.php?title=The_Castle_of_Cagliostro"
+    linking = link_records([
+        site_page,
+        record("http://a/w/index.php?title=The_Castle_of_Cagliostro", "The Castle of Cagliostro", 1979, method="mediawiki"),
+        record("http://a/export/The_Castle_of_Cagliostro.xml", "The Castle of Cagliostro", 1979, method="mediawiki"),
+        record("http://b/films/castle", "The Castle of Cagliostro", 1979, method="html", movielens_id="99999"),
+    ], movielens)
+    by_id = {item.movie_id: sorted(r["url"] for r in item.records) for item in linking.items}
+    assert by_id["ml8253"] == ["http://a/export/The_Castle_of_Cagliostro.xml", "http://a/movies/ml8253.html",
+                               "http://a/w/index.php?title=The_Castle_of_Cagliostro"]
+    assert len(by_id) == 2, "a page whose id disagrees stays apart"

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.cast_list import CastLine, credited
+from extract.co_words import CO_LEMMAS
 from extract.lead_facts import lead_facts
 from extract.rule_families import check_versions
 from extract.relations import (
@@ -157,7 +158,10 @@ _LEMMATIZER: list[Any] = []  # the pipeline's (disabled) lemmatizer, set by the 
 
 def _lemma(token: Token) -> str:
     """The token's lemma; the stage runs without the lemmatizer (it costs a tenth of the parse),
-    so the few tokens the rules ask about are lemmatised here, by the same rules, and kept."""
+    so the few tokens the rules ask about are lemmatised here, by the same rules, and kept
+    ("co-wrote", one token, is "co-write": ``co_words.CO_LEMMAS``)."""
+    if not token.lemma_ and token.lower_ in CO_LEMMAS:
+        token.lemma_ = CO_LEMMAS[token.lower_]
     if not token.lemma_ and _LEMMATIZER:
         token.lemma_ = _LEMMATIZER[0].rule_lemmatize(token)[0]
     return token.lemma_.lower()
@@ -517,6 +521,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
     co_write = parent.head if parent.lower_ == "with" and not _has_job_as(head_of_list) else None
+    if co_write is not None and co_write.dep_ == "dobj" and _lemma(co_write) in CREDIT_OBJECTS:
+        co_write = co_write.head  # "co-wrote the screenplay with X": the parser hung "with" on the object
     if head_of_list.dep_ == "pobj" and co_write is not None and _lemma(co_write) in SUBJECT_VERBS:
         found.append((SUBJECT_VERBS[_lemma(co_write)], "co_credit_with"))
     if head_of_list.dep_ == "compound" and parent.lower_ in STAR_WORDS and any(c.lower_ == "as" for c in parent.children):

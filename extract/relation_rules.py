@@ -35,7 +35,7 @@ UNMEASURED_CONFIDENCE = 0.0
 
 # Verbs whose "by"-agent is credited: "directed by X", "music composed by X", "played by X".
 AGENT_VERBS = {
-    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY,
+    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY,
     "write": WRITTEN_BY, "co-write": WRITTEN_BY, "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY,
     "produce": PRODUCED_BY, "co-produce": PRODUCED_BY,
     "compose": MUSIC_BY, "score": MUSIC_BY,
@@ -46,7 +46,7 @@ AGENT_VERBS = {
 }
 # Verbs whose subject is credited when the object is the work: "X directed the film".
 SUBJECT_VERBS = {
-    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
+    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
     "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY, "produce": PRODUCED_BY,
     "co-produce": PRODUCED_BY, "compose": MUSIC_BY, "score": MUSIC_BY, "edit": EDITED_BY,
 }
@@ -56,7 +56,7 @@ STAR_WORDS = {
 }
 # "A and B play lead roles": the role's adjective says the name is top billing.
 LEAD_WORDS = {"lead", "leading", "main", "title", "titular", "pivotal", "central", "significant", "principal",
-              "starring", "key", "major", "pivotal", "primary"}
+              "starring", "key", "major", "primary", "important", "prominent", "crucial", "dual", "double"}
 # "X by P": the noun says which credit P holds.
 WORK_BY_NOUNS = {
     "screenplay": WRITTEN_BY, "script": WRITTEN_BY, "teleplay": WRITTEN_BY, "story": WRITTEN_BY,
@@ -82,6 +82,12 @@ CREDIT_OBJECTS = WORK_NOUNS | set(WORK_BY_NOUNS) | {"lyrics"}
 # Tokens that may sit between coordinated credit verbs: "written, directed and co-produced by".
 _VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well", "also"}
 CAST_NOUNS = {"cast", "ensemble", "lineup"}
+# "under the direction of X", "the directorial debut of X", "X's directorial venture": the noun is this film's direction.
+DIRECTION_NOUN = "direction"
+DEBUT_NOUNS = {"debut", "venture", "effort", "outing", "feature", "film", "project"}
+# Verbs of saying: "Director X had revealed that ...": a director speaking, of this film or another.
+REPORT_VERBS = {"reveal", "say", "state", "tell", "claim", "admit", "note", "praise", "call", "describe", "recall",
+                "remark", "explain", "announce", "confirm", "express", "comment", "criticise", "criticize", "suggest"}
 # Works other than the film a credit verb may be about.
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
                "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
@@ -350,6 +356,46 @@ def _surface_agent_relations(ent: Span) -> set[str]:
     return _agent_relations(by.head)
 
 
+def _direction_noun(noun: Token) -> bool:
+    """"the direction", "directorial debut / venture": a noun standing for the film's direction
+    ("art direction", "a new direction" are not)."""
+    modifiers = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")]
+    if _lemma(noun) == DIRECTION_NOUN:
+        return not modifiers and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+    return _lemma(noun) in DEBUT_NOUNS and any(m.lower_ == "directorial" for m in modifiers)
+
+
+def _speaker_title(title: Token, name: Token) -> bool:
+    """A bare job title opening the sentence on a name that is the subject of a verb of saying:
+    "Director Anurag Kashyap had revealed that ..." names a director, not this film's."""
+    if not title.is_sent_start or any(c.dep_ in ("det", "poss") for c in title.children):
+        return False
+    head = name if name.dep_ == "nsubj" else title if title.dep_ == "nsubj" else None
+    return head is not None and (_lemma(head.head) in REPORT_VERBS or any(c.dep_ == "ccomp" for c in head.head.children))
+
+
+def _relative_credits(clause: Token) -> set[str]:
+    """"X, who also directed it / the film": a relative clause whose verb credits its subject, the
+    name, for this very film (a bare "it" or "the/this film", not "the 1954 film" or a title)."""
+    if not any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in clause.children):
+        return set()
+    verbs = [clause] + [t for t in clause.children if t.dep_ == "conj" and not _has_own_subject(t)]
+    found = set()
+    for verb in verbs:
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if _lemma(verb) in SUBJECT_VERBS and objects and all(_this_film(o) for o in objects):
+            found.add(SUBJECT_VERBS[_lemma(verb)])
+    return found
+
+
+def _this_film(noun: Token) -> bool:
+    """"it", "the film", "this movie", "the screenplay": the work itself, unqualified."""
+    if noun.lower_ == "it":
+        return True
+    return (_lemma(noun) in CREDIT_OBJECTS and all(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children)
+            and _lemma(noun) not in {"sequel", "lyrics"})
+
+
 def _lead_role(role: Token) -> bool:
     """"lead roles", "the title role", "significant parts": a role of the top billing."""
     return _lemma(role) in {"role", "part"} and any(
@@ -477,8 +523,16 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
     for word in role_words:
-        if word.dep_ in ("compound", "amod", "nmod") or word is head_of_list:
+        if (word.dep_ in ("compound", "amod", "nmod") or word is head_of_list) and not _speaker_title(word, head_of_list):
             found += [(relation, "role_title") for relation in _role_relations(word)]
+    # a credit noun naming its holder, as "a story credit to X": "under the direction of X",
+    # "the directorial debut of X", "X's directorial debut"
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "of" and _direction_noun(parent.head):
+        found.append((DIRECTED_BY, "credit_noun"))
+    if head_of_list.dep_ == "poss" and _direction_noun(parent):
+        found.append((DIRECTED_BY, "credit_noun"))
+    for clause in (c for c in root.children if c.dep_ == "relcl"):  # "X, who also directed it": X is the subject
+        found += [(r, "subject_verb") for r in _relative_credits(clause)]
     if head_of_list.dep_ == "appos":
         found += [(relation, "role_title") for relation in _role_relations(parent)]
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
@@ -518,6 +572,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found.append((STARRING, "lead_role"))
         elif _lemma(parent) in {"play", "portray"} and roles:
             found.append((STARRING, "plays_role"))
+    if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and any(
+            p.dep_ == "prep" and p.lower_ in ("in", "for") and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
+            for p in parent.children):
+        found.append((STARRING, "lead_role"))  # "X cast A and B in pivotal roles", "A was cast in the title role"
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
     co_write = parent.head if parent.lower_ == "with" and not _has_job_as(head_of_list) else None
@@ -568,12 +626,26 @@ def _name_part(token: Token) -> bool:
             and token.lower_ not in TITLE_WORDS and token.lower_ not in AGENT_VERBS)
 
 
+def _split_at_commas(doc: Doc, ent: Span) -> list[Span]:
+    """A PERSON the model ran across a list comma ("Jai, Swathi Reddy") as one span per name;
+    ", Jr." stays inside its name."""
+    if ent.label_ != "PERSON":
+        return [ent]
+    cuts = [t.i for t in ent if t.text == "," and t.i + 1 < ent.end and doc[t.i + 1].text not in NAME_SUFFIXES]
+    if not cuts:
+        return [ent]
+    bounds = [ent.start, *cuts, ent.end]
+    parts = [(a + (a != ent.start), b) for a, b in zip(bounds, bounds[1:])]
+    return [Span(doc, a, b, label=ent.label) for a, b in parts if b > a]
+
+
 @Language.component(TRIM_NAME, requires=["doc.ents"], assigns=["doc.ents"])
 def trim_person_titles(doc: Doc) -> Doc:
     """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
-    and take in a title-case proper noun the model left outside ("Ashiqur [Rahman]")."""
+    take in a title-case proper noun the model left outside ("Ashiqur [Rahman]"), and split a
+    PERSON run across a list comma ("Jai, Swathi Reddy")."""
     entities = []
-    for ent in doc.ents:
+    for ent in (part for whole in doc.ents for part in _split_at_commas(doc, whole)):
         start = ent.start
         while ent.label_ == "PERSON" and start > 0 and _name_part(doc[start - 1]):
             start -= 1
@@ -704,6 +776,7 @@ def surface_star_list(doc: Doc) -> list[Span]:
         if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and (cue.pos_ in ("VERB", "AUX", "ADP") or cue.dep_ == "ROOT"))):
             continue
         i = cue.i + 1
+        group = 0  # where the names after the last "with" start
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
             i += 3
         while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
@@ -714,13 +787,44 @@ def surface_star_list(doc: Doc) -> list[Span]:
             i = end
             if i < len(doc) and doc[i].lower_ == "as":
                 i = _skip_character(doc, i + 1)
+            role_end = _role_phrase_end(doc, i)
+            if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
+                del names[group:]  # "with C and D in supporting roles": not the top billing
+                break
+            i = role_end or i
             separators = 0
-            while i < len(doc) and doc[i].lower_ in _SURFACE_SEPARATORS and separators < 2:
-                i += 1
+            while i < len(doc) and separators < 2:
+                step = _list_separator(doc, i)
+                if not step:
+                    break
+                if doc[i + step - 1].lower_ == "with":
+                    group = len(names)
+                i += step
                 separators += 1
             if not separators:
                 break
     return names
+
+
+def _list_separator(doc: Doc, i: int) -> int:
+    """Tokens of the list separator at ``i`` (0 when none): ",", "and", "&", "as well as",
+    "with" / "along with" ("starring A and B, with C and D")."""
+    words = [t.lower_ for t in doc[i:i + 3]]
+    if words[:1] and words[0] in _SURFACE_SEPARATORS | {"with"}:
+        return 1
+    if words == ["as", "well", "as"]:
+        return 3
+    return 2 if words[:2] == ["along", "with"] else 0
+
+
+def _role_phrase_end(doc: Doc, i: int) -> int | None:
+    """End of "in (dual) lead roles" / "in supporting parts" at ``i``, or None when none starts there."""
+    if i >= len(doc) or doc[i].lower_ != "in":
+        return None
+    for end in range(i + 2, min(i + 6, len(doc) + 1)):
+        if _lemma(doc[end - 1]) in {"role", "part"}:
+            return end
+    return None
 
 
 class RelationRules:

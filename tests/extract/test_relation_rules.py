@@ -262,3 +262,36 @@ def test_co_credit_verbs_are_one_token_so_the_writer_is_their_subject(nlp: Langu
     assert found == {("written_by", "Anna Kohler"), ("written_by", "Peter Brandt")}
     found = credits(nlp, "Co-written by Lena Maris, the film co-stars Oskar Held and Mira Sand.")
     assert found == {("written_by", "Lena Maris"), ("starring", "Oskar Held"), ("starring", "Mira Sand")}
+
+
+def test_director_by_helm_direction_debut_and_relative_clause(nlp: Language) -> None:
+    assert ("directed_by", "Rajiv Menon") in credits(nlp, "The thriller was helmed by Rajiv Menon and stars Tabu.")
+    assert ("directed_by", "Kavitha Ramesh") in credits(
+        nlp, "The film was shot in Madurai under the direction of Kavitha Ramesh.")
+    assert ("directed_by", "Sanjay Gupta") in credits(nlp, "The film marks the directorial debut of Sanjay Gupta.")
+    found = credits(nlp, "The film was written by Anna Kohler, who also directed it.")
+    assert {("written_by", "Anna Kohler"), ("directed_by", "Anna Kohler")} <= found
+    # the relative clause is about another film: no credit for this one
+    assert ("directed_by", "Anna Kohler") not in credits(
+        nlp, "The film was written by Anna Kohler, who had directed the 1954 film.")
+
+
+def test_a_director_speaking_is_not_this_films_director(nlp: Language) -> None:
+    found = credits(nlp, "Director Rohan Sippy had revealed that this film inspired his later series.")
+    assert ("directed_by", "Rohan Sippy") not in found
+    assert ("directed_by", "Jane Roe") in credits(nlp, "Director Jane Roe cast Tom Berg in the lead.")
+
+
+def test_star_lists_continue_after_as_well_as_and_with_but_not_into_supporting_roles(nlp: Language) -> None:
+    found = credits(nlp, "The film features Vijay in dual lead roles as well as Prabhu Deva, Meena Rao and Anju Aravind.")
+    assert {("starring", n) for n in ("Vijay", "Prabhu Deva", "Meena Rao", "Anju Aravind")} <= found
+    found = credits(nlp, "The film starred Romesh Sharma and Shabana Azmi, with Asha Sachdev and Dinesh Thakur.")
+    assert {("starring", n) for n in ("Romesh Sharma", "Shabana Azmi", "Asha Sachdev", "Dinesh Thakur")} <= found
+    found = credits(nlp, "It stars Tom Berg and Ines Duarte, with Paulo Reis and Ana Lima in supporting roles.")
+    assert {n for r, n in found if r == "starring"} == {"Tom Berg", "Ines Duarte"}
+
+
+def test_cast_in_lead_roles_and_a_person_run_across_a_comma(nlp: Language) -> None:
+    found = credits(nlp, "Sasikumar cast then relatively new actors Jai, Swathi Reddy and Ganja Karuppu in pivotal roles.")
+    assert {("starring", "Jai"), ("starring", "Swathi Reddy"), ("starring", "Ganja Karuppu")} <= found
+    assert ("starring", "Ines Duarte") in credits(nlp, "Ines Duarte was cast in the title role.")

@@ -77,6 +77,13 @@ TITLE_WORDS = set(ROLE_NOUNS) | {
     "star", "co-star", "also", "starring", "stars", "with",
 }
 WORK_NOUNS = {"film", "movie", "picture", "documentary", "feature", "drama", "comedy", "thriller", "it", "sequel"}
+# Nouns a film is called by in its defining sentence ("a 1994 Tamil-language action masala directed by X").
+GENRE_NOUNS = {"musical", "western", "romance", "horror", "fantasy", "adventure", "action", "animation", "biopic",
+               "satire", "parody", "mockumentary", "anthology", "short", "epic", "noir", "melodrama", "spoof",
+               "adaptation", "production", "installment", "instalment", "entry", "part", "chapter", "project",
+               "venture", "debut", "effort", "vehicle", "blockbuster", "hit", "masala", "romcom", "tragedy", "farce",
+               "crime", "mystery", "science", "fiction", "war", "spy", "heist", "slasher", "classic", "one", "work",
+               "feature-length", "film-noir", "telefilm", "serial", "cartoon", "piece", "story", "tale", "saga"}
 # Objects that make "X directed/wrote <object>" a credit for this film, not a plot event.
 CREDIT_OBJECTS = WORK_NOUNS | set(WORK_BY_NOUNS) | {"lyrics"}
 # Tokens that may sit between coordinated credit verbs: "written, directed and co-produced by".
@@ -246,7 +253,27 @@ def _agent_relations(verb: Token) -> set[str]:
     relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
     for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
         relations = _music_credit(subject, relations)
+    top = _first_conjunct(verb)  # "planned and directed by X": the object is the first verb's
+    works = [c for v in {verb, top} for c in v.children if c.dep_ == "nsubjpass"] + ([top.head] if top.dep_ == "acl" else [])
+    if any(_plot_object(w) for w in works):
+        relations &= {STARRING}  # "a letter written by her father": a thing in the story; "a role played by X" stays
     return relations
+
+
+def _plot_object(noun: Token) -> bool:
+    """A common noun that is neither a work nor a credit ("letter", "attack", "plan"): what a
+    credit verb does to it happens in the story, it credits no one for the film."""
+    while _story_noun(noun):
+        if not (noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "PROPN")):
+            return True
+        noun = noun.head.head  # "a 1948 film with a mythological theme, directed by X": the parse hung it on "theme"
+    return False
+
+
+def _story_noun(noun: Token) -> bool:
+    lemma = _lemma(noun)
+    return noun.pos_ == "NOUN" and lemma not in CREDIT_OBJECTS and noun.lower_ not in CREDIT_OBJECTS \
+        and lemma not in GENRE_NOUNS and lemma not in CAST_NOUNS and lemma not in OTHER_FILMS
 
 
 def _has_own_subject(verb: Token) -> bool:

@@ -295,3 +295,24 @@ def test_cast_in_lead_roles_and_a_person_run_across_a_comma(nlp: Language) -> No
     found = credits(nlp, "Sasikumar cast then relatively new actors Jai, Swathi Reddy and Ganja Karuppu in pivotal roles.")
     assert {("starring", "Jai"), ("starring", "Swathi Reddy"), ("starring", "Ganja Karuppu")} <= found
     assert ("starring", "Ines Duarte") in credits(nlp, "Ines Duarte was cast in the title role.")
+
+
+def test_a_thing_in_the_story_written_or_directed_by_someone_credits_no_one(nlp: Language) -> None:
+    assert not credits(nlp, "Maya finds a letter written by her father Daniel Roth.")
+    assert not {r for r, _ in credits(nlp, "The attack was planned and directed by General Otto Kraus.")} - {"starring"}
+    # the parser hangs "directed by" on the last noun; the film is still what it credits
+    assert ("directed_by", "Vijay Bhatt") in credits(
+        nlp, "Rambaan is a 1948 Indian film with a mythological theme, directed by Vijay Bhatt.")
+    assert ("starring", "Otto Kraus") in {(r, n) for r, n in credits(nlp, "The villain is played by Otto Kraus.")}
+
+
+def test_cast_table_rows_with_long_description_cells_are_read() -> None:
+    from extract.cast_list import cast_lines
+    table = ("Carol Hart  Gloria Henry  The convention's keynote speaker, who has been running for the board of the "
+             "national health food association for eleven years and means to win it this time\n"
+             "James Ward  Harry Wolff  Her campaign manager and former husband, a man who cannot stop telling anyone "
+             "who will listen about his old days in the navy and the boats he once sailed\n"
+             "Lena Marsh  Sally Benbow  The hotel's public relations director, who must keep the press away from "
+             "the candidates while the television crew is in the lobby and the band plays\n")
+    assert [(c.name, c.character) for c in cast_lines(table)] == [
+        ("Carol Hart", "Gloria Henry"), ("James Ward", "Harry Wolff"), ("Lena Marsh", "Sally Benbow")]

@@ -102,6 +102,8 @@ OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "
 # Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
 OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
 MUSIC_NOUNS = {"music", "score", "soundtrack"}
+# Nouns of a script only ("her story" in a plot is a character's, not a credit).
+SCRIPT_NOUNS = {"screenplay", "script", "teleplay"}
 SOURCE_VERBS = {"base", "adapt", "inspire", "derive"}  # "based on <another work> written by X"
 SOURCE_PREPOSITIONS = {"on", "upon", "from", "by", "of", "to"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
@@ -202,7 +204,23 @@ def _credits_other_work(verb: Token) -> bool:
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
         return True
+    if any(_other_title(w) for w in works if w.dep_ != "nsubj"):
+        return True
     return _inside_source_phrase(verb)
+
+
+def _other_title(token: Token) -> bool:
+    """A title that is not this film's: a WORK_OF_ART the build does not know as this film's title,
+    or a proper noun dated in brackets ("his earlier Kal Ho Naa Ho (2003), directed by X") that is
+    not the sentence's subject."""
+    if token.ent_type_ == "WORK_OF_ART" and token.ent_id_ != "title":
+        return True
+    doc = token.doc
+    end = next((e.end for e in doc.ents if e.start <= token.i < e.end), token.i + 1)
+    dated = end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].like_num \
+        and len(doc[end + 1].text) == 4 and doc[end + 2].text == ")"
+    subject = token.dep_ in ("nsubj", "nsubjpass", "ROOT")  # "Sholay (1975), directed by X, is ...": the page's own film
+    return token.pos_ == "PROPN" and token.ent_id_ != "title" and dated and not subject
 
 
 def _of_another_work(noun: Token) -> bool:
@@ -271,8 +289,8 @@ def _plot_object(noun: Token) -> bool:
 
 
 def _story_noun(noun: Token) -> bool:
-    lemma = _lemma(noun)
-    return noun.pos_ == "NOUN" and lemma not in CREDIT_OBJECTS and noun.lower_ not in CREDIT_OBJECTS \
+    lemma = _lemma(noun)  # a capitalised "noun" is a name or title the tagger missed ("Sholay (1975), directed by")
+    return noun.pos_ == "NOUN" and noun.text[:1].islower() and lemma not in CREDIT_OBJECTS and noun.lower_ not in CREDIT_OBJECTS \
         and lemma not in GENRE_NOUNS and lemma not in CAST_NOUNS and lemma not in OTHER_FILMS
 
 
@@ -421,6 +439,13 @@ def _this_film(noun: Token) -> bool:
         return True
     return (_lemma(noun) in CREDIT_OBJECTS and all(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children)
             and _lemma(noun) not in {"sequel", "lyrics"})
+
+
+def _from_own_script(verb: Token) -> bool:
+    """"directed by X from his own screenplay": the verb's agent wrote the script too."""
+    return any(p.dep_ == "prep" and p.lower_ == "from" and any(
+        o.dep_ == "pobj" and _lemma(o) in SCRIPT_NOUNS and any(c.lower_ == "own" for c in o.children)
+        for o in p.children) for p in verb.children)
 
 
 def _lead_role(role: Token) -> bool:
@@ -573,7 +598,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         elif by_head.lower_ == "screen" and _screen_verb(by_head) is not None:  # "adapted to screen by X"
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
-            found += [(r, "credit_by") for r in _agent_relations(by_head)]
+            relations = _agent_relations(by_head)
+            if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
+                relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
+            found += [(r, "credit_by") for r in relations]
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
             found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
@@ -617,6 +645,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((STARRING, "with_as"))
     if head_of_list.dep_ == "poss" and (_lemma(parent) in WORK_NOUNS or parent.ent_type_ == "WORK_OF_ART"):
         found.append((DIRECTED_BY, "possessive"))
+    if head_of_list.dep_ == "poss" and _lemma(parent) in SCRIPT_NOUNS and not _of_another_work(parent):
+        found.append((WRITTEN_BY, "work_by"))  # "X's screenplay" is "the screenplay by X"
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))

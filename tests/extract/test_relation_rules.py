@@ -316,3 +316,17 @@ def test_cast_table_rows_with_long_description_cells_are_read() -> None:
              "the candidates while the television crew is in the lobby and the band plays\n")
     assert [(c.name, c.character) for c in cast_lines(table)] == [
         ("Carol Hart", "Gloria Henry"), ("James Ward", "Harry Wolff"), ("Lena Marsh", "Sally Benbow")]
+
+
+def test_a_possessed_screenplay_and_a_director_working_from_his_own_script(nlp: Language) -> None:
+    assert ("written_by", "Kavitha Ramesh") in credits(nlp, "Kavitha Ramesh's screenplay was nominated for an award.")
+    assert not credits(nlp, "Kavitha Ramesh's screenplay for Chinatown won an award.")
+    found = credits(nlp, "The film was directed by Jeethu Joseph from his own screenplay.")
+    assert {("directed_by", "Jeethu Joseph"), ("written_by", "Jeethu Joseph")} <= found
+
+
+def test_a_credit_of_another_titled_film_is_not_this_films(nlp: Language) -> None:
+    assert not credits(nlp, "The song was featured in his earlier Kal Ho Naa Ho (2003), directed by Nikhil Advani.")
+    assert not credits(nlp, 'The film is a tribute to "The Seventh Seal", directed by Ingmar Bergman.')
+    # the page's own film, dated and the sentence's subject, keeps its credit
+    assert ("directed_by", "Ramesh Sippy") in credits(nlp, "Sholay (1975), directed by Ramesh Sippy, is an Indian action film.")

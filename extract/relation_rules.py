@@ -105,6 +105,9 @@ MUSIC_NOUNS = {"music", "score", "soundtrack"}
 # Nouns of a script only ("her story" in a plot is a character's, not a credit).
 SCRIPT_NOUNS = {"screenplay", "script", "teleplay"}
 SOURCE_VERBS = {"base", "adapt", "inspire", "derive"}  # "based on <another work> written by X"
+# Works a film is adapted from: "X adapted the novel", "the play was adapted by X" credit X as the film's writer.
+SOURCE_WORKS = {"novel", "book", "play", "story", "comic", "manga", "memoir", "biography", "poem", "novella",
+                "article", "stage"}
 SOURCE_PREPOSITIONS = {"on", "upon", "from", "by", "of", "to"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
@@ -200,6 +203,8 @@ def _credits_other_work(verb: Token) -> bool:
     works = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
     if verb.dep_ == "acl":
         works.append(verb.head)
+    if _lemma(verb) == "adapt":  # "The novel was adapted for the screen by X": the source is what is adapted
+        works = [w for w in works if _lemma(w) not in SOURCE_WORKS]
     if any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works):
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
@@ -291,7 +296,8 @@ def _plot_object(noun: Token) -> bool:
 def _story_noun(noun: Token) -> bool:
     lemma = _lemma(noun)  # a capitalised "noun" is a name or title the tagger missed ("Sholay (1975), directed by")
     return noun.pos_ == "NOUN" and noun.text[:1].islower() and lemma not in CREDIT_OBJECTS and noun.lower_ not in CREDIT_OBJECTS \
-        and lemma not in GENRE_NOUNS and lemma not in CAST_NOUNS and lemma not in OTHER_FILMS
+        and lemma not in GENRE_NOUNS and lemma not in CAST_NOUNS and lemma not in OTHER_FILMS \
+        and lemma not in SOURCE_WORKS and lemma not in OTHER_WORKS  # works: judged by ``_credits_other_work``
 
 
 def _has_own_subject(verb: Token) -> bool:
@@ -308,7 +314,9 @@ def _subject_relations(verb: Token) -> set[str]:
         objects = [c for c in v.children if c.dep_ == "dobj"]
         if any(_of_another_work(o) for o in objects):  # "X wrote the screenplay for Chinatown"
             continue
-        if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
+        adapted = {o for o in objects if _lemma(v) == "adapt" and _lemma(o) in SOURCE_WORKS}  # "X adapted the novel"
+        if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS or o in adapted
+                                              for o in objects):
             relations = {SUBJECT_VERBS[_lemma(v)]}
             for o in objects:
                 relations = set() if _lemma(o) in {"lyric", "lyrics", "song"} else _music_credit(o, relations)

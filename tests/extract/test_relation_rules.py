@@ -330,3 +330,12 @@ def test_a_credit_of_another_titled_film_is_not_this_films(nlp: Language) -> Non
     assert not credits(nlp, 'The film is a tribute to "The Seventh Seal", directed by Ingmar Bergman.')
     # the page's own film, dated and the sentence's subject, keeps its credit
     assert ("directed_by", "Ramesh Sippy") in credits(nlp, "Sholay (1975), directed by Ramesh Sippy, is an Indian action film.")
+
+
+def test_whoever_adapts_the_source_novel_or_play_is_the_films_writer(nlp: Language) -> None:
+    assert ("written_by", "Peter Brandt") in credits(nlp, "Peter Brandt adapted the novel for the screen.")
+    assert ("written_by", "Peter Brandt") in credits(nlp, "The novel was adapted for the screen by Peter Brandt.")
+    found = credits(nlp, "The play was adapted by Peter Brandt and directed by Anna Kohler.")
+    assert {("written_by", "Peter Brandt"), ("directed_by", "Anna Kohler")} <= found
+    # the source's own author is not the film's writer
+    assert ("written_by", "Mary Shelley") not in credits(nlp, "It is based on the novel written by Mary Shelley.")

@@ -22,7 +22,8 @@ REST_RULE = "cast_list"
 MIN_LINES = 3
 MIN_SHARE = 0.6
 MAX_NAME_WORDS = 5
-# A longer line is prose ("Parvathi (Roja), a young woman, ...") unless it says "<name> as <role>".
+# A longer line is prose ("Parvathi (Roja), a young woman, ...") unless it says "<name> as <role>"
+# or is a table row ("Alfre Woodard  Sally Benbow  The hotel's publicist", cells two spaces or a tab apart).
 MAX_PLAIN_LINE = 120
 
 _BULLET = re.compile(r"^[\s*•#\-–—·]+")
@@ -60,11 +61,15 @@ def _name_of(line: str) -> tuple[str, str | None] | None:
         if any(ch.isdigit() for ch in name) or any(w.lower().strip(".,'’") in STOP_WORDS and len(w) > 3 for w in words):
             return None  # "However, ..." opens prose, not a credit
         character = None
-        role = bool(_ROLE_START.match(line[match.start():match.end()]))
-        if len(line) > MAX_PLAIN_LINE and not role:
+        separator = line[match.start():match.end()]
+        role = bool(_ROLE_START.match(separator))
+        cell = len(separator) > 1 and not separator.strip() and match.end() < len(line)  # a table row: cells apart
+        if len(line) > MAX_PLAIN_LINE and not role and not cell:
             return None
         if role:
             character = re.split(r"[,;(]|\s[-–—]\s", line[match.end():], maxsplit=1)[0].strip() or None
+        elif cell:
+            character = re.split(r"\s{2,}|\t", line[match.end():], maxsplit=1)[0].strip() or None
         return name, character
     return None
 

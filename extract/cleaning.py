@@ -82,7 +82,7 @@ _CREDIT_BY = (r"(?:co-?)?(?:produc\w*|distribut\w*|releas\w*|edit\w*|shot|photog
 CUE = re.compile(
     r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|director|writer|screenwriter"
     r"|producer|composer|cinematographer|editor|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
-    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|based|(?:is|was)\s+an?\s+\d{4})\b", re.I)
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|(?:is|was)\s+an?\s+\d{4})\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")
 

@@ -236,7 +236,7 @@ def _baselines(fd: FilmDocs) -> dict[str, dict[str, set[str]]]:
     for doc in fd.whole:
         for ent in doc.ents:
             sent_start = ent.sent.start
-            before = {t.lower_ for t in doc[max(sent_start, ent.start - CUE_WINDOW):ent.start]}
+            before = {t.lower_.removeprefix("co-") for t in doc[max(sent_start, ent.start - CUE_WINDOW):ent.start]}
             for relation in SCORED_RELATIONS:
                 if ent.label_ not in BASELINE_LABELS.get(relation, {"PERSON"}):
                     continue

@@ -1,7 +1,7 @@
 """Gold data for extraction quality: real Wikipedia film articles.
 
 Each ``{{Infobox film}}`` gives the gold names per relation (``GOLD_FIELDS``); the article's
-lead plus Plot section and its Cast section are the texts the predictor reads, so
+lead plus plot sections and its cast sections (those the crawl keeps) are the texts the predictor reads, so
 ``evaluate`` can compare what the rules read with what the infobox states.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import mwparserfromhell
 from mwparserfromhell.wikicode import Wikicode
 
+from crawl.wiki_article import CAST_SECTIONS, PLOT_SECTIONS
 from extract.relations import (
     BASED_ON, CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, IN_LANGUAGE, MADE_BY, MUSIC_BY, PRODUCED_BY,
     PRODUCED_IN, STARRING, WRITTEN_BY,
@@ -140,10 +141,22 @@ def infobox_fields(source: str) -> dict[str, str]:
     return {}
 
 
+def _sections(code: Wikicode, headings: set[str], prefix: str = "") -> list[Wikicode]:
+    """The level-2 sections whose heading is one of ``headings``, with their subsections: the
+    sections the crawl keeps of a film article (``crawl.wiki_article``), so the predictor reads
+    what a build would read ("Synopsis", "Premise", "Voice cast", a Cast list split in "Main" and
+    "Supporting"); ``prefix``: any heading starting with it too ("Cast and crew")."""
+    return [section for section in code.get_sections(levels=[2])
+            if _heading(section) in headings or (prefix and _heading(section).startswith(prefix))]
+
+
+def _heading(section: Wikicode) -> str:
+    return mwparserfromhell.parse(section.filter_headings()[0].title).strip_code().strip().lower()
+
+
 def prose(code: Wikicode) -> str:
-    """Lead and Plot section as plain text (no templates, refs, files)."""
-    parts = code.get_sections(include_lead=True, flat=True)[:1]
-    parts += code.get_sections(levels=[2], matches=r"^\s*plot\b", flat=True)
+    """Lead and plot sections as plain text (no templates, refs, files)."""
+    parts = code.get_sections(include_lead=True, flat=True)[:1] + _sections(code, PLOT_SECTIONS)
     paragraphs = [_plain(section) for section in parts]
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -163,11 +176,8 @@ def _plain(section: Wikicode) -> str:
 
 
 def cast_section(code: Wikicode) -> str:
-    """The Cast section as plain lines, one per list item ("Ryan O'Neal as Redmond Barry")."""
-    sections = code.get_sections(levels=[2], matches=r"^\s*(?:cast|cast and characters)\b", flat=True)
-    if not sections:
-        return ""
-    lines = [line.strip() for line in _plain(sections[0]).splitlines()]
+    """The cast sections as plain lines, one per list item ("Ryan O'Neal as Redmond Barry")."""
+    lines = [line.strip() for section in _sections(code, CAST_SECTIONS, "cast") for line in _plain(section).splitlines()]
     return "\n".join(line for line in lines if line)
 
 

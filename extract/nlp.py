@@ -8,6 +8,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from extract import co_words as _co_words  # noqa: F401 - registers the tokenizer
 from extract import known_names as _known_names  # noqa: F401 - registers the factory
 from extract import relation_rules as _relation_rules  # noqa: F401 - registers the factories
 KNOWN_NAMES_PIPE = "mmkg_known_names"  # the component names in extract.cfg
@@ -24,13 +25,13 @@ def load_pipeline(model: str | None = None, config_path: Path = PIPELINE_CONFIG)
 
 
 def pipeline_fingerprint(config_path: Path = PIPELINE_CONFIG) -> str:
-    """Model plus the versioned factory names of the mmkg components, in pipeline order: with the
+    """Model, tokenizer and the versioned factory names of the mmkg components, in pipeline order: with the
     rule families' versions (``rule_families.reader_of``) stored with each document read, so a
     version bump in extract.cfg marks as stale what the old version read and could change."""
     config = spacy.util.load_config(config_path, interpolate=True)
     components = config["components"]
     factories = [components[name]["factory"] for name in config["nlp"]["pipeline"] if name.startswith(CUSTOM_PREFIX)]
-    return "+".join([config["paths"]["model"], *factories])
+    return "+".join([config["paths"]["model"], config["nlp"]["tokenizer"]["@tokenizers"], *factories])
 
 
 def rule_versions(config_path: Path = PIPELINE_CONFIG) -> dict[str, int]:

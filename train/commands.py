@@ -46,7 +46,11 @@ def train_config(base: TrainConfig, args: argparse.Namespace, **more) -> TrainCo
 def add_compare_parser(commands) -> None:
     sub = commands.add_parser("compare", help="train every model and control on an export over several seeds; "
                               "write results.md and results.json")
-    sub.add_argument("--export-dir", type=Path, required=True, help="export directory of a build")
+    source = sub.add_mutually_exclusive_group(required=True)
+    source.add_argument("--export-dir", type=Path, help="export directory of a build")
+    source.add_argument("--merge", type=Path, nargs="+", metavar="RESULTS_JSON",
+                        help="instead of training: join the results.json of runs on one export and settings (e.g. "
+                        "seeds run as separate processes) into one table, p-values recomputed; needs --out")
     sub.add_argument("--seeds", type=int, default=3, help="number of seeds (7, 8, ...; default: %(default)s)")
     sub.add_argument("--epochs", type=int, default=30, help="most epochs per fit; early stopping on val ndcg@10 "
                      "ends most fits sooner (default: %(default)s; LightGCN peaked at epoch 19-20, docs/RESULTS.md)")
@@ -60,6 +64,8 @@ def add_compare_parser(commands) -> None:
 def run_compare(args: argparse.Namespace, settings) -> int:
     from train.compare import compare_export
 
+    if args.merge:
+        return _merge(args)
     if args.seeds < 1:
         print("--seeds must be >= 1", file=sys.stderr)
         return 2
@@ -69,6 +75,26 @@ def run_compare(args: argparse.Namespace, settings) -> int:
     md, js = compare_export(args.export_dir, out, config, tuple(range(first, first + args.seeds)),
                             config.models if args.models else MODEL_NAMES, not args.no_controls,
                             log=lambda line: print(line, flush=True))
+    print(md.read_text(encoding="utf-8"))
+    print(f"written: {md} and {js}")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from train.compare import merge_files
+
+    if args.out is None:
+        print("--merge needs --out (the folder for the merged results.md and results.json)", file=sys.stderr)
+        return 2
+    missing = [str(path) for path in args.merge if not path.is_file()]
+    if missing:
+        print(f"no such results file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        md, js = merge_files(list(args.merge), args.out)
+    except ValueError as error:
+        print(f"cannot merge: {error}", file=sys.stderr)
+        return 2
     print(md.read_text(encoding="utf-8"))
     print(f"written: {md} and {js}")
     return 0

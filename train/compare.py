@@ -8,6 +8,8 @@ seeds; a row's figure is the mean ± sample std over seeds of its test recall@k 
 the p-value of a paired t-test (over test users, per-user ndcg@k averaged over seeds) against
 MGNN says whether the difference is more than seed and user noise. The paper's Tables 2 and 3
 are printed beside, labelled: they were measured on the paper's own MMD data set.
+Runs of one export and settings made as separate processes (seeds or model groups side by side)
+are joined into one table by ``merge_files`` (``mmkg compare --merge``).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class RowResult:
     per_user_ndcg: dict[int, list[float]] = field(default_factory=dict)  # user -> ndcg per seed
     p_value_vs_mgnn: float = math.nan
     extra: dict[str, list[float]] = field(default_factory=dict)  # e.g. shared_attribute_rate
+    seeds: list[int] = field(default_factory=list)  # the seed of each per-seed value, in order
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:
@@ -133,6 +136,7 @@ def run_comparison(
                 res.epochs_run.append(fit.epochs_run)
                 res.best_epoch.append(fit.best_epoch)
                 res.seconds.append(fit.seconds)
+                res.seeds.append(seed)
                 for user, value in zip(fit.test_per_user["users"].tolist(), fit.test_per_user[f"ndcg@{k}"].tolist()):
                     res.per_user_ndcg.setdefault(user, []).append(value)
                 log(f"seed {seed} {run.row:<28} test recall@{k} {fit.metrics['test'][f'recall@{k}']:.4f} "
@@ -143,6 +147,7 @@ def run_comparison(
                         name = f"mgnn cascade, rearrangement {'on' if rearranged else 'off'}"
                         cascade_config = replace(pipeline, k=k, rearrange=rearranged)
                         row = results.setdefault(name, RowResult(name, REFERENCE, "pipeline"))
+                        row.seeds.append(seed)
                         for metric, value in evaluate_pipeline(fit.model, data, "test", cascade_config).items():
                             (row.test if "@" in metric else row.extra).setdefault(metric, []).append(value)
             _significance(results)
@@ -166,20 +171,21 @@ def _cell(values: list[float]) -> str:
 
 
 def format_markdown(results: list[RowResult], k: int, header: str) -> str:
-    lines = [header, "", f"| row | kind | recall@{k} | ndcg@{k} | p (ndcg vs mgnn) | epochs (best) | s per fit |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [header, "", f"| row | kind | seeds | recall@{k} | ndcg@{k} | p (ndcg vs mgnn) | epochs (best) | s per fit |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in (r for r in results if r.kind != "pipeline"):
         epochs = f"{np.mean(r.epochs_run):.1f} ({np.mean(r.best_epoch):.1f})" if r.epochs_run else "–"
         seconds = f"{np.mean(r.seconds):.1f}" if r.seconds else "–"
         p = "–" if math.isnan(r.p_value_vs_mgnn) else f"{r.p_value_vs_mgnn:.3g}"
-        lines.append(f"| {r.row} | {r.kind} | {_cell(r.test.get(f'recall@{k}', []))} | "
+        lines.append(f"| {r.row} | {r.kind} | {len(r.seeds)} | {_cell(r.test.get(f'recall@{k}', []))} | "
                      f"{_cell(r.test.get(f'ndcg@{k}', []))} | {p} | {epochs} | {seconds} |")
     cascade = [r for r in results if r.kind == "pipeline"]
     if cascade:
-        lines += ["", "| serving cascade of mgnn | recall@k | ndcg@k | pairs sharing a director |", "|---|---|---|---|"]
+        lines += ["", "| serving cascade of mgnn | seeds | recall@k | ndcg@k | pairs sharing a director |",
+                  "|---|---|---|---|---|"]
         for r in cascade:
-            lines.append(f"| {r.row} | {_cell(r.test.get(f'recall@{k}', []))} | {_cell(r.test.get(f'ndcg@{k}', []))} "
-                         f"| {_cell(r.extra.get('shared_attribute_rate', []))} |")
+            lines.append(f"| {r.row} | {len(r.seeds)} | {_cell(r.test.get(f'recall@{k}', []))} | "
+                         f"{_cell(r.test.get(f'ndcg@{k}', []))} | {_cell(r.extra.get('shared_attribute_rate', []))} |")
     lines += ["", "From the paper, on its own MMD data set (a different data set; for reference only):", "",
               "| model | recall@10 | ndcg@10 |", "|---|---|---|"]
     lines += [f"| {name} | {r:.4f} | {n:.4f} |" for name, (r, n) in PAPER_FIGURES.items()]
@@ -187,14 +193,14 @@ def format_markdown(results: list[RowResult], k: int, header: str) -> str:
 
 
 def write_results(results: list[RowResult], out_dir: Path, k: int, header: str, meta: dict) -> tuple[Path, Path]:
-    """results.md (the table) and results.json (every per-seed value, for reanalysis)."""
+    """results.md (the table) and results.json (every per-seed value and each test user's ndcg per
+    seed: enough to reanalyse, or to merge runs with ``merge_results``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     md = out_dir / "results.md"
     md.write_text(format_markdown(results, k, header), encoding="utf-8")
     rows = []
     for r in results:
         row = asdict(r)
-        row.pop("per_user_ndcg")
         row["p_value_vs_mgnn"] = None if math.isnan(r.p_value_vs_mgnn) else r.p_value_vs_mgnn
         rows.append(row)
     js = out_dir / "results.json"
@@ -220,14 +226,98 @@ def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: 
                 "hidden": config.hidden, "batch_size": config.batch_size, "split": config.split,
                 "n_users": data.n_users, "n_items": data.n_items,
                 "n_test_interactions": int(len(data.splits["test"][0])), "seconds": time.perf_counter() - started,
-                "notes": list(data.notes)}
+                "top_k": config.top_k, "notes": list(data.notes)}
         partial = "" if seeds_done == len(seeds) else f" (partial: {seeds_done} of {len(seeds)} seeds done)"
-        header = (f"# Comparison on {Path(export_dir).name}: {data.n_users} users x {data.n_items} items, "
-                  f"{config.split} split, seeds {done}{partial}, up to {config.epochs} epochs, hidden {config.hidden}, "
-                  f"batch {config.batch_size}\n\nTest metrics of the best-validation state, mean ± sample std over "
-                  f"seeds; p: paired t-test over test users of per-user ndcg@{config.top_k} (seed-averaged) "
-                  f"against mgnn.")
+        header = _header(meta, f"seeds {done}{partial}", config.top_k)
         written[:] = [write_results(results, out_dir, config.top_k, header, meta)]
 
     run_comparison(data, config, seeds, models, controls, log=log, on_seed_done=write)
     return written[0]
+
+
+# Settings that must agree for rows of several results.json files to be one comparison.
+MERGE_KEYS = ("export", "epochs", "hidden", "batch_size", "split", "n_users", "n_items", "n_test_interactions")
+
+
+def load_results(path: Path) -> tuple[dict, list[RowResult]]:
+    """The meta and rows of a results.json that ``write_results`` wrote (p-values are recomputed
+    on merging, so they are not read)."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = []
+    for raw in payload["rows"]:
+        if "seeds" not in raw or "per_user_ndcg" not in raw:
+            raise ValueError(f"{path}: row {raw.get('row')!r} has no seeds or per-user ndcg (written by an older "
+                             "mmkg compare); rerun it to merge")
+        fields = {**raw, "per_user_ndcg": {int(u): v for u, v in raw["per_user_ndcg"].items()},
+                  "p_value_vs_mgnn": math.nan}
+        rows.append(RowResult(**fields))
+    return payload["meta"], rows
+
+
+def _settings(meta: dict) -> dict:
+    return {key: Path(meta["export_dir"]).name if key == "export" else meta.get(key) for key in MERGE_KEYS}
+
+
+def merge_results(parts: list[tuple[dict, list[RowResult]]]) -> tuple[dict, list[RowResult]]:
+    """One comparison from runs on the same export and settings (e.g. seeds or model groups run as
+    separate processes): each row's per-seed values concatenated, p-values against MGNN recomputed
+    over the merged per-user ndcg. A row and seed met twice must be the same fit (equal test
+    metrics, as deterministic fits are) and are kept once; anything else is an error, never silently
+    averaged."""
+    if not parts:
+        raise ValueError("nothing to merge")
+    settings = _settings(parts[0][0])
+    for meta, _ in parts[1:]:
+        other = _settings(meta)
+        differing = [key for key in MERGE_KEYS if other[key] != settings[key]]
+        if differing:
+            raise ValueError("runs differ in " + ", ".join(f"{key} ({settings[key]} vs {other[key]})" for key in differing))
+    merged: dict[str, RowResult] = {}
+    for _, rows in parts:
+        for row in rows:
+            into = merged.setdefault(row.row, RowResult(row.row, row.model, row.kind))
+            if into.model != row.model or into.kind != row.kind:
+                raise ValueError(f"row {row.row!r} is {into.model}/{into.kind} in one run and {row.model}/{row.kind} in another")
+            for i, seed in enumerate(row.seeds):
+                if seed in into.seeds:
+                    j = into.seeds.index(seed)
+                    if any(into.test[m][j] != values[i] for m, values in row.test.items()):
+                        raise ValueError(f"row {row.row!r}, seed {seed}: two runs give different test metrics")
+                    continue
+                _append_seed(into, row, i)
+    results = list(merged.values())
+    _significance(merged)
+    meta = {**parts[0][0], "seeds": sorted({s for r in results for s in r.seeds}),
+            "seconds": sum(float(meta.get("seconds", 0.0)) for meta, _ in parts)}
+    meta.pop("seeds_planned", None)
+    return meta, results
+
+
+def _append_seed(into: RowResult, row: RowResult, i: int) -> None:
+    """Copy the i-th seed's values of ``row`` onto ``into``."""
+    into.seeds.append(row.seeds[i])
+    for source, target in ((row.test, into.test), (row.val, into.val), (row.extra, into.extra)):
+        for metric, values in source.items():
+            target.setdefault(metric, []).append(values[i])
+    for source, target in ((row.epochs_run, into.epochs_run), (row.best_epoch, into.best_epoch),
+                           (row.seconds, into.seconds)):
+        if source:
+            target.append(source[i])
+    for user, values in row.per_user_ndcg.items():
+        into.per_user_ndcg.setdefault(user, []).append(values[i])
+
+
+def merge_files(paths: list[Path], out_dir: Path) -> tuple[Path, Path]:
+    """``mmkg compare --merge``: several results.json into one results.md / results.json."""
+    meta, results = merge_results([load_results(path) for path in paths])
+    meta["merged_from"] = [str(path) for path in paths]
+    k = int(meta.get("top_k", 10))
+    seeds = f"seeds {meta['seeds']} (merged from {len(paths)} runs; each row's seed count in its column)"
+    return write_results(results, out_dir, k, _header(meta, seeds, k), meta)
+
+
+def _header(meta: dict, seeds: str, k: int) -> str:
+    return (f"# Comparison on {Path(meta['export_dir']).name}: {meta['n_users']} users x {meta['n_items']} items, "
+            f"{meta['split']} split, {seeds}, up to {meta['epochs']} epochs, hidden {meta['hidden']}, "
+            f"batch {meta['batch_size']}\n\nTest metrics of the best-validation state, mean ± sample std over "
+            f"seeds; p: paired t-test over test users of per-user ndcg@{k} (seed-averaged) against mgnn.")

@@ -12,6 +12,7 @@ Every choice the paper leaves open is an option in ``train/configs/mgnn.toml`` (
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -36,6 +37,10 @@ class MGNN(DotProductModel):
         "cnn_channels": 16,  # channels of the first conv layer of each media encoder
         "init_std": 0.1,
         "dedup_batch_items": True,  # encode each distinct node of a batch once (same result, faster)
+        # Not in the paper (off by default; docs/MGNN.md): a learnt vector per user added to the user
+        # representation, and hop 0 pooled over every training item instead of ripple_size of them.
+        "user_embedding": False,
+        "clicked_pool": "ripple",  # ripple: hop 0 = the ripple set's sample | all: every training item
     }
 
     @classmethod
@@ -47,6 +52,8 @@ class MGNN(DotProductModel):
             return "an item needs at least one part: set id_embedding or some modalities"
         if options["fusion"] not in ("concat", "sum") or options["hop_pool"] not in ("mean", "sum"):
             return f"fusion must be concat|sum and hop_pool mean|sum; got {options['fusion']!r}, {options['hop_pool']!r}"
+        if options["clicked_pool"] not in ("ripple", "all"):
+            return f"clicked_pool must be ripple|all; got {options['clicked_pool']!r}"
         if options["hops"] < 0 or options["ripple_size"] < 1 or options["text_layers"] < 1:
             return "need hops >= 0, ripple_size >= 1, text_layers >= 1"
         return None
@@ -80,6 +87,15 @@ class MGNN(DotProductModel):
         for m in self.modalities:
             self.register_buffer(f"media_{m}", d.media[m], persistent=False)
             self.register_buffer(f"has_{m}", d.masks[m].float(), persistent=False)
+        self.user_emb = nn.Embedding(d.n_users, hidden) if o["user_embedding"] else None
+        if self.user_emb is not None:
+            nn.init.normal_(self.user_emb.weight, std=o["init_std"])
+        self.clicked_all = o["clicked_pool"] == "all"
+        if self.clicked_all:
+            pairs = np.unique(np.stack(d.splits["train"][:2], axis=1), axis=0)  # (user, item), sorted by user
+            offsets = np.searchsorted(pairs[:, 0], np.arange(d.n_users + 1))
+            self.register_buffer("clicked_items", torch.from_numpy(pairs[:, 1].astype(np.int64)), persistent=False)
+            self.register_buffer("clicked_offsets", torch.from_numpy(offsets.astype(np.int64)), persistent=False)
         self.register_buffer("ripple_nodes", ripple.nodes, persistent=False)
         self.register_buffer("ripple_mask", ripple.mask.float(), persistent=False)
         self.register_buffer("ripple_relations", ripple.relations, persistent=False)
@@ -123,7 +139,17 @@ class MGNN(DotProductModel):
             out = out.masked_scatter(is_item.unsqueeze(1), self.item_vectors(nodes[is_item]).to(out.dtype))
         return out
 
-    def _users_from(self, table: torch.Tensor, index: torch.Tensor, users: torch.Tensor) -> torch.Tensor:
+    def _clicked(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Every training item of ``users`` as one flat node list and each user's start in it
+        (``clicked_pool = "all"``)."""
+        starts = self.clicked_offsets[users]
+        lengths = self.clicked_offsets[users + 1] - starts
+        bag_starts = torch.cumsum(lengths, 0) - lengths
+        within = torch.arange(int(lengths.sum()), device=users.device) - torch.repeat_interleave(bag_starts, lengths)
+        return self.clicked_items[torch.repeat_interleave(starts, lengths) + within], bag_starts
+
+    def _users_from(self, table: torch.Tensor, index: torch.Tensor, users: torch.Tensor,
+                    clicked: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
         """Users [B, h] from node vectors ``table`` [T, h] and their ripple sets as rows of it
         (``index`` [B, H, S]): per hop, the masked pool of the node vectors (plus the embedding of
         the relation that reached each node) through that hop's Dense layer, summed over hops.
@@ -131,33 +157,39 @@ class MGNN(DotProductModel):
         The pool is a weighted ``embedding_bag`` over the table: forward and backward touch the
         B x S rows a hop names, where a dense [B, T] weight matrix times the table cost B x T x h
         (T is most of the catalogue on ml-latest-small) and gathering a [B, H, S, h] tensor
-        scatter-adds its gradient row by row (docs/BENCHMARKS.md, train)."""
+        scatter-adds its gradient row by row (docs/BENCHMARKS.md, train). ``clicked`` (rows of the
+        table and each user's start, ``clicked_pool = "all"``) replaces hop 0 by every training item."""
         weights = self.ripple_mask[users]
         if self.hop_pool == "mean":
             weights = weights / weights.sum(2, keepdim=True).clamp(min=1.0)
         out = 0
         for hop, dense in enumerate(self.hop_dense):
             hop_weights = weights[:, hop].to(table.dtype)
-            pooled = F.embedding_bag(index[:, hop], table, per_sample_weights=hop_weights, mode="sum")
+            if hop == 0 and clicked is not None:
+                pooled = F.embedding_bag(clicked[0], table, clicked[1], mode=self.hop_pool)
+            else:
+                pooled = F.embedding_bag(index[:, hop], table, per_sample_weights=hop_weights, mode="sum")
             if self.relation_emb is not None:
                 relations = self.relation_emb.weight.to(table.dtype)
                 pooled = pooled + F.embedding_bag(self.ripple_relations[users][:, hop], relations,
                                                   per_sample_weights=hop_weights, mode="sum")
             out = out + dense(pooled)
-        return out
+        return out + self.user_emb(users).to(out.dtype) if self.user_emb is not None else out
 
     def pair_scores(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Scores of positive and negative items; each distinct node of the batch is encoded once."""
         ripple = self.ripple_nodes[batch.users]
-        needed = torch.cat([ripple.flatten(), batch.pos, batch.neg])
+        clicked, bag_starts = self._clicked(batch.users) if self.clicked_all else (ripple.new_zeros(0), None)
+        needed = torch.cat([ripple.flatten(), clicked, batch.pos, batch.neg])
         if self.dedup_batch_items:
             table, index = torch.unique(needed, return_inverse=True)
             table = self.node_vectors(table)
         else:
             table, index = self.node_vectors(needed), torch.arange(len(needed), device=needed.device)
-        n_ripple = ripple.numel()
-        user = self._users_from(table, index[:n_ripple].view(ripple.shape), batch.users)
-        pos_v, neg_v = table[index[n_ripple:]].split(len(batch.pos))
+        n_ripple, n_users_side = ripple.numel(), ripple.numel() + len(clicked)
+        bags = (index[n_ripple:n_users_side], bag_starts) if self.clicked_all else None
+        user = self._users_from(table, index[:n_ripple].view(ripple.shape), batch.users, bags)
+        pos_v, neg_v = table[index[n_users_side:]].split(len(batch.pos))
         return (user * pos_v).sum(1), (user * neg_v).sum(1)
 
     def ranking_vectors(self, chunk: int = 1024) -> tuple[torch.Tensor, torch.Tensor]:
@@ -165,9 +197,10 @@ class MGNN(DotProductModel):
         nodes = torch.arange(self.n_nodes + 1, device=self.node_emb.weight.device)
         table = torch.cat([self.node_vectors(nodes[i : i + chunk]) for i in range(0, len(nodes), chunk)])
         users = torch.arange(self.ripple_nodes.shape[0], device=table.device)
+        chunks = [users[i : i + chunk] for i in range(0, len(users), chunk)]
         user_vectors = torch.cat([
-            self._users_from(table, self.ripple_nodes[users[i : i + chunk]], users[i : i + chunk])
-            for i in range(0, len(users), chunk)
+            self._users_from(table, self.ripple_nodes[c], c, self._clicked(c) if self.clicked_all else None)
+            for c in chunks
         ])
         return user_vectors, table[: self.n_items]
 

@@ -1,0 +1,91 @@
+"""`mmkg compare --merge`: runs made as separate processes (one seed each, or one model group each)
+must join into exactly the table one run over all seeds gives, and runs that do not belong
+together must be refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mmkg.cli import main
+from train.compare import load_results, merge_results
+from train.synthetic import write_synthetic_export
+
+COMMON = ["--no-controls", "--epochs", "2", "--hidden", "16", "--batch-size", "64", "--threads", "1", "--device", "cpu"]
+
+
+@pytest.fixture(scope="module")
+def export_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export")
+    write_synthetic_export(out, n_users=50, n_items=30, clicks_per_user=8, side=8, frames=2, seed=3)
+    return out
+
+
+def _compare(export_dir: Path, out: Path, *more: str) -> dict:
+    assert main(["compare", "--export-dir", str(export_dir), "--out", str(out), *COMMON, *more]) == 0
+    return json.loads((out / "results.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def runs(export_dir, tmp_path_factory):
+    """One run over seeds 1 and 2, and the same as two one-seed runs with MostPop in both."""
+    root = tmp_path_factory.mktemp("runs")
+    both = _compare(export_dir, root / "both", "--models", "bpr_mf", "most_pop", "--seed", "1", "--seeds", "2")
+    _compare(export_dir, root / "s1", "--models", "bpr_mf", "most_pop", "--seed", "1", "--seeds", "1")
+    _compare(export_dir, root / "s2", "--models", "bpr_mf", "most_pop", "--seed", "2", "--seeds", "1")
+    return root, both
+
+
+def test_merged_one_seed_runs_equal_one_run_over_both_seeds(runs, capsys):
+    root, both = runs
+    capsys.readouterr()
+    assert main(["compare", "--merge", str(root / "s1" / "results.json"), str(root / "s2" / "results.json"),
+                 "--out", str(root / "merged")]) == 0
+    assert "| bpr_mf | model | 2 |" in capsys.readouterr().out
+    merged = json.loads((root / "merged" / "results.json").read_text())
+    by_row = {r["row"]: r for r in merged["rows"]}
+    for row in both["rows"]:
+        got = by_row[row["row"]]
+        assert got["seeds"] == row["seeds"] == [1, 2]
+        assert got["test"] == row["test"] and got["val"] == row["val"]
+        assert got["per_user_ndcg"] == row["per_user_ndcg"]
+    assert merged["meta"]["seeds"] == [1, 2] and len(merged["meta"]["merged_from"]) == 2
+
+
+def test_p_values_are_recomputed_over_the_merged_seeds(runs, export_dir, tmp_path):
+    """With MGNN in one run only, the other run's rows get a p-value against it after the merge."""
+    root, _ = runs
+    ref = tmp_path / "ref"
+    _compare(export_dir, ref, "--models", "mgnn", "--seed", "1", "--seeds", "1")
+    meta, rows = merge_results([load_results(ref / "results.json"), load_results(root / "s1" / "results.json")])
+    p = {r.row: r.p_value_vs_mgnn for r in rows}
+    assert 0.0 <= p["bpr_mf"] <= 1.0 and 0.0 <= p["most_pop"] <= 1.0
+    assert {"mgnn cascade, rearrangement off", "mgnn cascade, rearrangement on"} <= set(p)
+    assert meta["seeds"] == [1]
+
+
+def test_a_repeated_fit_is_kept_once_and_a_conflicting_one_is_refused(runs, tmp_path):
+    root, _ = runs
+    s1 = load_results(root / "s1" / "results.json")
+    _, rows = merge_results([s1, load_results(root / "s1" / "results.json")])
+    assert all(r.seeds == [1] for r in rows)
+    meta, tampered = load_results(root / "s1" / "results.json")
+    tampered[0].test["ndcg@10"][0] += 0.01
+    with pytest.raises(ValueError, match="different test metrics"):
+        merge_results([s1, (meta, tampered)])
+
+
+def test_runs_with_other_settings_are_refused(runs, export_dir, tmp_path, capsys):
+    root, _ = runs
+    other = tmp_path / "other"
+    assert main(["compare", "--export-dir", str(export_dir), "--out", str(other), "--models", "most_pop",
+                 "--seeds", "1", "--no-controls", "--epochs", "3", "--hidden", "16", "--device", "cpu"]) == 0
+    capsys.readouterr()
+    assert main(["compare", "--merge", str(root / "s1" / "results.json"), str(other / "results.json"),
+                 "--out", str(tmp_path / "m")]) == 2
+    assert "epochs (2 vs 3)" in capsys.readouterr().err
+    assert main(["compare", "--merge", str(root / "s1" / "results.json")]) == 2  # no --out
+    assert main(["compare", "--merge", str(tmp_path / "none.json"), "--out", str(tmp_path / "m")]) == 2
+    assert not (tmp_path / "m").exists()

@@ -6,6 +6,7 @@ See https://docs.scrapy.org/en/latest/topics/downloader-middleware.html
 from __future__ import annotations
 
 import time
+from time import monotonic
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -54,8 +55,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait > self.max_wait_s:
             return response
         slot = self.crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
-        if slot is not None:
-            slot.delay = max(slot.delay, wait)
+        if slot is not None:  # the wait counts from this answer, never shortened by a random factor
+            slot.delay, slot.randomize_delay = max(slot.delay, wait), False
+            slot.lastseen = max(slot.lastseen, monotonic())
         return self._retry(request, f"{response.status} Retry-After {wait:g} s") or response
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -154,10 +155,10 @@ def _with_refs(value: Any, root: Any, depth: int) -> Any:
 
 def _objects(state: Any) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
     """Every object of the state with its depth and the object that holds it (breadth first, bounded)."""
-    queue: list[tuple[int, Any, dict[str, Any]]] = [(0, state, {})]
+    queue: deque[tuple[int, Any, dict[str, Any]]] = deque([(0, state, {})])
     seen = 0
     while queue and seen < MAX_NODES:
-        depth, value, parent = queue.pop(0)
+        depth, value, parent = queue.popleft()
         seen += 1
         if isinstance(value, dict):
             if "@type" not in value:  # schema.org markup is read as such elsewhere

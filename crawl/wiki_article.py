@@ -2,8 +2,8 @@
 
 Recognised by content: a MediaWiki page (``mw-parser-output``, ``firstHeading`` or the
 MediaWiki generator tag) whose infobox has film rows (Directed by, Starring, …). Kept as
-text: the lead, the Plot section and the Cast list; the rest of an article is reception,
-references and licence boilerplate. Headings are read without their edit links, whether
+text: the lead, the plot sections and the cast sections (their lists, table rows and prose);
+the rest of an article is reception, references and licence boilerplate. Headings are read without their edit links, whether
 the skin renders them as ``<h2>Plot</h2><span class="mw-editsection">`` (current) or
 ``<h2><span class="mw-headline">Plot</span> [ edit ]</h2>`` (older).
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from crawl.cast_rows import cast_row_lines
 from crawl.fact_labels import CREDIT_FIELDS, FACT_LABELS, LITERAL_FIELDS
 from crawl.identity import ids_in_urls
 from crawl.items import AttributeItem
@@ -43,7 +44,7 @@ NOISE_XPATH = (
     " or contains(concat(' ', normalize-space(@class), ' '), ' mw-empty-elt ')"
     " or self::style or self::script or self::sup]"
 )
-BLOCK_TAGS = ("h2", "p", "li")
+BLOCK_TAGS = ("h2", "p", "li", "tr")
 
 
 @dataclass
@@ -58,6 +59,11 @@ class WikiArticle:
     image_url: str | None = None  # the infobox image (the poster), when the page gives its address
     attributes: list[AttributeItem] = field(default_factory=list)
     skips: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_cast_heading(heading: str) -> bool:
+    """A cast section's lower-case heading ("Cast", "Voice cast", "Cast and characters", …)."""
+    return heading in CAST_SECTIONS or heading.startswith("cast")
 
 
 def is_mediawiki(tree: HtmlElement) -> bool:
@@ -145,16 +151,25 @@ def _sections(tree: HtmlElement) -> dict[str, str]:
                       " or ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' navbox ')]"
                       " or ancestor::footer or ancestor::nav"):
             continue
-        text = clean_text(EDIT_RE.sub("", FOOTNOTE_RE.sub("", node.text_content())))
+        if node.tag == "tr":
+            if section == "cast" and not node.xpath(".//li | .//table"):
+                cells = node.xpath("./th | ./td")
+                blocks["cast"].extend(cast_row_lines([_visible_text(c) for c in cells], header=all(c.tag == "th" for c in cells)))
+            continue
+        text = _visible_text(node)
         if node.tag == "h2":
             heading = text.lower()
-            section = "plot" if heading in PLOT_SECTIONS else "cast" if heading in CAST_SECTIONS else "other"
+            section = "plot" if heading in PLOT_SECTIONS else "cast" if is_cast_heading(heading) else "other"
             continue
         if not text or section == "other":
             continue
         if section == "cast" and node.tag == "li":
             blocks["cast"].append(text)
-        elif node.tag == "p" and section != "cast" and not node.xpath("ancestor::li"):
+        elif node.tag == "p" and not node.xpath("ancestor::li" if section != "cast" else "ancestor::li or ancestor::table"):
             blocks[section].append(text)
     joiner = {"lead": "\n\n", "plot": "\n\n", "cast": "\n"}
     return {name: joiner[name].join(parts) for name, parts in blocks.items() if parts}
+
+
+def _visible_text(node: HtmlElement) -> str:
+    return clean_text(EDIT_RE.sub("", FOOTNOTE_RE.sub("", node.text_content())))

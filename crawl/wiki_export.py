@@ -35,7 +35,7 @@ def read_wiki_export(body: bytes, page_url: str) -> WikiArticle | None:
         for field_name, attribute in FIELD_ATTRIBUTES.items()
         for name in getattr(film, field_name)
     ]
-    sections = {"lead": "\n\n".join(film.lead), "plot": "\n\n".join(film.plot), "cast": "\n".join(film.cast)}
+    sections = {"lead": "\n\n".join(film.lead), "plot": "\n\n".join(film.plot), "cast": "\n".join(film.cast + film.cast_notes)}
     return WikiArticle(
         title=film.display_title, year=film.year, imdb_id=None, duration_min=None,
         sections={k: v for k, v in sections.items() if v}, attributes=attributes,

@@ -17,14 +17,17 @@ from defusedxml import ElementTree as SafeET
 from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
+from crawl.cast_rows import cast_row_lines
+from crawl.wiki_article import PLOT_SECTIONS, is_cast_heading
+
 # Templates whose positional parameters are the items of a list.
 _LIST_TEMPLATES = {
     "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "hlist", "bulleted list", "nowrap",
 }
 _PLACEHOLDERS = {"see below", "uncredited", "unknown", "dialogues", "various", "n/a"}
 _NAME_SUFFIX = re.compile(r"\s*(jr|sr|inc|ltd|llc|s\.a|s\.r\.l|co|pvt)\b\.?", re.IGNORECASE)
-_PLOT_HEADINGS = {"plot", "plot summary", "plot overview", "synopsis", "premise"}
 _NON_TEXT_LINK_PREFIXES = ("file:", "image:", "category:")
+_LIST_MARKUP = ("*", "#", ";", ":")
 _BR = re.compile(r"<br\s*/?\s*>", re.IGNORECASE)
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|tiff?)$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -53,7 +56,8 @@ class FilmArticle:
     languages: tuple[str, ...]
     lead: tuple[str, ...]
     plot: tuple[str, ...]
-    cast: tuple[str, ...]
+    cast: tuple[str, ...]  # the cast list's lines: list items and table rows, in page order
+    cast_notes: tuple[str, ...]  # prose paragraphs of the cast sections ("X also appears as …")
     image: str | None = None  # the infobox image's file name (the poster, on film articles)
     site_base: str | None = None  # ``<siteinfo><base>``: the wiki's main page URL, when the export has it
 
@@ -110,8 +114,8 @@ def _film_article(title: str, text: str, site_base: str | None, file_name: str) 
         return ()
 
     released = _YEAR.search(fields.get("released", ""))
-    plot_text = next((body for heading, body in sections if heading in _PLOT_HEADINGS), "")
-    cast_text = next((body for heading, body in sections if heading.startswith("cast")), "")
+    plot_text = "\n\n".join(body for heading, body in sections if heading in PLOT_SECTIONS)
+    cast_text = "\n\n".join(body for heading, body in sections if is_cast_heading(heading))
     return FilmArticle(
         title=title,
         file_name=file_name,
@@ -125,7 +129,8 @@ def _film_article(title: str, text: str, site_base: str | None, file_name: str) 
         languages=names("language", split_and=True),
         lead=_paragraphs(lead_code),
         plot=_paragraphs(mwparserfromhell.parse(plot_text)),
-        cast=_cast_items(mwparserfromhell.parse(cast_text)),
+        cast=_cast_lines(mwparserfromhell.parse(cast_text)),
+        cast_notes=_cast_notes(mwparserfromhell.parse(cast_text)),
         image=_file_name(fields.get("image", "")),
         site_base=site_base,
     )
@@ -298,13 +303,35 @@ def _paragraphs(code: Wikicode) -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
-def _cast_items(code: Wikicode) -> tuple[str, ...]:
+def _cast_lines(code: Wikicode) -> tuple[str, ...]:
+    """List items and table rows of the cast sections in page order (billing order)."""
     _drop_noise(code)
     _expand_list_templates(code)
-    items = []
-    for line in str(code).splitlines():
+    text = str(code)
+    placed: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
         if line.lstrip().startswith("*"):
-            text = _clean(mwparserfromhell.parse(line.lstrip("*# ")).strip_code())
-            if text:
-                items.append(text)
-    return tuple(items)
+            item = _clean(mwparserfromhell.parse(line.lstrip("*# ")).strip_code())
+            if item:
+                placed.append((offset, item))
+        offset += len(line)
+    search_from = 0
+    for row in code.filter_tags(matches=lambda node: str(node.tag).lower() == "tr"):
+        position = text.find(str(row), search_from)
+        search_from = max(search_from, position)
+        cells = [c for c in row.contents.filter_tags(recursive=False) if str(c.tag).lower() in ("td", "th")]
+        if any(str(t.tag).lower() in ("li", "table") for t in row.contents.filter_tags()):
+            continue  # a layout table around a list: its items were read as list lines
+        lines = cast_row_lines([_clean(c.contents.strip_code()) for c in cells],
+                               header=all(str(c.tag).lower() == "th" for c in cells))
+        placed.extend((position, line) for line in lines)
+    return tuple(line for _, line in sorted(placed, key=lambda pair: pair[0]))
+
+
+def _cast_notes(code: Wikicode) -> tuple[str, ...]:
+    """The prose of the cast sections; list items and tables are cast lines, not prose."""
+    for table in code.filter_tags(recursive=False, matches=lambda node: str(node.tag).lower() == "table"):
+        code.remove(table)
+    prose = [line for line in str(code).splitlines() if not line.lstrip().startswith(_LIST_MARKUP)]
+    return _paragraphs(mwparserfromhell.parse("\n".join(prose)))

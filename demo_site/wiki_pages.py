@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from html import escape
 
+from crawl.cast_rows import CELL_SEPARATOR
 from demo_site import paths
 from demo_site.catalog import SiteMovie
 from demo_site.pages import INFOBOX_ROWS, layout
+from demo_site.seeded import seeded_int
 from demo_site.styles import FilmPage
 
 OLD_SKIN_SITE = "Wikipedia, the free encyclopedia"
+CAST_LAYOUTS = ("list", "table", "columns")
 
 
 def article_page(movie: SiteMovie, skin: str, export_path: str | None = None) -> str:
@@ -38,14 +41,13 @@ def article_page(movie: SiteMovie, skin: str, export_path: str | None = None) ->
         f'{_infobox_image(movie, current)}{"".join(rows)}</tbody></table>',
         *(f"<p>{escape(p)}<sup class=\"reference\">[2]</sup></p>" for p in art.lead),
     ]
-    for heading, anchor, blocks, as_list in (("Plot", "Plot", art.plot, False), ("Cast", "Cast", art.cast, True)):
-        if not blocks:
-            continue
-        parts.append(_heading(heading, anchor, current))
-        if as_list:
-            parts.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in blocks) + "</ul>")
-        else:
-            parts.extend(f"<p>{escape(p)}</p>" for p in blocks)
+    if art.plot:
+        parts.append(_heading("Plot", "Plot", current))
+        parts.extend(f"<p>{escape(p)}</p>" for p in art.plot)
+    if art.cast or art.cast_notes:
+        parts.append(_heading("Cast", "Cast", current))
+        parts.append(_cast_block(art.cast, CAST_LAYOUTS[seeded_int(0, movie.movie_id, "cast-layout") % len(CAST_LAYOUTS)]))
+        parts.extend(f"<p>{escape(p)}</p>" for p in art.cast_notes)
     parts.append(_heading("References", "References", current))
     parts.append('<ol class="references"><li id="cite_note-1">Film credits. Retrieved 2020.</li></ol>')
     parts.append(f'<p class="movie-page"><a href="{paths.movie_path(movie.movie_id)}">{escape(movie.title)} on this site</a></p>')
@@ -56,6 +58,30 @@ def article_page(movie: SiteMovie, skin: str, export_path: str | None = None) ->
     body = heading + f'\n<div id="mw-content-text">{content}\n' + "\n".join(parts) + "\n</div></div>"
     head = '<meta name="generator" content="MediaWiki 1.44.0-wmf.5">'
     return layout(art.title, body, head=head, wikipedia=art, site="Wikipedia" if current else OLD_SKIN_SITE)
+
+
+def _cast_block(lines: tuple[str, ...], layout_name: str) -> str:
+    """The cast list as articles lay it out: a bullet list, an Actor/Role table, or a list
+    split over columns by a layout table ({{col-begin}}), in billing order."""
+    if not lines:
+        return ""
+    if layout_name == "table":
+        rows = "".join(f"<tr><td>{escape(actor)}</td><td>{escape(role)}</td></tr>" for actor, role in map(_actor_and_role, lines))
+        return f'<table class="wikitable"><tbody><tr><th>Actor</th><th>Role</th></tr>{rows}</tbody></table>'
+    items = [f"<li>{escape(line)}</li>" for line in lines]
+    if layout_name == "columns":
+        half = (len(items) + 1) // 2
+        columns = "".join(f'<td style="vertical-align:top"><ul>{"".join(part)}</ul></td>' for part in (items[:half], items[half:]) if part)
+        return f'<table class="multicol" role="presentation"><tbody><tr>{columns}</tr></tbody></table>'
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _actor_and_role(line: str) -> tuple[str, str]:
+    for separator in (" as ", CELL_SEPARATOR, " – ", " - ", " ... "):
+        actor, found, role = line.partition(separator)
+        if found and actor.strip():
+            return actor.strip(), role.strip()
+    return line, ""
 
 
 def _infobox_image(movie: SiteMovie, current: bool) -> str:

@@ -1,7 +1,8 @@
 """The film of a client-rendered page, read from the state its app embeds.
 
 Single-page apps (Next.js, Nuxt, Redux-style sites) send an empty shell and the data in a
-script: ``<script id="__NEXT_DATA__" type="application/json">`` or
+script: ``<script id="__NEXT_DATA__" type="application/json">``, the App Router's streamed
+``self.__next_f.push`` chunks (``crawl.next_flight``), or
 ``window.__INITIAL_STATE__ = {…};``, Nuxt's ``__NUXT_DATA__`` (a flat array whose objects
 point at their values by index) or an Apollo cache (``{"__ref": "Person:9"}`` pointing at a
 top-level entry); references are resolved first. That state has no standard vocabulary, but film sites
@@ -23,6 +24,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from crawl.next_flight import flight_state
 from crawl.schema_org import as_list
 
 MAX_STATE_CHARS = 5_000_000
@@ -111,6 +113,8 @@ def _embedded_states(tree: HtmlElement) -> Iterator[Any]:
             except json.JSONDecodeError:
                 continue
         yield _hydrated(state) if script.get("id") == "__NUXT_DATA__" else _with_refs(state, state, 0)
+    if (flight := flight_state(tree)) is not None:
+        yield flight
 
 
 def _hydrated(payload: Any) -> Any:

@@ -143,13 +143,15 @@ def og_page(movie: SiteMovie, page: FilmPage) -> str:
 
 def app_page(movie: SiteMovie, page: FilmPage) -> str:
     """A client-rendered app: an empty shell whose film is only in the embedded state, by turns
-    Next.js ``__NEXT_DATA__`` with a TMDB-API movie (crew by job, credits inside the movie) and a
-    Redux-style ``window.__INITIAL_STATE__`` with its own names and the credits beside it."""
+    Next.js ``__NEXT_DATA__`` with a TMDB-API movie (crew by job, credits inside the movie), a
+    Redux-style ``window.__INITIAL_STATE__`` with its own names and the credits beside it, and
+    the same TMDB movie streamed as App Router flight rows (``self.__next_f.push``)."""
     art, ml = movie.article, movie.movielens
     genres = list(ml.genres) if ml else []
     people = {"directors": art.directors, "writers": art.writers, "producers": art.producers,
               "cast": art.starring, "studios": art.studios} if art else {}
-    if page.number % 2 == 0:
+    variant = page.number % 3
+    if variant in (0, 2):
         crew = [{"job": job, "name": name} for job, key in (("Director", "directors"), ("Screenplay", "writers"),
                                                             ("Producer", "producers")) for name in people.get(key, ())]
         film = {"id": page.number, "title": movie.title, "release_date": f"{movie.year}-06-01" if movie.year else None,
@@ -158,8 +160,11 @@ def app_page(movie: SiteMovie, page: FilmPage) -> str:
                 "trailerUrl": paths.trailer_path(movie.movie_id),
                 "production_companies": [{"name": s} for s in people.get("studios", ())],
                 "credits": {"cast": [{"name": n, "character": ""} for n in people.get("cast", ())], "crew": crew}}
-        state = {"props": {"pageProps": {"movie": film, "locale": "en"}}, "page": "/movie/[id]", "buildId": "demo"}
-        script = f'<script id="__NEXT_DATA__" type="application/json">{_script_json(state)}</script>'
+        if variant == 0:
+            state = {"props": {"pageProps": {"movie": film, "locale": "en"}}, "page": "/movie/[id]", "buildId": "demo"}
+            script = f'<script id="__NEXT_DATA__" type="application/json">{_script_json(state)}</script>'
+        else:
+            script = _flight_scripts(film)
     else:
         details = {"name": movie.title, "year": movie.year, "genre": genres, "synopsis": description(movie),
                    "imdbId": ml.imdb_id if ml else None, "posterUrl": paths.poster_path(movie.movie_id),
@@ -173,7 +178,18 @@ def app_page(movie: SiteMovie, page: FilmPage) -> str:
     return layout(APP_SITE, body, site=APP_SITE)
 
 
-def _script_json(value: dict) -> str:
+def _flight_scripts(film: dict) -> str:
+    """The App Router's stream: flight rows (a hint, a client module, the film as its own row,
+    the page element pointing at it by "$3") pushed as string chunks of inline scripts."""
+    rows = ['1:HL["/_next/static/css/app.css","style"]', '2:I[5613,["613","static/chunks/613.js"],"MoviePage"]',
+            "3:" + json.dumps(film, ensure_ascii=False), '0:["$","$L2",null,{"movie":"$3"}]']
+    payload = "\n".join(rows) + "\n"
+    chunks = [payload[i:i + 400] for i in range(0, len(payload), 400)]
+    return ("<script>(self.__next_f=self.__next_f||[]).push([0])</script>"
+            + "".join(f"<script>self.__next_f.push({_script_json([1, chunk])})</script>" for chunk in chunks))
+
+
+def _script_json(value: dict | list) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 

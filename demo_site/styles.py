@@ -10,7 +10,7 @@ styles generated from the same data, each under its own prefix:
 | review | a review site | JSON-LD ``@graph`` with the film as ``itemReviewed``, ``actors``, ``releasedEvent`` |
 | micro | an older catalogue (``film.php?id=``) | microdata only, ``itemprop`` on links to person pages |
 | og | a streaming page | OpenGraph ``video.movie`` only, plot in the body |
-| app | a client-rendered app (``/app/movie/N-slug``) | none in the HTML: the film in the state the app embeds (Next.js ``__NEXT_DATA__`` with TMDB's shape, or ``window.__INITIAL_STATE__``) |
+| app | a client-rendered app (``/app/movie/N-slug``) | none in the HTML: the film in the state the app embeds (Next.js ``__NEXT_DATA__`` with TMDB's shape, ``window.__INITIAL_STATE__``, or App Router flight rows) |
 | legacy | a 2000s European HTML site in windows-1252 | none: facts in a table labelled in English, German, French or Spanish, title in ``<title>`` |
 | wiki / wiki-old | Wikipedia, current and older skin | infobox, lead, Plot, Cast |
 | export | MediaWiki Special:Export | XML with wikitext |

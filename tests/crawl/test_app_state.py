@@ -182,3 +182,38 @@ def test_a_title_in_several_languages_keeps_the_original_and_connections_are_unw
                          title="Начало (2010) — фильм"), "http://127.0.0.1:8000/film/447301/")
     assert (reading.movie.title, reading.movie.year) == ("Inception", 2010)
     assert _facts(reading) == {"genre": ["фантастика", "боевик"], "director": ["Christopher Nolan"]}
+
+
+def _flight_scripts(payload: str, chunk: int = 90) -> str:
+    """The App Router's inline scripts: a bootstrap push, then the payload in string chunks."""
+    pushes = [f"<script>self.__next_f.push({json.dumps([1, payload[i:i + chunk]])})</script>"
+              for i in range(0, len(payload), chunk)]
+    return '<script src="/_next/static/chunks/webpack.js" async></script><script>(self.__next_f=self.__next_f||[]).push([0])</script>' + "".join(pushes)
+
+
+def test_a_nextjs_app_router_page_is_read_from_its_streamed_flight_rows() -> None:
+    """Next.js 13+ App Router: no __NEXT_DATA__; the server component's props arrive as flight rows,
+    the film in a row that the page element points at with "$5", beside module, hint and text rows."""
+    overview = "Ein Dieb, der Geheimnisse stiehlt — Cobb."
+    rows = [
+        '1:HL["/_next/static/css/app.css","style"]',
+        '2:I[5613,["613","static/chunks/613.js"],"MoviePage"]',
+        f'4:T{len(overview.encode()):x},{overview}',
+        "5:" + json.dumps({**TMDB_MOVIE, "overview": "$4"}),
+        "0:" + json.dumps(["$", "$L2", None, {"movie": "$5", "similar": [{"title": "Interstellar", "release_date": "2014-11-05"}]}]),
+    ]
+    payload = rows[0] + "\n" + rows[1] + "\n" + rows[2] + rows[3] + "\n" + rows[4] + "\n"
+    reading = _read(_spa(_flight_scripts(payload)))
+
+    assert reading.kind == "movie" and reading.movie.method == "app-state"
+    movie = reading.movie
+    assert (movie.title, movie.year, movie.duration_min, movie.imdb_id) == ("Inception", 2010, 148, "tt1375666")
+    facts = _facts(reading)
+    assert facts["director"] == ["Christopher Nolan"] and facts["actor"] == ["Leonardo DiCaprio", "Elliot Page"]
+
+
+def test_flight_rows_skip_text_module_and_broken_rows() -> None:
+    from crawl.next_flight import flight_rows
+    text = "Zeilen\nmit Ümlaut"
+    payload = f'a:T{len(text.encode()):x},{text}1:I[1,[],"X"]\n2:{{"title": "Heat"}}\n3:{{broken\n4:[1,"$2"]\n'
+    assert flight_rows(payload) == {"2": {"title": "Heat"}, "4": [1, "$2"]}

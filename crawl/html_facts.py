@@ -19,6 +19,7 @@ from crawl.fact_labels import CREDIT_FIELDS, FACT_LABELS, LITERAL_FIELDS
 from crawl.fields import PERSON_ATTRIBUTES
 from crawl.identity import IMDB_NAME_RE, ExternalIds, ids_in_urls, imdb_title_in_page_url
 from crawl.items import MovieItem
+from crawl.page_titles import film_title_from_page_title
 from crawl.values import SPACES_RE, clean_text, minutes_of, title_without_year, year_in_title, year_of
 from crawl.work_record import PageContext, RecordReading, add_named_value
 
@@ -38,7 +39,6 @@ CREW_FIELDS = frozenset({"director", "author", "producer", "musicBy", "cinematog
 MAX_ROLE_TEXT_CHARS = 60
 NAME_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC)\.?$")
 YEAR_ONLY_RE = re.compile(r"^\s*\(?\s*(1[89]\d\d|20\d\d)\s*\)?\s*$")
-TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:]\s+[^-|–—]+)$")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def read_html_facts(tree: HtmlElement, page: PageContext) -> RecordReading | Non
     if len(fields) < MIN_FACTS or not (fields & CREDIT_FIELDS or DATED_AND_CLASSIFIED <= fields):
         return None
     heading, heading_year = _heading(tree)
-    raw_title = heading or _title_from_head(page.html_title)
+    raw_title = heading or film_title_from_page_title(page.html_title)
     if not raw_title:
         return None
     literal = {FACT_LABELS[f.label]: " ".join(f.values) for f in facts if FACT_LABELS[f.label] in LITERAL_FIELDS}
@@ -218,8 +218,3 @@ def _heading(tree: HtmlElement) -> tuple[str, int | None]:
     title = clean_text(heading.text_content())
     return (title, year) if title else (clean_text(found[0].text_content()), None)  # a title that is a year: "1917"
 
-
-def _title_from_head(html_title: str | None) -> str:
-    """``<title>`` without its site suffix ("Heat (1995) - Old Movie DB" -> "Heat (1995)")."""
-    title = clean_text(html_title or "")
-    return TITLE_SUFFIX_RE.sub("", title) if title else ""

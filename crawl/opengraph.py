@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 
 from crawl.identity import ExternalIds, ids_in_urls, imdb_title_in_page_url
 from crawl.items import MovieItem
+from crawl.page_titles import film_title_from_page_title
 from crawl.urls import absolute_url
 from crawl.values import clean_text, title_without_year, year_in_title, year_of
 from crawl.work_record import PageContext, RecordReading, add_named_value
@@ -32,7 +33,7 @@ def opengraph_properties(tree: HtmlElement) -> dict[str, list[str]]:
 def read_opengraph(properties: dict[str, list[str]], page: PageContext) -> RecordReading | None:
     """The record OpenGraph states, or None when ``og:type`` is not a film or series."""
     kind = OG_KINDS.get(_first(properties, "og:type").lower())
-    raw_title = clean_text(_first(properties, "og:title"))
+    raw_title = film_title_from_page_title(_first(properties, "og:title"))
     if kind is None or not raw_title:
         return None
     record_id = absolute_url(page.url, _first(properties, "og:url")) or page.canonical or page.url

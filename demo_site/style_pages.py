@@ -125,8 +125,9 @@ def og_page(movie: SiteMovie, page: FilmPage) -> str:
     """OpenGraph only: title with the year, poster, video and description; plot in the body."""
     art, ml = movie.article, movie.movielens
     title = f"{movie.title} ({movie.year})" if movie.year else movie.title
+    og_title = _dressed_og_title(movie, title, page.number)
     head = (
-        f'<meta property="og:type" content="video.movie"><meta property="og:title" content="{escape(title)}">'
+        f'<meta property="og:type" content="video.movie"><meta property="og:title" content="{escape(og_title)}">'
         f'<meta property="og:url" content="{page.path}"><meta property="og:image" content="{paths.poster_path(movie.movie_id)}">'
         f'<meta property="og:video" content="{paths.trailer_path(movie.movie_id)}"><meta property="og:video:type" content="video/mp4">'
         f'<meta property="og:description" content="{escape(description(movie))}">'
@@ -139,6 +140,14 @@ def og_page(movie: SiteMovie, page: FilmPage) -> str:
 {f'<div class="plot"><h2>Story</h2><p>{escape(plot)}</p></div>' if plot else ""}
 {imdb}</div>"""
     return layout(title, body, head=head, site=OG_SITE)
+
+
+def _dressed_og_title(movie: SiteMovie, title: str, number: int) -> str:
+    """``og:title`` as streaming and database pages write it, by turns: plain, with a rating and
+    genres after the year, or as a "Watch … Online" call."""
+    genres = ", ".join(movie.movielens.genres[:3]) if movie.movielens else ""
+    rating = 5 + seeded_int(0, "og-rating", movie.movie_id) % 45 / 10
+    return (title, f"{title} ⭐ {rating:.1f} | {genres}" if genres else title, f"Watch {title} Online in HD")[number % 3]
 
 
 def app_page(movie: SiteMovie, page: FilmPage) -> str:
@@ -204,6 +213,19 @@ LEGACY_LABELS = {
 LEGACY_PLACEHOLDER = "/img/spacer.gif"
 
 
+# How the legacy site's <title> dresses a film, in the page's language.
+LEGACY_TITLES = {
+    "en": "{title} ({year}) - {site}", "de": "{title} ({year}) online ansehen | {site}",
+    "fr": "{title} - film {year} - {site}", "es": "Ver {title} ({year}) online | {site}",
+}
+
+
+def _legacy_page_title(movie: SiteMovie, language: str) -> str:
+    if not movie.year:
+        return f"{movie.title} - {LEGACY_SITE}"
+    return LEGACY_TITLES[language].format(title=movie.title, year=movie.year, site=LEGACY_SITE)
+
+
 def legacy_page(movie: SiteMovie, page: FilmPage, charset_in_page: bool) -> bytes:
     """2000s HTML in windows-1252: facts in a table labelled in English, German, French or
     Spanish, no markup; charset in the page or only in the header. The poster is lazy-loaded
@@ -220,8 +242,7 @@ def legacy_page(movie: SiteMovie, page: FilmPage, charset_in_page: bool) -> byte
         rows.append((genre_label, " / ".join(ml.genres)))
     table = "".join(f'<tr><td class="lbl"><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>' for k, v in rows if v)
     meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">' if charset_in_page else ""
-    title = f"{movie.title} ({movie.year})" if movie.year else movie.title
-    html = f"""<html lang="{language}"><head>{meta}<title>{escape(title)} - {LEGACY_SITE}</title></head>
+    html = f"""<html lang="{language}"><head>{meta}<title>{escape(_legacy_page_title(movie, language))}</title></head>
 <body bgcolor="#ffffff"><font face="Verdana"><a href="/">Home</a> | <a href="{paths.LEGACY_INDEX}">All films</a><br>
 <center><font size="+2">{escape(movie.title)}</font></center>
 <table border="0" cellpadding="2"><tr><td class="film-poster" rowspan="{len(rows) + 1}" valign="top"><img class="lazy" src="{LEGACY_PLACEHOLDER}" data-original="{paths.poster_path(movie.movie_id)}" width="150" height="220" alt="{escape(movie.title)}"></td></tr>{table}</table>

@@ -27,7 +27,7 @@ POSTER_WORDS = ("poster", "affiche", "plakat", "cartel", "locandina", "cartaz")
 TRAILER_WORDS = ("trailer", "bande-annonce", "bande annonce", "tráiler", "teaser")
 # "Trailers" / "All trailers" link to a section of the site, not to this film's trailer.
 SECTION_RE = re.compile(r"\b(?:trailers|teasers|bandes-annonces)\b")
-VIDEO_FILE_RE = re.compile(r"\.(?:mp4|m4v|webm|mov|ogv|mkv)(?:$|[?#])", re.IGNORECASE)
+VIDEO_FILE_RE = re.compile(r"\.(?:mp4|m4v|webm|mov|ogv|mkv|m3u8|mpd)(?:$|[?#])", re.IGNORECASE)  # files and HLS/DASH streams
 # Players whose pages yt-dlp reads (embeds and watch pages of the big video hosts).
 VIDEO_HOST_RE = re.compile(
     r"^https?://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:embed/|watch\?|v/)|youtu\.be/|player\.vimeo\.com/video/"
@@ -35,7 +35,7 @@ VIDEO_HOST_RE = re.compile(
     re.IGNORECASE,
 )
 # Words in a page's source without which no link of it can be a trailer link.
-LINK_MARKERS = (*TRAILER_WORDS, ".mp4", ".m4v", ".webm", ".mov", ".ogv", ".mkv", "youtu", "vimeo", "dailymotion", "dai.ly")
+LINK_MARKERS = (*TRAILER_WORDS, ".mp4", ".m4v", ".webm", ".mov", ".ogv", ".mkv", ".m3u8", ".mpd", "youtu", "vimeo", "dailymotion", "dai.ly")
 POSTER_META = ("og:image:secure_url", "og:image:url", "og:image", "twitter:image", "twitter:image:src")
 TRAILER_META = ("og:video:secure_url", "og:video:url", "og:video", "twitter:player:stream")
 

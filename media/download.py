@@ -28,8 +28,12 @@ from media.trailer_page import TrailerSources, trailer_sources
 from media.urls import escape_url
 
 
-# Trailer URLs that are the file itself (``og:video``, ``<a href="….mp4">``): no page to read.
-VIDEO_FILE_RE = re.compile(r"\.(?:mp4|m4v|webm|mov|ogv|mkv)$", re.IGNORECASE)
+# Trailer URLs that are the file itself (``og:video``, ``<a href="….mp4">``, an HLS or DASH
+# manifest): no page to read.
+VIDEO_FILE_RE = re.compile(r"\.(?:mp4|m4v|webm|mov|ogv|mkv|m3u8|mpd)$", re.IGNORECASE)
+# Adaptive streams: the answer is a playlist of segments, which yt-dlp downloads and joins.
+MANIFEST_TYPES = {"application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl", "audio/x-mpegurl",
+                  "application/dash+xml"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ def read_trailer_page(url: str, config: MediaConfig, budget: Budget,
 
 def download_video(url: str, dest_dir: Path, config: MediaConfig, budget: Budget,
                    validators: Validators = Validators()) -> DownloadedVideo | None:
-    """Stream one video file into ``dest_dir``; ``None`` on 304. HTML where a video should be fails."""
+    """Stream one video file into ``dest_dir``; ``None`` on 304. HTML where a video should be fails.
+    An HLS or DASH manifest is handed to yt-dlp, and its own validators revalidate it next time."""
     dest_dir.mkdir(parents=True, exist_ok=True)
     part = dest_dir / "trailer.part"
     with part.open("wb") as out:
@@ -78,12 +83,23 @@ def download_video(url: str, dest_dir: Path, config: MediaConfig, budget: Budget
         part.unlink(missing_ok=True)
         return None
     final_url, found, content_type = result
+    if content_type in MANIFEST_TYPES or _is_manifest(part):
+        part.unlink()
+        streamed = download_with_ytdlp(final_url, dest_dir, config, budget)
+        return DownloadedVideo(streamed.path, streamed.mime, Origin(final_url, found))
     if content_type in ("text/html", "application/xhtml+xml"):
         raise MediaError(f"http: {final_url} served {content_type}, not a video")
     if _looks_like_html(part):
         raise MediaError(f"http: {final_url} served an HTML page as {content_type}, not a video")
     path = part.rename(dest_dir / f"trailer{mimetypes.guess_extension(content_type or '') or '.bin'}")
     return DownloadedVideo(path, content_type, Origin(final_url, found))
+
+
+def _is_manifest(path: Path) -> bool:
+    """An HLS playlist or a DASH manifest, whatever type the server gave it."""
+    with path.open("rb") as file:
+        head = file.read(512).lstrip()
+    return head.startswith(b"#EXTM3U") or b"<MPD" in head
 
 
 def _looks_like_html(path: Path) -> bool:

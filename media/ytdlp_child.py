@@ -1,4 +1,6 @@
-"""yt-dlp's generic extractor on one player page, run as a child process of the media stage.
+"""yt-dlp's generic extractor on one player page or stream manifest, run as a child process
+of the media stage. Fix-ups run (with ffmpeg) so that an HLS stream's joined segments become
+the MP4 their name says, not MPEG-TS in an ``.mp4`` file.
 
 Usage: python -m media.ytdlp_child PAGE_URL DEST_DIR MAX_BYTES SOCKET_TIMEOUT_S. Prints
 ``{"path", "url"}`` as JSON on success; on failure prints the reason and exits 1.
@@ -32,7 +34,7 @@ def main(page_url: str, dest_dir: str, max_bytes: str, socket_timeout: str) -> i
     options = {
         "quiet": True, "no_warnings": True, "noprogress": True, "logger": _SilentLogger(),
         "noplaylist": True, "allowed_extractors": ["generic"], "max_filesize": int(max_bytes),
-        "outtmpl": str(Path(dest_dir) / "trailer.%(ext)s"), "cachedir": False, "fixup": "never",
+        "outtmpl": str(Path(dest_dir) / "trailer.%(ext)s"), "cachedir": False, "fixup": "detect_or_warn",
         "retries": 1, "fragment_retries": 1, "socket_timeout": float(socket_timeout),
         "http_headers": {"User-Agent": USER_AGENT}, "format": "worst[ext=mp4]/worst",
     }  # fmt: skip

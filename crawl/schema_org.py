@@ -151,14 +151,37 @@ def _resolved(value: Any, by_id: dict[str, dict[str, Any]], depth: int) -> Any:
 
 
 def _parse_json(text: str) -> Any:
-    """JSON, else the same with HTML comment/CDATA wrappers and trailing commas removed."""
+    """JSON as pages really write it: raw line breaks inside strings (CMS descriptions), HTML
+    comment/CDATA wrappers, trailing commas, or several objects one after another in one script
+    (read as a list). Anything else raises ``json.JSONDecodeError``."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError as error:
         cleaned = TRAILING_COMMA_RE.sub(r"\1", CDATA_RE.sub("", text.strip()))
-        if cleaned == text:
-            raise
-        return json.loads(cleaned)
+        try:
+            return json.loads(cleaned, strict=False)
+        except json.JSONDecodeError:
+            values = _consecutive_values(cleaned)
+            if len(values) < 2:
+                raise error from None
+            return values
+
+
+def _consecutive_values(text: str) -> list[Any]:
+    """``{…}{…}`` or ``{…};\n{…}``: every value, or none when any part is not JSON."""
+    decoder = json.JSONDecoder(strict=False)
+    values, pos = [], 0
+    while pos < len(text):
+        while pos < len(text) and (text[pos].isspace() or text[pos] in ",;"):
+            pos += 1
+        if pos == len(text):
+            break
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return []
+        values.append(value)
+    return values
 
 
 def _flatten(data: Any, depth: int) -> Iterator[dict[str, Any]]:

@@ -145,6 +145,19 @@ def test_malformed_jsonld_is_reported_and_the_page_read_from_html_instead() -> N
     assert broken_only.movie is None and broken_only.problems[0].startswith("malformed JSON-LD")
 
 
+def test_jsonld_as_content_systems_write_it_line_breaks_in_strings_and_two_objects_in_one_script() -> None:
+    """A CMS pastes the synopsis with its line breaks into the JSON string, and a plugin appends
+    its own object to the same script: browsers' search tools read both, so must the crawl."""
+    script = ('{"@context": "https://schema.org", "@type": "WebSite", "name": "Film Notes"}\n'
+              '{"@context": "https://schema.org", "@type": "Movie", "name": "Heat", "datePublished": "1995-12-15",\n'
+              ' "description": "A thief plans one last job.\n\tA detective closes in.",\n'
+              ' "director": {"@type": "Person", "name": "Michael Mann"}}')
+    reading = read(f'<html><head><script type="application/ld+json">{script}</script></head><body>x</body></html>')
+    assert (reading.movie.title, reading.movie.year, reading.problems) == ("Heat", 1995, [])
+    assert reading.movie.description.startswith("A thief plans one last job.")
+    assert attrs(reading) == {("director", "Michael Mann")}
+
+
 def test_work_without_a_name_is_a_reason_not_a_record() -> None:
     reading = read(jsonld_page({"@type": "Movie", "director": {"@type": "Person", "name": "X"}}))
     assert reading.movie is None and reading.problems == ["Movie markup has no name"]

@@ -13,6 +13,7 @@ import math
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from crawl.identity import ExternalIds, item_id
@@ -25,7 +26,7 @@ from demo_site.faults import FaultPlan, plan_faults
 from demo_site.movielens import read_movielens
 from demo_site.posters import pick_image, write_poster
 from demo_site.styles import ARTICLE_STYLES, STYLE_FIELDS, FilmPage, plan_film_pages
-from demo_site.trailers import make_trailer, plan_trailer
+from demo_site.trailers import is_streamed, make_trailer, plan_trailer
 
 _TRAILER_WORKERS = 2
 _GENERATED = ("movies", "wiki", "w", "export", "db", "reviews", "catalogue", "watch", "app", "old-site", "trailers",
@@ -129,8 +130,9 @@ def _write_media(config: SiteConfig, out_dir: Path, movies: list[SiteMovie]) -> 
         write_poster(poster_sources[movie.movie_id], movie.title, _file(out_dir, paths.poster_path(movie.movie_id)),
                      _genres(movie), movie.year)
     jobs = [
-        plan_trailer(m.movie_id, _file(out_dir, paths.poster_path(m.movie_id)), audio, config.seed,
-                     config.trailer_seconds, _file(out_dir, paths.trailer_path(m.movie_id)), _genres(m))
+        replace(plan_trailer(m.movie_id, _file(out_dir, paths.poster_path(m.movie_id)), audio, config.seed,
+                             config.trailer_seconds, _file(out_dir, paths.trailer_path(m.movie_id)), _genres(m)),
+                stream_playlist=_file(out_dir, paths.stream_path(m.movie_id)) if is_streamed(m.movie_id) else None)
         for m in movies
     ]
     with ThreadPoolExecutor(max_workers=_TRAILER_WORKERS) as pool:

@@ -15,6 +15,7 @@ from demo_site.catalog import SiteMovie
 from demo_site.faults import (
     ALIAS_PREFIX, CHAIN_PREFIX, ERROR_PATH, LOOP_PATHS, MISSING_PATH, NON_HTML_PATH, OVERSIZED_PATH, FaultPlan,
 )
+from demo_site.trailers import is_streamed
 from crawl.wikitext import FilmArticle
 
 SITE_NAME = "MMKG demo movies"
@@ -155,19 +156,22 @@ def listing_page(
 
 
 def trailer_page(movie: SiteMovie, film_path: str) -> str:
-    """``/trailers/<id>.html``: an ``og:video`` and a ``<video>`` element, as video sites have."""
+    """``/trailers/<id>.html``: an ``og:video`` and a ``<video>`` element, as video sites have;
+    for a streamed trailer both name its HLS playlist."""
     title = f"{movie.title} (trailer)"
-    video = paths.trailer_path(movie.movie_id)
+    streamed = is_streamed(movie.movie_id)
+    video = paths.stream_path(movie.movie_id) if streamed else paths.trailer_path(movie.movie_id)
+    video_type = "application/x-mpegURL" if streamed else "video/mp4"
     head = (
         f'<meta property="og:title" content="{escape(title)}">'
         '<meta property="og:type" content="video.other">'
         f'<meta property="og:video" content="{video}">'
-        '<meta property="og:video:type" content="video/mp4">'
+        f'<meta property="og:video:type" content="{video_type}">'
         f'<meta property="og:image" content="{paths.poster_path(movie.movie_id)}">'
     )
     body = f"""<h1>{escape(title)}</h1>
 <video controls width="160" height="120" poster="{paths.poster_path(movie.movie_id)}">
-<source src="{video}" type="video/mp4">
+<source src="{video}" type="{video_type}">
 </video>
 <p><a href="{film_path}">{escape(movie.title)}</a></p>"""
     return layout(title, body, head=head)

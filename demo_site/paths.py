@@ -23,6 +23,11 @@ def trailer_path(movie_id: str) -> str:
     return f"/media/trailers/{movie_id}.mp4"
 
 
+def stream_path(movie_id: str) -> str:
+    """The HLS playlist of a streamed trailer; its segments lie beside it."""
+    return f"/media/streams/{movie_id}/index.m3u8"
+
+
 def trailer_page_path(movie_id: str) -> str:
     return f"/trailers/{movie_id}.html"
 

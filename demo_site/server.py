@@ -27,6 +27,8 @@ _CONTENT_TYPES = {
     "": "text/html; charset=utf-8",
     ".htm": "text/html",
     ".mp4": "video/mp4",
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
     ".jpg": "image/jpeg",
     ".xml": "application/xml",
     ".gz": "application/gzip",

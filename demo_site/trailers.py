@@ -1,6 +1,7 @@
 """Trailer MP4s made by ffmpeg: a pan over the poster, with audio and motion chosen by genre.
 
-The poster already carries the genres' palette and texture; the trailer adds motion by genre
+One film in ten also gets its trailer as an HLS stream (``is_streamed``), which its trailer
+page plays instead of the MP4, as many real players do. The poster already carries the genres' palette and texture; the trailer adds motion by genre
 (fast back-and-forth pans for action-like genres, one slow pan for quiet ones) and a
 soundtrack chosen by the primary genre, so the video and audio modalities are correlated with
 taste exactly as much as the genres are. Bit-exact flags, one encoder thread and no metadata
@@ -42,6 +43,12 @@ class TrailerJob:
     seconds: float
     out_path: Path
     pan_cycles: float = 0.5
+    stream_playlist: Path | None = None  # also serve the trailer as HLS at this playlist
+
+
+def is_streamed(movie_id: str) -> bool:
+    """One film in ten has its trailer page play an HLS stream, as many video players do."""
+    return seeded_int(0, "hls-trailer", movie_id) % 10 == 0
 
 
 def plan_trailer(
@@ -86,5 +93,18 @@ def make_trailer(job: TrailerJob) -> None:
         "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",
         "-map_metadata", "-1", "-movflags", "+faststart",
         str(job.out_path),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    if job.stream_playlist is not None:
+        _segment(job.out_path, job.stream_playlist)
+
+
+def _segment(video: Path, playlist: Path) -> None:
+    """The same trailer as a VOD HLS stream (segments copied, not re-encoded; reproducible bytes)."""
+    playlist.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(video), "-c", "copy",
+        "-fflags", "+bitexact", "-map_metadata", "-1", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
+        "-hls_segment_filename", str(playlist.parent / "segment%d.ts"), str(playlist),
     ]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=120)

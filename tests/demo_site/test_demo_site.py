@@ -24,6 +24,7 @@ from demo_site.pages import listing_page
 from demo_site.paths import file_of
 from demo_site.style_pages import legacy_page
 from demo_site.styles import FilmPage
+from demo_site.trailers import is_streamed
 from crawl.page_reader import read_page
 from crawl.wikitext import list_items, read_film_articles
 from scrapy.http import HtmlResponse
@@ -262,7 +263,7 @@ def test_conditional_requests_answer_304(server, manifest):
 
 def test_media_are_real_poster_and_video(server, manifest, tmp_path):
     truncated = next(f["movie_id"] for f in manifest.faults if f["kind"] == "truncated_trailer")
-    movie = next(m for m in classic_films(manifest) if m["movie_id"] != truncated)
+    movie = next(m for m in classic_films(manifest) if m["movie_id"] != truncated and not is_streamed(m["movie_id"]))
     status, headers, poster = fetch(server.base_url + movie["poster_path"])
     assert status == 200 and headers["Content-Type"] == "image/jpeg"
     (tmp_path / "p.jpg").write_bytes(poster)
@@ -294,6 +295,23 @@ def test_media_are_real_poster_and_video(server, manifest, tmp_path):
     assert "partial file" in decode.stderr or decode.returncode != 0
     status, _, trailer_page = fetch(server.base_url + movie["trailer_page_path"])
     assert f'<meta property="og:video" content="{movie["trailer_path"]}">' in trailer_page.decode()
+
+
+def test_one_film_in_ten_streams_its_trailer_as_hls(server, manifest):
+    films = [m for m in manifest.movies if m.get("trailer_page_path")]
+    streamed = [m for m in films if is_streamed(m["movie_id"])]
+    assert 0 < len(streamed) < len(films)
+    movie = streamed[0]
+    playlist = f"/media/streams/{movie['movie_id']}/index.m3u8"
+    _, _, trailer_page = fetch(server.base_url + movie["trailer_page_path"])
+    assert f'<source src="{playlist}" type="application/x-mpegURL">' in trailer_page.decode()
+    status, headers, body = fetch(server.base_url + playlist)
+    assert status == 200 and headers["Content-Type"] == "application/vnd.apple.mpegurl" and body.startswith(b"#EXTM3U")
+    probe = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-of", "json", server.base_url + playlist],
+        check=True, capture_output=True, text=True, timeout=120,
+    ).stdout)  # fmt: skip
+    assert probe["format"]["format_name"] == "hls" and abs(float(probe["format"]["duration"]) - 3.0) < 0.3
 
 
 def test_credits_cover_the_media_used(server, manifest):

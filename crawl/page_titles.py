@@ -21,7 +21,7 @@ _RATING_RE = re.compile(r"\s*[⭐★]\s*\d+(?:[.,]\d+)?(?:\s*/\s*10)?")
 # "(1995)", "(1995 film)", or a bare year named as the film's ("Amélie - film 2001 - AlloCiné").
 _YEAR_MARK_RE = re.compile(r"\((?:[^()]*?\b)?(1[89]\d\d|20\d\d)(?:\b[^()]*)?\)"
                            r"|(?:\s+[-–—])?\s+(?:film|movie|filme|película|pelicula)\s+(1[89]\d\d|20\d\d)\b", re.IGNORECASE)
-_PIPE_RE = re.compile(r"\s*[|•·]\s*")
+_PIPE_RE = re.compile(r"\s*\|\s*|\s+[•·]\s+")  # "WALL·E" keeps its dot
 _DASH_SUFFIX_RE = re.compile(r"\s+[-–—]\s+[^-–—]+$")
 # Phrases no title ends with, removed wherever they end it ...
 _MARKETING_PHRASE_RE = re.compile(

@@ -38,6 +38,7 @@ def test_site_and_marketing_additions_are_removed(page_title: str, film: str) ->
     ("Mission: Impossible - Fallout | StreamSite", "Mission: Impossible - Fallout"),
     ("Star Wars: Episode IV - A New Hope (1977) - Movie Database", "Star Wars: Episode IV - A New Hope (1977)"),
     ("The Review", "The Review"),
+    ("WALL·E (2008) ⭐ 8.4 | Adventure, Animation", "WALL·E (2008)"),
     ("Online", "Online"),
     ("1917", "1917"),
 ])

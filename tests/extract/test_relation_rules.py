@@ -30,13 +30,14 @@ def test_barry_lyndon_lead(nlp: Language) -> None:
         ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"), ("produced_by", "Stanley Kubrick"),
         ("starring", "Ryan O'Neal"), ("starring", "Marisa Berenson"), ("starring", "Patrick Magee"),
         ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"), ("based_on", "The Luck of Barry Lyndon"),
+        ("year", "1975"),
     }
 
 
 def test_film_phrase_gives_country_and_language_by_their_names(nlp: Language) -> None:
     doc = nlp("Kadavul is a 1997 Indian Tamil-language anti-theist film directed by Velu Prabhakaran.")
     facts = {(f.relation, f.value) for f in found_relations(doc) if f.value}
-    assert facts == {("produced_in", "India"), ("in_language", "Tamil")}
+    assert facts == {("produced_in", "India"), ("in_language", "Tamil"), ("year", "1997")}
 
 
 def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
@@ -44,7 +45,7 @@ def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
             "and written by Dan Aykroyd and Harold Ramis.")
     assert credits(nlp, text) == {
         ("directed_by", "Ivan Reitman"), ("written_by", "Dan Aykroyd"), ("written_by", "Harold Ramis"),
-        ("produced_in", "American"),
+        ("produced_in", "American"), ("year", "1989"),
     }
 
 
@@ -241,7 +242,7 @@ def test_a_credit_inside_the_source_phrase_is_the_source_works(nlp: Language) ->
     assert credits(nlp, "It is based on the novel of the same name written by Tom Roe.") == set()
     assert credits(nlp, "It was inspired by the book written by Ann Poe.") == set()
     found = credits(nlp, "The Lost Road is a 1990 film directed by Tom Roe, based on the novel written by Ann Poe.")
-    assert found == {("directed_by", "Tom Roe")}
+    assert found == {("directed_by", "Tom Roe"), ("year", "1990")}
     # a phrase hung on "based" by another preposition is the film's own credit
     assert credits(nlp, "It is based on the novel by Ann Poe, with music composed by Tom Roe.") == {("music_by", "Tom Roe")}
 
@@ -339,3 +340,45 @@ def test_whoever_adapts_the_source_novel_or_play_is_the_films_writer(nlp: Langua
     assert {("written_by", "Peter Brandt"), ("directed_by", "Anna Kohler")} <= found
     # the source's own author is not the film's writer
     assert ("written_by", "Mary Shelley") not in credits(nlp, "It is based on the novel written by Mary Shelley.")
+
+
+def years(nlp: Language, text: str) -> list[tuple[str, str]]:
+    return [(f.value, f.rule) for f in found_relations(nlp(text)) if f.relation == "year"]
+
+
+def test_release_year_from_the_film_phrase_the_title_and_the_release(nlp: Language) -> None:
+    assert years(nlp, "Pulp Fiction is a 1994 American crime film written and directed by Quentin Tarantino.") == [
+        ("1994", "film_phrase_year")]
+    assert years(nlp, "Welcome is an Indian 2007 Hindi-language comedy film directed by Anees Bazmee.") == [
+        ("2007", "film_phrase_year")]
+    assert years(nlp, "Cars 2 is a 2011 American computer-animated spy comedy film produced by Pixar.") == [
+        ("2011", "film_phrase_year")]
+    assert years(nlp, "Dadar Kirti (1980) is a Bengali romantic drama film directed by Tarun Majumdar.") == [
+        ("1980", "title_year")]
+    assert years(nlp, "The film was released in the United States on 12 May 1994.") == [("1994", "released_year")]
+    assert years(nlp, "Army of Darkness premiered at the Sitges Film Festival on October 9, 1992.") == [
+        ("1992", "released_year")]
+    assert years(nlp, "It premiered on 12 May 1994 at the Cannes Film Festival.") == [("1994", "released_year")]
+
+
+def test_release_year_of_something_else_is_not_the_films(nlp: Language) -> None:
+    for text in ("It is a sequel to 2006's Cars and the second film in the franchise.",
+                 "A sequel, Cars 3, was released on June 16, 2017.",
+                 "The first look teaser of the film was released on May 27, 2018.",
+                 "Trumbo's credit was reinstated when the film was released on DVD in 2003.",
+                 "The soundtrack album was released in 1995.",
+                 "His next film was released in 1999.",
+                 "The film was re-released in 3D in 2012.",
+                 "He was killed in 1994 and the case was never solved.",
+                 "Ninja Scroll was theatrically released in Japan on June 5, 1993, and received an English-dubbed "
+                 "release through Manga Entertainment in 1995."):
+        assert all(year != "1995" for year, _ in years(nlp, text)) and (
+            years(nlp, text) == [] or text.startswith("Ninja")), text
+    assert years(nlp, "Ninja Scroll was theatrically released in Japan on June 5, 1993, and received an English-dubbed "
+                      "release through Manga Entertainment in 1995.") == [("1993", "released_year")]
+
+
+def test_the_film_year_is_the_earliest_release_read() -> None:
+    from extract.lead_facts import choose_year
+    assert choose_year(["1993", "1992", "1993"]) == "1992"  # a festival premiere before the opening
+    assert choose_year([]) is None

@@ -382,3 +382,72 @@ def test_the_film_year_is_the_earliest_release_read() -> None:
     from extract.lead_facts import choose_year
     assert choose_year(["1993", "1992", "1993"]) == "1992"  # a festival premiere before the opening
     assert choose_year([]) is None
+
+
+def test_written_by_keeps_which_writing_credit_as_its_qualifier(nlp: Language) -> None:
+    def kinds(text: str) -> set[tuple[str, str | None]]:
+        return {(f.person.text, f.qualifier) for f in found_relations(nlp(text)) if f.relation == "written_by"}
+    assert kinds("The screenplay was written by Ann Poe and Tom Roe, from a story by Lee Marks.") == {
+        ("Ann Poe", "screenplay"), ("Tom Roe", "screenplay"), ("Lee Marks", "story")}
+    assert kinds("Ann Poe wrote the screenplay, and the dialogues were written by Raj Kumar.") == {
+        ("Ann Poe", "screenplay"), ("Raj Kumar", "dialogue")}
+    assert kinds("The novel was adapted for the screen by Ann Poe.") == {("Ann Poe", "screenplay")}
+    assert kinds("The film was written and directed by Tom Roe.") == {("Tom Roe", None)}  # no kind stated
+
+
+def test_crew_credits_as_web_pages_write_them(nlp: Language) -> None:
+    found = credits(nlp, "The film is directed by Ann Poe, with music by Tom Roe and cinematography by Lee Marks.")
+    assert {("music_by", "Tom Roe"), ("cinematography_by", "Lee Marks")} <= found
+    assert ("music_by", "Lee Marks") not in found  # each "by" takes the credit noun right before it
+    assert credits(nlp, "The music director Ilaiyaraaja composed six songs.") == {("music_by", "Ilaiyaraaja")}
+    assert credits(nlp, "Jaidev was the music director; Anup Jalota sang the songs.") == {("music_by", "Jaidev")}
+    assert credits(nlp, "Director of photography Roger Deakins shot the film.") == {("cinematography_by", "Roger Deakins")}
+    assert credits(nlp, "Bhuvan Gowda served as the cinematographer and Shrikanth as the editor.") == {
+        ("cinematography_by", "Bhuvan Gowda"), ("edited_by", "Shrikanth")}
+    assert credits(nlp, "The cinematography was handled by Lee Marks.") == {("cinematography_by", "Lee Marks")}
+    assert credits(nlp, "Lee Marks handled the cinematography.") == {("cinematography_by", "Lee Marks")}
+    assert credits(nlp, "The film has musical score by S. P. Venkatesh.") == {("music_by", "S. P. Venkatesh")}
+    assert credits(nlp, "Ann Poe (director) and Tom Roe (producer) attended the premiere.") == {
+        ("directed_by", "Ann Poe"), ("produced_by", "Tom Roe")}
+    # not this film's crew
+    for text in ("The film's art director Sabu Cyril designed the sets.", "Casting director Ann Poe found the lead.",
+                 "Tom Roe served as a soldier in the war.", "Tom Roe was a director at the institute.",
+                 "Ann Poe (actress) and Tom Roe (singer) attended the premiere.",
+                 "Tom Roe served as the director of the institute."):
+        assert credits(nlp, text) == set(), text
+
+
+def test_credit_chains_debuts_and_credit_lines(nlp: Language) -> None:
+    assert credits(nlp, "Ann Poe wrote, directed and produced the film.") == {
+        ("written_by", "Ann Poe"), ("directed_by", "Ann Poe"), ("produced_by", "Ann Poe")}
+    assert credits(nlp, "Ann Poe makes her directorial debut with the film.") == {("directed_by", "Ann Poe")}
+    assert credits(nlp, "Ann Poe made her directorial debut with Sholay in 1975.") == set()  # another title
+    assert credits(nlp, "Cast: Bill Hart, Jane Doe, Sam Wu.") == {
+        ("starring", "Bill Hart"), ("starring", "Jane Doe"), ("starring", "Sam Wu")}
+    assert credits(nlp, "Starring: Bill Hart, Jane Doe") == {("starring", "Bill Hart"), ("starring", "Jane Doe")}
+    assert {("directed_by", "Ann Poe"), ("written_by", "Tom Roe")} <= credits(
+        nlp, "Director: Ann Poe. Writers: Tom Roe, Lee Marks. Stars: Bill Hart, Jane Doe, Sam Wu.")
+    assert credits(nlp, "The cast of the school play was small.") == set()
+    assert ("produced_by", "Tom Roe") in credits(nlp, "The movie is helmed by Ann Poe and bankrolled by Tom Roe.")
+
+
+def test_production_companies_named_by_banner_and_for(nlp: Language) -> None:
+    def companies(text: str) -> set[str]:
+        return {f.person.text for f in found_relations(nlp(text)) if f.relation == "made_by"}
+    assert companies("The film was produced by Aditya Chopra for Yash Raj Films.") == {"Yash Raj Films"}
+    assert companies("The film was produced under the banner of Lyca Productions.") == {"Lyca Productions"}
+    assert "Dharma Productions" in companies("Produced by Karan Johar under his banner Dharma Productions, it stars Kajol.")
+    assert "Sri Venkateswara Creations" in companies("It was produced by Dil Raju under the Sri Venkateswara Creations banner.")
+    assert companies("He worked for Warner Bros. as a producer.") == set()
+    assert companies("The song was recorded for the film under the banner of freedom.") == set()
+
+
+def test_cast_lines_with_dots_or_a_dash_keep_the_character() -> None:
+    from extract.cast_list import cast_lines
+
+    text = ("Tim Robbins ... Andy Dufresne\nMorgan Freeman ... Ellis Boyd 'Red' Redding\n"
+            "Bob Gunton ... Warden Norton (as Bob Gunton)\nAmna Ilyas - special appearance\nKajol – Simran Singh\n"
+            "Bobby Astyr ... (archive footage)")
+    assert [(line.name, line.character) for line in cast_lines(text)] == [
+        ("Tim Robbins", "Andy Dufresne"), ("Morgan Freeman", "Ellis Boyd 'Red' Redding"), ("Bob Gunton", "Warden Norton"),
+        ("Amna Ilyas", None), ("Kajol", "Simran Singh"), ("Bobby Astyr", None)]

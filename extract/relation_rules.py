@@ -26,7 +26,7 @@ from extract.relations import (
 )
 
 RULES_NAME = "mmkg_relation_rules_v6"
-TRIM_NAME = "mmkg_trim_person_titles_v2"
+TRIM_NAME = "mmkg_trim_person_titles_v3"
 # relations.extractor of what these rules read
 EXTRACTOR = "spacy-rules-v6"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
@@ -848,7 +848,7 @@ def company_credit_spans(doc: Doc) -> list[Span]:
     of them: "under the Sri Venkateswara Creations banner", "under his banner Dharma Productions",
     "under the banner of Lyca Productions", "produced by Aditya Chopra for Yash Raj Films"."""
     spans = []
-    for banner in (t for t in doc if _lemma(t) == "banner" and t.pos_ == "NOUN"):
+    for banner in (t for t in doc if t.lower_ in ("banner", "banners") and t.pos_ == "NOUN"):
         opener = banner.head if banner.dep_ == "pobj" else None
         if opener is None or opener.lower_ != "under":
             continue
@@ -899,7 +899,7 @@ def _split_at_commas(doc: Doc, ent: Span) -> list[Span]:
 def trim_person_titles(doc: Doc) -> Doc:
     """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
     take in a title-case proper noun the model left outside ("Ashiqur [Rahman]"), and split a
-    PERSON run across a list comma ("Jai, Swathi Reddy")."""
+    PERSON run across a list comma ("Jai, Swathi Reddy"); whitespace tokens at an entity's edges go."""
     entities = []
     for ent in (part for whole in doc.ents for part in _split_at_commas(doc, whole)):
         start = ent.start
@@ -909,6 +909,11 @@ def trim_person_titles(doc: Doc) -> Doc:
             start += 1
         end = ent.end
         while ent.label_ == "PERSON" and end > start + 1 and doc[end - 1].text in {"'s", "’s", "'"}:
+            end -= 1
+        # markup blanked to spaces leaves whitespace tokens the model may run a name across ("Stanley Kubrick  .")
+        while start < end - 1 and doc[start].is_space:
+            start += 1
+        while end > start + 1 and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 2].is_space)):
             end -= 1
         if entities and start < entities[-1].end:
             start = entities[-1].end

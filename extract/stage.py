@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -158,6 +158,23 @@ def _parse(nlp: Any, config: ExtractConfig, texts: list[str]) -> list[Any]:
     return list(nlp.pipe(texts, batch_size=config.batch_size, n_process=config.n_process))
 
 
+def _parsed_once(texts: list[str], parse: Callable[[list[str]], Iterable[Any]]) -> Iterator[Any]:
+    """One Doc per text, in order, each distinct text parsed once: a site repeats the same passage on
+    several pages (a detail page's description is the article's lead), and the rules read a parsed
+    passage without changing it. A Doc is kept only until the last text that shares it."""
+    left = Counter(texts)
+    parsed = iter(parse(list(dict.fromkeys(texts))))
+    kept: dict[str, Any] = {}
+    for text in texts:
+        doc = kept[text] if text in kept else next(parsed)
+        left[text] -= 1
+        if left[text]:
+            kept[text] = doc
+        else:
+            kept.pop(text, None)
+        yield doc
+
+
 def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
                      parse_batches: ParseBatches | None = None) -> ExtractSummary:
     """Resolve the entities of structured fields and document text and write their relations.
@@ -185,9 +202,10 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
         pieces, cast_lists, skipped = _pieces(
             inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         if parse_batches is None:
-            docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
+            parse = partial(nlp.pipe, batch_size=config.batch_size, n_process=config.n_process)
         else:
-            docs = parse_batches(partial(_parse, nlp, config), [p["text"] for p in pieces])
+            parse = partial(parse_batches, partial(_parse, nlp, config))
+        docs = _parsed_once([p["text"] for p in pieces], parse)
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
         unread += _read_cast_lists(cast_lists, nlp.get_pipe(RULES_PIPE), resolver, findings, config.min_confidence,
                                    build_id)

@@ -189,3 +189,20 @@ def test_the_text_fills_a_missing_year_never_a_given_one_and_keeps_it_across_a_r
         upsert(con, "movies", movies[:1])
     again = extract_entities(ExtractConfig(), warehouse, "b2")
     assert again.documents_processed == 0 and _year(warehouse, "ml1") == 1998
+
+
+def test_a_passage_two_pages_share_is_parsed_once_and_read_for_both(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    with warehouse.transaction() as con:  # the detail page repeats the article's lead word for word
+        upsert(con, "documents", [document(DETAIL_URL, "description", LEAD)])
+    parsed: list[str] = []
+
+    def counting(parse, texts):
+        parsed.extend(texts)
+        return parse(texts)
+
+    extract_entities(ExtractConfig(), warehouse, "b1", counting)
+    assert len(parsed) == len(set(parsed)) and parsed
+    with warehouse.connect() as con:
+        sources = {u for (u,) in con.execute("""SELECT DISTINCT doc_url FROM mentions WHERE surface = 'Marisa Berenson'""").fetchall()}
+    assert sources == {ARTICLE_URL, DETAIL_URL}

@@ -124,7 +124,7 @@ CLAUSE_DEPS = {"prep", "pobj", "npadvmod", "nummod", "advmod", "agent", "compoun
                "nmod", "det", "punct", "pcomp"}
 
 
-def _own_clause(verb: Token, depth: int = 3) -> list[Token]:
+def own_clause(verb: Token, depth: int = 3) -> list[Token]:
     """The words after ``verb`` that its own clause holds (dates, places, media), not a
     coordinated or subordinate clause ("..., and received a dubbed release in 1995")."""
     found, frontier = [], [verb]
@@ -141,7 +141,7 @@ def _released_year(doc: Doc) -> list[tuple[str, Span, str, str]]:
     for verb in doc:
         if verb.lower_ not in RELEASE_VERBS or verb.pos_ not in ("VERB", "AUX") or not _film_subject(verb):
             continue
-        clause = _own_clause(verb)
+        clause = own_clause(verb)
         if any(t.lower_ in OTHER_RELEASES for t in clause) or any(c.dep_ == "neg" for c in verb.children):
             continue
         for token in clause:

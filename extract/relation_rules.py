@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.cast_list import CastLine, credited
 from extract.co_words import CO_LEMMAS
-from extract.lead_facts import lead_facts
+from extract.lead_facts import OTHER_RELEASES, own_clause, lead_facts
 from extract.rule_families import check_versions
 from extract.relations import (
     CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING,
@@ -214,6 +214,12 @@ def _credits_other_work(verb: Token) -> bool:
     return _inside_source_phrase(verb)
 
 
+def _other_release(verb: Token) -> bool:
+    """A release of something else than the film's first run: a soundtrack, a DVD, online, on television."""
+    return any(t.lower_ in OTHER_RELEASES for t in own_clause(verb)) or any(
+        c.dep_ in ("nsubjpass", "nsubj") and any(t.lower_ in OTHER_RELEASES for t in c.subtree) for c in verb.children)
+
+
 def _other_title(token: Token) -> bool:
     """A title that is not this film's: a WORK_OF_ART the build does not know as this film's title,
     or a proper noun dated in brackets ("his earlier Kal Ho Naa Ho (2003), directed by X") that is
@@ -274,6 +280,8 @@ def _agent_relations(verb: Token) -> set[str]:
         verbs.add(verb.doc[left])
         left -= 1
     relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
+    if DISTRIBUTED_BY in relations and _other_release(verb):
+        relations.discard(DISTRIBUTED_BY)  # "the soundtrack was released on CD by X", "released online by X"
     for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
         relations = _music_credit(subject, relations)
     top = _first_conjunct(verb)  # "planned and directed by X": the object is the first verb's
@@ -592,6 +600,11 @@ def is_character(span: Span) -> bool:
     doc = span.doc
     if span.start > 0 and doc[span.start - 1].lower_ in CHARACTER_NOUNS:  # "Clancy's character Jack Ryan"
         return True
+    if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].ent_type_ == "PERSON" \
+            and doc[span.end + 1].ent_iob_ == "B":
+        inner = next((e for e in doc.ents if e.start == span.end + 1), None)
+        if inner is not None and inner.end < len(doc) and doc[inner.end].text == ")":
+            return True  # "cop duo Hines (David Faustino) and Sterns (Joe Estevez)": the actor is in brackets
     if span.start == 0 or doc[span.start - 1].lower_ != "as":
         return False
     before = doc[span.start - 2] if span.start >= 2 else None
@@ -960,7 +973,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     """Runs of title-case proper nouns outside every entity, each a candidate name."""
     spans, start = [], None
     for token in [*doc, None]:
-        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title
+        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title \
+            and not token.is_stop  # "... and Others played an important role"
         if name_like and start is None:
             start = token.i
         elif not name_like and start is not None:

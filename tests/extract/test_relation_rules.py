@@ -451,3 +451,12 @@ def test_cast_lines_with_dots_or_a_dash_keep_the_character() -> None:
     assert [(line.name, line.character) for line in cast_lines(text)] == [
         ("Tim Robbins", "Andy Dufresne"), ("Morgan Freeman", "Ellis Boyd 'Red' Redding"), ("Bob Gunton", "Warden Norton"),
         ("Amna Ilyas", None), ("Kajol", "Simran Singh"), ("Bobby Astyr", None)]
+
+
+def test_other_releases_characters_before_their_actor_and_stop_words_credit_no_one(nlp: Language) -> None:
+    assert credits(nlp, "The soundtrack was originally released on CD in 2003 by ADV Music.") == set()
+    assert credits(nlp, "The movie was released online by Amazon Prime Video on 5 February 2019.") == set()
+    assert ("distributed_by", "Columbia Pictures") in credits(nlp, "The film was released by Columbia Pictures on 8 June 2007.")
+    found = credits(nlp, "Many of these scenes feature the cop duo Hines (David Faustino) and Sterns (Joe Estevez).")
+    assert ("starring", "Hines") not in found and ("starring", "Sterns") not in found
+    assert ("starring", "Others") not in credits(nlp, "Tom Roe, Ann Poe and Others played an important role in the film.")

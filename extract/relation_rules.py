@@ -677,6 +677,35 @@ def in_supporting_clause(span: Span) -> bool:
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 
+HEADLINE_VERBS = {"headline", "top-line", "topline"}
+
+
+def _headlines(head: Token) -> bool:
+    """The name is the subject of "headline(s) the film" / "lead(s) the cast", or the agent of "headlined by"."""
+    verb = head.head
+    if head.dep_ == "pobj" and verb.lower_ == "by":
+        return verb.dep_ == "agent" and _lemma(verb.head) in HEADLINE_VERBS
+    if head.dep_ != "nsubj":
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if _lemma(verb) in HEADLINE_VERBS:
+        return all(_this_film(o) or _lemma(o) in CAST_NOUNS for o in objects)
+    return _lemma(verb) == "lead" and len(objects) == 1 and _lemma(objects[0]) in CAST_NOUNS \
+        and not any(c.dep_ == "amod" and c.lower_ in SUPPORTING_WORDS for c in objects[0].children)
+
+
+def _credited_to(verb: Token) -> set[str]:
+    """"The screenplay is credited to X", "direction is credited to X": the credit noun of the subject."""
+    found = set()
+    for subject in (c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")):
+        relation = WORK_BY_NOUNS.get(_lemma(subject)) if _lemma(subject) not in WORK_NOUNS else None
+        if _lemma(subject) == DIRECTION_NOUN:
+            relation = DIRECTED_BY
+        if relation:
+            found.add(relation)
+    return found
+
+
 def _bracketed_roles(person: Span) -> set[str]:
     """"Ann Poe (director)", "Tom Roe (writer/producer)": job titles alone in brackets right after the name."""
     doc = person.doc
@@ -784,6 +813,13 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found += [(r, "role_is") for r in _held_roles(parent, root)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
+    if _headlines(head_of_list):  # "A and B headline the film", "headlined by A", "A leads the cast": star verbs
+        found.append((STARRING, "star_object"))
+    if head_of_list.dep_ == "attr" and _lemma(parent) == "be" and any(_star_word(c) for c in parent.children
+                                                                       if c.dep_ in ("acomp", "advcl", "csubj")):
+        found.append((STARRING, "star_object"))  # "Also starring are A and B"
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and _lemma(parent.head) == "credit":
+        found += [(r, "credit_noun") for r in _credited_to(parent.head)]  # "The screenplay is credited to X"
     voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
     if voices is not None and voices.lower_ in ("voices", "voice") and voices.head.lower_ in STAR_WORDS:
         found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
@@ -1054,8 +1090,8 @@ def surface_star_list(doc: Doc) -> list[Span]:
         group = 0  # where the names after the last "with" start
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
             i += 3
-        elif i < len(doc) and doc[i].text == ":":  # "Starring: A, B" (a credits line)
-            i += 1
+        elif i < len(doc) and (doc[i].text == ":" or (cue.lower_ == "starring" and doc[i].lower_ in ("are", "were", "is"))):
+            i += 1  # "Starring: A, B" (a credits line), "Also starring are A and B"
         while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
             end = _surface_name(doc, i)
             if end is None:

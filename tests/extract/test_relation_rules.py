@@ -460,3 +460,14 @@ def test_other_releases_characters_before_their_actor_and_stop_words_credit_no_o
     found = credits(nlp, "Many of these scenes feature the cop duo Hines (David Faustino) and Sterns (Joe Estevez).")
     assert ("starring", "Hines") not in found and ("starring", "Sterns") not in found
     assert ("starring", "Others") not in credits(nlp, "Tom Roe, Ann Poe and Others played an important role in the film.")
+
+
+def test_review_site_star_and_credit_phrasings(nlp: Language) -> None:
+    assert credits(nlp, "The film is headlined by Bill Hart and Kate Moss.") == {
+        ("starring", "Bill Hart"), ("starring", "Kate Moss")}
+    assert credits(nlp, "Bill Hart leads the cast as a detective.") == {("starring", "Bill Hart")}
+    assert credits(nlp, "Also starring are Kate Moss and Sam Wu.") == {("starring", "Kate Moss"), ("starring", "Sam Wu")}
+    assert credits(nlp, "The screenplay is credited to Tom Roe.") == {("written_by", "Tom Roe")}
+    for text in ("Bill Hart leads the supporting cast.", "Bill Hart led the army into battle.",
+                 "The murder is credited to Tom Roe.", "Bill Hart headlined a festival in 1990 with his band."):
+        assert not {relation for relation, _ in credits(nlp, text)} & {"starring", "written_by"}, text

@@ -86,6 +86,7 @@ OTHER_RELEASES = {"dvd", "blu", "blu-ray", "vhs", "video", "home", "online", "di
                   "tv", "netflix", "soundtrack", "album", "trailer", "teaser", "poster", "look", "song", "songs",
                   "sequel", "sequels", "prequel", "remake", "version", "cut", "edition", "dub", "dubbed", "restored",
                   "remastered", "reissue", "novel", "book", "game", "series", "episode", "single", "again"}
+RELEASE_WORD = re.compile(r"\b(?:" + "|".join(sorted(RELEASE_VERBS)) + r")\b", re.I)
 FILM_SUBJECTS = {"film", "movie", "picture", "it", "documentary", "feature"}
 OTHER_FILM_WORDS = {"next", "previous", "earlier", "later", "another", "other", "latest", "last", "second", "third",
                     "new", "final", "original", "his", "her", "their", "its", "whose", "each", "both", "all", "these"}
@@ -137,7 +138,9 @@ def own_clause(verb: Token, depth: int = 3) -> list[Token]:
 def _released_year(doc: Doc) -> list[tuple[str, Span, str, str]]:
     """"The film was released on 12 May 1994", "X premiered at Cannes in 1994": the year of the date
     the film's own release or premiere is given, when the clause names nothing else released."""
-    found = []
+    found: list[tuple[str, Span, str, str]] = []
+    if not RELEASE_WORD.search(doc.text):
+        return found  # walking every token costs more than this rule
     for verb in doc:
         if verb.lower_ not in RELEASE_VERBS or verb.pos_ not in ("VERB", "AUX") or not _film_subject(verb):
             continue

@@ -570,12 +570,6 @@ def _role_relations(token: Token) -> set[str]:
     return found
 
 
-def _after(doc: Doc, start: int, words: set[str], window: int) -> bool:
-    """Whether one of ``words`` (lowercase) ends within ``window`` tokens before ``start`` in its sentence."""
-    sent_start = doc[start].sent.start if start < len(doc) else 0
-    return any(doc[i].lower_ in words for i in range(max(sent_start, start - window), start))
-
-
 def character_after(person: Span) -> Span | None:
     """"X as Y": the character Y (up to a comma, line end or sentence end)."""
     doc = person.doc
@@ -862,7 +856,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))
-    if _after(doc, person.start, {"also"}, 1) and doc[person.start - 1].lower_ == "also":
+    if person.start > 0 and doc[person.start - 1].lower_ == "also" and not doc[person.start].is_sent_start:
         found.append((STARRING, "star_object"))
     return found
 
@@ -896,7 +890,10 @@ def company_credit_spans(doc: Doc) -> list[Span]:
     """Production companies named by the surface of a production credit, whatever the NER model made
     of them: "under the Sri Venkateswara Creations banner", "under his banner Dharma Productions",
     "under the banner of Lyca Productions", "produced by Aditya Chopra for Yash Raj Films"."""
-    spans = []
+    spans: list[Span] = []
+    text = doc.text.lower()
+    if "banner" not in text and not (" for " in text and ("produc" in text or "made" in text)):
+        return spans  # walking every token costs more than the rules (a Token object each)
     for banner in (t for t in doc if t.lower_ in ("banner", "banners") and t.pos_ == "NOUN"):
         opener = banner.head if banner.dep_ == "pobj" else None
         if opener is None or opener.lower_ != "under":

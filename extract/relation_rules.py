@@ -892,7 +892,7 @@ def company_credit_spans(doc: Doc) -> list[Span]:
     "under the banner of Lyca Productions", "produced by Aditya Chopra for Yash Raj Films"."""
     spans: list[Span] = []
     text = doc.text.lower()
-    if "banner" not in text and not (" for " in text and ("produc" in text or "made" in text)):
+    if "banner" not in text and not (" for " in text and "produc" in text):
         return spans  # walking every token costs more than the rules (a Token object each)
     for banner in (t for t in doc if t.lower_ in ("banner", "banners") and t.pos_ == "NOUN"):
         opener = banner.head if banner.dep_ == "pobj" else None
@@ -907,8 +907,11 @@ def company_credit_spans(doc: Doc) -> list[Span]:
     for prep in (t for t in doc if t.lower_ == "for" and t.dep_ == "prep"):
         verb = prep.head.head.head if prep.head.dep_ == "pobj" and prep.head.head.lower_ == "by" else prep.head
         company = next((o for o in prep.children if o.dep_ == "pobj"), None)
-        if company is None or _lemma(verb) not in {"produce", "co-produce", "make"} or verb.pos_ != "VERB":
+        if company is None or _lemma(verb) not in {"produce", "co-produce"} or verb.pos_ != "VERB":
             continue
+        works = [c for c in verb.children if c.dep_ == "nsubjpass"] + ([verb.head] if verb.dep_ == "acl" else [])
+        if any(_plot_object(w) for w in works):
+            continue  # "lenses produced for NASA": a thing in the story, not the film
         span = _proper_run(doc, company.left_edge.i, 1)
         if span is not None and span.end == company.i + 1 and (company.ent_type_ in ("ORG", "") ):
             spans.append(span)

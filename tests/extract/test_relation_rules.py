@@ -439,6 +439,7 @@ def test_production_companies_named_by_banner_and_for(nlp: Language) -> None:
     assert "Dharma Productions" in companies("Produced by Karan Johar under his banner Dharma Productions, it stars Kajol.")
     assert "Sri Venkateswara Creations" in companies("It was produced by Dil Raju under the Sri Venkateswara Creations banner.")
     assert companies("He worked for Warner Bros. as a producer.") == set()
+    assert companies("Kubrick shot the scenes with lenses produced for NASA.") == set()  # a thing in the story
     assert companies("The song was recorded for the film under the banner of freedom.") == set()
 
 

@@ -7,11 +7,19 @@ Figures: words/s of ``extract_entities`` end to end (read, parse, rules, resolve
 transaction, pipeline load included), as a ratio against the baseline; the same stage with
 every sentence parsed (``cue_passages_only=False``) to show where the gain comes from; and
 an unchanged rerun, skipped by content hash and pipeline fingerprint.
+
+On a shared machine the wall-clock ratio swings with the load of other jobs, so each ratio is
+also given in CPU seconds of this process (steadier), and ``--repeats N`` measures N
+baseline/stage pairs back to back, printing each pair and the median (the load at each pair's
+start is printed beside it).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -46,46 +54,57 @@ def site_documents(settings: Settings) -> list[dict[str, str]]:
     return rows
 
 
-def run_stage(documents: list[dict[str, str]], config: ExtractConfig) -> tuple[float, float, int]:
-    """(seconds of a first run, seconds of an unchanged rerun, text relations) on a fresh warehouse."""
+def run_stage(documents: list[dict[str, str]], config: ExtractConfig) -> tuple[float, float, float, int]:
+    """(wall and CPU seconds of a first run, seconds of an unchanged rerun, text relations) on a fresh warehouse."""
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = Warehouse(Path(tmp) / "bench.duckdb", Path(tmp) / "blobs")
         with warehouse.transaction() as con:
             upsert(con, "movies", list({d["movie_id"]: {"movie_id": d["movie_id"], "url": d["url"], "title": d["title"],
                                                          "build_id": "bench"} for d in documents}.values()))
             upsert(con, "documents", [{k: v for k, v in d.items() if k != "title"} for d in documents])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = extract_entities(config, warehouse, "bench")
-        first = time.perf_counter() - started
+        first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
         started = time.perf_counter()
         extract_entities(config, warehouse, "bench-2")
         rerun = time.perf_counter() - started
     relations = sum(n for by in summary.relations.values() for e, n in by.items() if e != "structured")
-    return first, rerun, relations
+    return first, first_cpu, rerun, relations
+
+
+def naive_loop(documents: list[dict[str, str]]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``nlp(text)`` per document with every component the rules read, load included."""
+    started, cpu = time.perf_counter(), time.process_time()
+    nlp = build_nlp(ExtractConfig().model, {}, [])
+    nlp.enable_pipe("lemmatizer")  # the naive loop runs every component the rules read, as shipped before
+    for document in documents:
+        nlp(document["text"])
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=1, help="baseline/stage pairs to measure (default: %(default)s)")
+    args = parser.parse_args()
     documents = site_documents(Settings.from_env())
     words = sum(len(d["text"].split()) for d in documents)
     print(f"corpus: {len(documents)} documents of the embedded site, {words} words")
 
-    started = time.perf_counter()
-    nlp = build_nlp(ExtractConfig().model, {}, [])
-    nlp.enable_pipe("lemmatizer")  # the naive loop runs every component the rules read, as shipped before
-    naive_load = time.perf_counter() - started
-    started = time.perf_counter()
-    for document in documents:
-        nlp(document["text"])
-    naive = time.perf_counter() - started + naive_load
-    print(f"naive nlp(text) loop, full pipeline : {words / naive:8.0f} words/s ({naive:.1f} s, load included)")
-
-    every_sentence, _, all_relations = run_stage(documents, ExtractConfig(cue_passages_only=False))
+    every_sentence, _, _, all_relations = run_stage(documents, ExtractConfig(cue_passages_only=False))
     print(f"stage, every sentence parsed        : {words / every_sentence:8.0f} words/s ({every_sentence:.1f} s), "
-          f"{all_relations} text relations, ratio {naive / every_sentence:.2f}x")
-    stage, rerun, relations = run_stage(documents, ExtractConfig())
-    print(f"stage (cue passages, nlp.pipe batch): {words / stage:8.0f} words/s ({stage:.1f} s), "
-          f"{relations} text relations, ratio {naive / stage:.2f}x")
-    print(f"unchanged rerun: {rerun:.2f} s (ratio first / rerun {stage / rerun:.1f}x)")
+          f"{all_relations} text relations")
+    walls, cpus = [], []
+    for n in range(args.repeats):
+        load = os.getloadavg()[0]
+        naive, naive_cpu = naive_loop(documents)
+        stage, stage_cpu, rerun, relations = run_stage(documents, ExtractConfig())
+        walls.append(naive / stage)
+        cpus.append(naive_cpu / stage_cpu)
+        print(f"pair {n + 1} (load {load:.1f}): naive nlp(text) loop {words / naive:6.0f} words/s ({naive:.1f} s) | "
+              f"stage {words / stage:6.0f} words/s ({stage:.1f} s), {relations} text relations | "
+              f"ratio {walls[-1]:.2f}x wall, {cpus[-1]:.2f}x cpu | unchanged rerun {rerun:.2f} s")
+    print(f"median of {args.repeats}: ratio {statistics.median(walls):.2f}x wall (min {min(walls):.2f}x), "
+          f"{statistics.median(cpus):.2f}x cpu (min {min(cpus):.2f}x)")
 
 
 if __name__ == "__main__":

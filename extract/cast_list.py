@@ -32,6 +32,17 @@ _SEPARATOR = re.compile(r"\s+as\s+|\s*\.\.\.+\s*|\s+[-–—]\s+|\s*[(:,]\s*|\s{
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.\-]*|[A-Z]\.(?:[A-Z]\.)*|(?:de|da|del|der|van|von|la|le|al|bin|ul|di|du|dos|y)|Jr\.?|Sr\.?|II|III)$")
 _ROLE_START = re.compile(r"^\s+as\s+", re.I)
 _DASH = re.compile(r"\s+[-–—]\s+")
+_CHARACTER_SEPARATOR = re.compile(r"^\s*\.\.\.+\s*$|^\s+[-–—]\s+$")
+MAX_CHARACTER_WORDS = 8
+
+
+def _titled_character(rest: str) -> str | None:
+    """The character after a dash or dots: a capitalised run up to a comma or bracket ("Andy
+    Dufresne (as Tim Robbins)"); a lowercase note ("special appearance") is no character."""
+    character = re.split(r"[,;(\[]", rest, maxsplit=1)[0].strip()
+    if not character or not character[0].isupper() or len(character.split()) > MAX_CHARACTER_WORDS:
+        return None
+    return character
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,8 @@ def _name_of(line: str) -> tuple[str, str | None] | None:
             return None
         if role:
             character = re.split(r"[,;(]|\s[-–—]\s", line[match.end():], maxsplit=1)[0].strip() or None
+        elif _CHARACTER_SEPARATOR.match(separator):  # "Tim Robbins ... Andy Dufresne", "Kajol – Simran"
+            character = _titled_character(line[match.end():])
         elif cell:
             character = re.split(r"\s{2,}|\t", line[match.end():], maxsplit=1)[0].strip() or None
         return name, character

@@ -10,6 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 # Markup blanked to spaces of the same length, so mention offsets still point into the stored text.
 _MARKUP = re.compile(r"<[^<>\n]{1,200}>|\{\{[^{}]*\}\}|\[\[(?:[^\[\]|]*\|)?|\]\]|'{2,}|&nbsp;|^\s*=+|=+\s*$", re.M)
+_CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf€™œ\u201a-\u201e\u2018-\u201d]")
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS_FOR_LANGUAGE = 20
@@ -18,8 +19,11 @@ MIN_ENGLISH_SHARE = 0.08   # English prose: 35-55 % of words are stop words
 
 
 def blank_markup(text: str) -> str:
-    """HTML tags, templates, link brackets, bold quotes and heading marks replaced by spaces."""
-    return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
+    """HTML tags, templates, link brackets, bold quotes, heading marks and control characters (a NUL,
+    a form feed, a terminal escape glue onto the word beside them: "film\x07") replaced by spaces."""
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+    return _CONTROL.sub(blank, _MARKUP.sub(blank, text))
 
 
 def repair_mojibake(text: str) -> str:
@@ -79,11 +83,18 @@ _CREDIT_BY = (r"(?:co-?)?(?:produc\w*|distribut\w*|releas\w*|edit\w*|shot|photog
               r"|voic\w*|narrat\w*|pen|penned|screen|stor(?:y|ies)|dialogues?|songs?|lyrics|soundtrack|animat\w*"
               r"|creat\w*|design\w*|choreograph\w*|financ\w*|made|presented|film|movie|picture|documentary)"
               r"(?:\W+\w+){0,4}?\W+by")
+# What the film-phrase facts need: "is a 1994 (American) film", "Title (1980) is a ...", a release
+# or premiere with a year a few words on ("released in the United States on 12 May 1994").
+_YEAR = r"(?:18[89]\d|19\d\d|20[0-4]\d)"
+_YEAR_FACT = (r"\b(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,2}?" + _YEAR + r"\b|\(" + _YEAR + r"\)\s+(?:is|was)\s+an?\b"
+              r"|\b(?:re-?)?(?:releas\w*|premier\w*|debut\w*|opened)\b(?:\W+\w+){0,10}?\W+" + _YEAR + r"\b")
+FACT_CUE = re.compile(r"\bbased\s+on\b|" + _YEAR_FACT, re.I)
 CUE = re.compile(
-    r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|director|writer|screenwriter"
-    r"|producer|composer|cinematographer|editor|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
-    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|(?:is|was)\s+an?\s+\d{4})\b", re.I)
+    r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|directors?|writers?|screenwriters?"
+    r"|producers?|composers?|cinematographers?|editors?|banner|bankroll\w*|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based)\b|" + _YEAR_FACT, re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
+_ABBREVIATION_WINDOW = 10  # longer than any abbreviation below, its word boundary included
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")
 
 
@@ -95,7 +106,10 @@ def cue_passages(text: str) -> Iterator[tuple[int, str]]:
     """
     run_start = run_end = None
     position = 0
-    ends = [m for m in _SENTENCE_END.finditer(text) if "\n" in m.group(0) or not _NOT_AN_END.search(text[:m.start()])]
+    # the abbreviation test looks only at the few characters before the end (slicing from the text's
+    # start made a long text quadratic)
+    ends = [m for m in _SENTENCE_END.finditer(text)
+            if "\n" in m.group(0) or not _NOT_AN_END.search(text[max(0, m.start() - _ABBREVIATION_WINDOW):m.start()])]
     for match in [*ends, None]:
         end = match.start() if match else len(text)
         sentence = text[position:end]

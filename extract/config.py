@@ -35,3 +35,4 @@ class ExtractSummary:
     relations: dict[str, dict[str, int]] = field(default_factory=dict)  # relation -> extractor -> count
     errors: int = 0
     seconds: float = 0.0
+    years_from_text: int = 0   # movies whose year only the text stated (``movies.year`` was empty)

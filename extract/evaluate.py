@@ -31,8 +31,8 @@ from extract.gold import GOLD_FIELDS, FilmArticle, parse_film
 from extract.names import name_key
 from extract.nlp import custom_components, load_pipeline
 from extract.relation_rules import load_confidences
-from extract.lead_facts import DEMONYMS
-from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN
+from extract.lead_facts import DEMONYMS, YEAR_IN_TEXT, choose_year
+from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN, RELEASE_YEAR
 from extract.resolver import EntityResolver
 from extract.text import TextFindings, read_cast_list, read_document
 
@@ -41,7 +41,7 @@ SCORED_RELATIONS = tuple(GOLD_FIELDS)
 KINDS = {MADE_BY: "Company", DISTRIBUTED_BY: "Company", PRODUCED_IN: "Country", IN_LANGUAGE: "Language",
          BASED_ON: "Work"}
 BASELINE_LABELS = {MADE_BY: {"ORG"}, DISTRIBUTED_BY: {"ORG"}, PRODUCED_IN: {"GPE", "NORP"},
-                   IN_LANGUAGE: {"LANGUAGE", "NORP"}, BASED_ON: {"WORK_OF_ART"}}
+                   IN_LANGUAGE: {"LANGUAGE", "NORP"}, BASED_ON: {"WORK_OF_ART"}, RELEASE_YEAR: {"DATE"}}
 SETTINGS = ("none", "other_fields")
 SPLITS = ("dev", "test")
 WEBNLG_SPLIT, WEBNLG_PREFIX = "webnlg", "webnlg-"
@@ -64,6 +64,7 @@ CUE_WORDS = {
     "produced_in": {"a", "an", "in"},
     "in_language": {"a", "an", "in"},
     "based_on": {"based", "adapted", "novel", "book", "play"},
+    "year": {"a", "an", "released", "premiered", "release", "premiere", "in"},
 }
 CUE_WINDOW = 6
 BASELINE_PIPES = ["senter", "ner"]  # the baselines need names and sentences only
@@ -185,7 +186,7 @@ def _known_people(film: FilmArticle, relation: str, setting: str) -> list[tuple[
     if setting == "none":
         return []
     return [(KINDS.get(other, "Person"), name)
-            for other, names in film.gold if other != relation for name in names]
+            for other, names in film.gold if other not in (relation, RELEASE_YEAR) for name in names]
 
 
 def _run_rules(nlp: Language, fd: FilmDocs, known: list[tuple[str, str]], resolver: EntityResolver,
@@ -241,6 +242,11 @@ def _baselines(fd: FilmDocs) -> dict[str, dict[str, set[str]]]:
                 if ent.label_ not in BASELINE_LABELS.get(relation, {"PERSON"}):
                     continue
                 name = DEMONYMS.get(ent.text.lower(), ent.text) if relation == PRODUCED_IN else ent.text
+                if relation == RELEASE_YEAR:  # a date's year
+                    year = YEAR_IN_TEXT.search(ent.text)
+                    if year is None:
+                        continue
+                    name = year.group(1)
                 bag[relation].add(name)
                 if before & CUE_WORDS[relation]:
                     cue[relation].add(name)
@@ -286,7 +292,11 @@ def _collect(result: Evaluation, cells: dict[tuple[str, str, str], Counts], fd: 
     split = split_of(fd.film.movie_id)
     for relation in ([group] if group else SCORED_RELATIONS):
         rows = [r for r in findings.relations.values() if r["relation"] == relation]
-        keys = {name_key(resolver.name_of(r["entity_id"])): r for r in rows}
+        if relation == RELEASE_YEAR:  # one year per film, chosen as the stage chooses it
+            chosen = choose_year(m["surface"] for m in findings.mentions if m["label"] == RELEASE_YEAR)
+            keys = {r["entity_id"]: r for r in rows if r["entity_id"] == chosen}
+        else:
+            keys = {name_key(resolver.name_of(r["entity_id"])): r for r in rows}
         counts, correct = _score(fd.film.gold_names(relation), set(keys), fd.text_keys)
         cells[(split, setting, relation)].add(counts)
         result.firings += [{"split": split, "setting": setting, "relation": relation, "rule": row["rule"],

@@ -18,7 +18,7 @@ from mwparserfromhell.wikicode import Wikicode
 from crawl.wiki_article import CAST_SECTIONS, PLOT_SECTIONS
 from extract.relations import (
     BASED_ON, CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, IN_LANGUAGE, MADE_BY, MUSIC_BY, PRODUCED_BY,
-    PRODUCED_IN, STARRING, WRITTEN_BY,
+    PRODUCED_IN, RELEASE_YEAR, STARRING, WRITTEN_BY,
 )
 
 from extract.resolver import canonical_name
@@ -41,6 +41,7 @@ GOLD_FIELDS: dict[str, tuple[str, ...]] = {
     PRODUCED_IN: ("country",),
     IN_LANGUAGE: ("language",),
     BASED_ON: ("based on", "based_on"),
+    RELEASE_YEAR: ("released",),   # the field's first year (``FilmArticle.year``), not a name
 }
 _LIST_TEMPLATES = {
     "plainlist", "plain list", "ubl", "unbulleted list", "flatlist", "flat list", "hlist",
@@ -192,12 +193,17 @@ def parse_film(path: Path) -> FilmArticle | None:
         return None
     fields = infobox_fields(wikitext[span[0]:span[1]])
     code = mwparserfromhell.parse(wikitext[:span[0]] + wikitext[span[1]:])
-    year = _YEAR.search(str(mwparserfromhell.parse(fields.get("released", ""))))
+    found = _YEAR.search(str(mwparserfromhell.parse(fields.get("released", ""))))
+    year = int(found.group(1)) if found else None
     slug = re.sub(r"[^0-9a-z]+", "-", title.casefold()).strip("-")
     return FilmArticle(
         movie_id=f"wp-{slug}", title=re.sub(r"\s*\([^)]*\)$", "", title), url=WIKI_BASE_URL + title.replace(" ", "_"),
-        year=int(year.group(1)) if year else None,
-        text=prose(code), cast=cast_section(code),
-        gold=tuple((relation, tuple(dict.fromkeys(v for f in names for v in field_values(fields.get(f, "")))))
-                   for relation, names in GOLD_FIELDS.items()),
+        year=year, text=prose(code), cast=cast_section(code),
+        gold=tuple((relation, _gold_values(relation, names, fields, year)) for relation, names in GOLD_FIELDS.items()),
     )
+
+
+def _gold_values(relation: str, names: tuple[str, ...], fields: dict[str, str], year: int | None) -> tuple[str, ...]:
+    if relation == RELEASE_YEAR:
+        return (str(year),) if year else ()
+    return tuple(dict.fromkeys(v for f in names for v in field_values(fields.get(f, ""))))

@@ -1,17 +1,22 @@
 """Facts a film's defining sentence states: "X is a 1997 Indian Tamil-language film", "based on the
-1844 novel The Luck of Barry Lyndon".
+1844 novel The Luck of Barry Lyndon", "It was released on 12 May 1994".
 
 Country and language come from the adjectives of the copula's "a ... film" phrase (a demonym
 names the country; "<X>-language", or a name that is only a language, names the language);
-the source work is the title after "based on (the) <kind of work>". Each fact names its rule so
+the source work is the title after "based on (the) <kind of work>"; the release year is the
+year of that phrase, of "Title (1980) is a ...", or of the date the film itself was released or
+premiered (not a sequel, a teaser, a DVD or a re-release). Each fact names its rule so
 its confidence is measured like the credit rules'.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from spacy.tokens import Doc, Span, Token
 
-from extract.relations import BASED_ON, IN_LANGUAGE, PRODUCED_IN
+from extract.relations import BASED_ON, IN_LANGUAGE, PRODUCED_IN, RELEASE_YEAR
 
 COPULA = {"is", "was", "are", "were", "be", "been", "'s"}
 FILM_NOUNS = {"film", "movie", "documentary", "feature", "picture", "drama", "comedy", "thriller", "musical"}
@@ -45,7 +50,7 @@ def _film_phrase(doc: Doc) -> list[Token]:
             continue
         end = token.i + 1
         while end < len(doc) and end - token.i <= 10 and doc[end].lower_ not in FILM_NOUNS:
-            if doc[end].pos_ in ("VERB", "AUX") or (doc[end].is_punct and doc[end].text not in {"-", ","}):
+            if (doc[end].pos_ in ("VERB", "AUX") and doc[end].dep_ != "amod") or (doc[end].is_punct and doc[end].text not in {"-", ",", "/"}):
                 break
             end += 1
         if end < len(doc) and doc[end].lower_ in FILM_NOUNS:
@@ -68,8 +73,92 @@ def lead_facts(doc: Doc) -> list[tuple[str, Span, str, str]]:
             found.append((PRODUCED_IN, doc[token.i:token.i + 2], DEMONYMS[two], "film_phrase_country"))
         elif word in DEMONYMS and not (n > 0 and f"{phrase[n - 1].lower_} {word}" in DEMONYMS):
             found.append((PRODUCED_IN, span, DEMONYMS[word], "film_phrase_country"))
+    found += _phrase_year(doc, phrase) + _released_year(doc)
     found += _based_on(doc)
     return found
+
+
+YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-4]\d)$")
+YEAR_IN_TEXT = re.compile(r"\b(18[89]\d|19\d\d|20[0-4]\d)\b")
+RELEASE_VERBS = {"released", "release", "releases", "premiered", "premieres", "premiere", "debuted", "opened"}
+# A release of something else than the film's first showing.
+OTHER_RELEASES = {"dvd", "blu", "blu-ray", "vhs", "video", "home", "online", "digitally", "streaming", "television",
+                  "tv", "netflix", "soundtrack", "album", "trailer", "teaser", "poster", "look", "song", "songs",
+                  "sequel", "sequels", "prequel", "remake", "version", "cut", "edition", "dub", "dubbed", "restored",
+                  "remastered", "reissue", "novel", "book", "game", "series", "episode", "single", "again"}
+RELEASE_WORD = re.compile(r"\b(?:" + "|".join(sorted(RELEASE_VERBS)) + r")\b", re.I)
+FILM_SUBJECTS = {"film", "movie", "picture", "it", "documentary", "feature"}
+OTHER_FILM_WORDS = {"next", "previous", "earlier", "later", "another", "other", "latest", "last", "second", "third",
+                    "new", "final", "original", "his", "her", "their", "its", "whose", "each", "both", "all", "these"}
+
+
+def _phrase_year(doc: Doc, phrase: list[Token]) -> list[tuple[str, Span, str, str]]:
+    """"is a 1994 American film" (the film phrase's year); "Title (1980) is a Bengali film"."""
+    for token in phrase:
+        if token.pos_ == "ADP" or token.lower_ in ("'s", "’s"):
+            break  # "is a sequel to 2006's Cars": another film's year
+        if YEAR.match(token.text) and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s")):
+            return [(RELEASE_YEAR, doc[token.i:token.i + 1], token.text, "film_phrase_year")]
+    if not phrase:
+        return []
+    close = phrase[0].i - 3  # "(1980) is a": the year in brackets just before the copula
+    if close >= 2 and doc[close].text == ")" and YEAR.match(doc[close - 1].text) and doc[close - 2].text == "(":
+        return [(RELEASE_YEAR, doc[close - 1:close], doc[close - 1].text, "title_year")]
+    return []
+
+
+def _film_subject(verb: Token) -> bool:
+    """Whether the verb's subject is the film the page is about ("The film", "It", its title)."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects and verb.dep_ == "conj":  # "premiered at ... and was released ...": the first verb's subject
+        subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if len(subjects) != 1:
+        return False
+    subject = subjects[0]
+    words = {t.lower_ for t in subject.subtree}
+    if words & (OTHER_RELEASES | OTHER_FILM_WORDS):
+        return False
+    return subject.lower_ in FILM_SUBJECTS or subject.pos_ == "PROPN"
+
+
+CLAUSE_DEPS = {"prep", "pobj", "npadvmod", "nummod", "advmod", "agent", "compound", "amod", "appos", "dobj",
+               "nmod", "det", "punct", "pcomp"}
+
+
+def own_clause(verb: Token, depth: int = 3) -> list[Token]:
+    """The words after ``verb`` that its own clause holds (dates, places, media), not a
+    coordinated or subordinate clause ("..., and received a dubbed release in 1995")."""
+    found, frontier = [], [verb]
+    for _ in range(depth):
+        frontier = [c for t in frontier for c in t.children if c.dep_ in CLAUSE_DEPS]
+        found += [t for t in frontier if t.i > verb.i]
+    return sorted(found, key=lambda t: t.i)
+
+
+def _released_year(doc: Doc) -> list[tuple[str, Span, str, str]]:
+    """"The film was released on 12 May 1994", "X premiered at Cannes in 1994": the year of the date
+    the film's own release or premiere is given, when the clause names nothing else released."""
+    found: list[tuple[str, Span, str, str]] = []
+    if not RELEASE_WORD.search(doc.text):
+        return found  # walking every token costs more than this rule
+    for verb in doc:
+        if verb.lower_ not in RELEASE_VERBS or verb.pos_ not in ("VERB", "AUX") or not _film_subject(verb):
+            continue
+        clause = own_clause(verb)
+        if any(t.lower_ in OTHER_RELEASES for t in clause) or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        for token in clause:
+            if YEAR.match(token.text) and (token.ent_type_ == "DATE" or token.head.lower_ in ("in", "of")):
+                found.append((RELEASE_YEAR, doc[token.i:token.i + 1], token.text, "released_year"))
+                break
+    return found
+
+
+def choose_year(years: Iterable[str]) -> str | None:
+    """One release year from the years read for a film: the earliest. Regional openings, dubbed
+    versions and later releases come after the first showing (a festival premiere, the infobox's
+    first date), never before it."""
+    return min(years, default=None)
 
 
 def _based_on(doc: Doc) -> list[tuple[str, Span, str, str]]:

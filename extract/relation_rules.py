@@ -18,17 +18,17 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.cast_list import CastLine, credited
 from extract.co_words import CO_LEMMAS
-from extract.lead_facts import lead_facts
+from extract.lead_facts import OTHER_RELEASES, own_clause, lead_facts
 from extract.rule_families import check_versions
 from extract.relations import (
     CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, MADE_BY, MUSIC_BY, PRODUCED_BY, STARRING,
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v5"
-TRIM_NAME = "mmkg_trim_person_titles_v2"
+RULES_NAME = "mmkg_relation_rules_v6"
+TRIM_NAME = "mmkg_trim_person_titles_v3"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v5"
+EXTRACTOR = "spacy-rules-v6"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -37,7 +37,7 @@ UNMEASURED_CONFIDENCE = 0.0
 AGENT_VERBS = {
     "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY,
     "write": WRITTEN_BY, "co-write": WRITTEN_BY, "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY,
-    "produce": PRODUCED_BY, "co-produce": PRODUCED_BY,
+    "produce": PRODUCED_BY, "co-produce": PRODUCED_BY, "bankroll": PRODUCED_BY,
     "compose": MUSIC_BY, "score": MUSIC_BY,
     "edit": EDITED_BY,
     "photograph": CINEMATOGRAPHY_BY, "shoot": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY,
@@ -214,6 +214,12 @@ def _credits_other_work(verb: Token) -> bool:
     return _inside_source_phrase(verb)
 
 
+def _other_release(verb: Token) -> bool:
+    """A release of something else than the film's first run: a soundtrack, a DVD, online, on television."""
+    return any(t.lower_ in OTHER_RELEASES for t in own_clause(verb)) or any(
+        c.dep_ in ("nsubjpass", "nsubj") and any(t.lower_ in OTHER_RELEASES for t in c.subtree) for c in verb.children)
+
+
 def _other_title(token: Token) -> bool:
     """A title that is not this film's: a WORK_OF_ART the build does not know as this film's title,
     or a proper noun dated in brackets ("his earlier Kal Ho Naa Ho (2003), directed by X") that is
@@ -274,6 +280,8 @@ def _agent_relations(verb: Token) -> set[str]:
         verbs.add(verb.doc[left])
         left -= 1
     relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
+    if DISTRIBUTED_BY in relations and _other_release(verb):
+        relations.discard(DISTRIBUTED_BY)  # "the soundtrack was released on CD by X", "released online by X"
     for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
         relations = _music_credit(subject, relations)
     top = _first_conjunct(verb)  # "planned and directed by X": the object is the first verb's
@@ -281,6 +289,16 @@ def _agent_relations(verb: Token) -> set[str]:
     if any(_plot_object(w) for w in works):
         relations &= {STARRING}  # "a letter written by her father": a thing in the story; "a role played by X" stays
     return relations
+
+
+# Verbs that hand a credit noun to its holder: "X handled the cinematography", "the editing was done by X".
+HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee"}
+
+
+def _credit_noun_relation(noun: Token) -> str | None:
+    """The relation of a crew credit noun ("cinematography", "music", "editing"), not of the film itself."""
+    relation = WORK_BY_NOUNS.get(noun.lower_) or WORK_BY_NOUNS.get(_lemma(noun))
+    return relation if noun.pos_ == "NOUN" and relation is not None and relation != DIRECTED_BY else None
 
 
 def _plot_object(noun: Token) -> bool:
@@ -307,6 +325,9 @@ def _has_own_subject(verb: Token) -> bool:
 def _subject_relations(verb: Token) -> set[str]:
     """"X wrote and directed the film": credit verbs sharing X as subject, with a film-like object."""
     verbs = [verb] + [t for t in verb.subtree if t.dep_ == "conj" and _first_conjunct(t) == verb and not _has_own_subject(t)]
+    # "X wrote, directed and produced the film": the parser may hang the list on "wrote" as an xcomp
+    verbs += [t for t in verb.subtree if t.dep_ in ("xcomp", "conj") and t not in verbs and t.pos_ == "VERB"
+              and not _has_own_subject(t) and _lemma(t) in SUBJECT_VERBS and _chained(t, verb)]
     found = set()
     for v in verbs:
         if any(c.dep_ == "ccomp" for c in v.children):  # "X wrote that ...": a critic, not a credit
@@ -321,6 +342,9 @@ def _subject_relations(verb: Token) -> set[str]:
             for o in objects:
                 relations = set() if _lemma(o) in {"lyric", "lyrics", "song"} else _music_credit(o, relations)
             found |= relations
+        handled = {_credit_noun_relation(o) for o in objects}
+        if _lemma(v) in HANDLING_VERBS and objects and None not in handled:  # "X handled the cinematography"
+            found |= handled
         if v.lower_ in STAR_WORDS and any(c.dep_ == "prep" and c.lower_ in ("as", "in", "alongside", "opposite") for c in v.children):
             found.add(STARRING)
     return found
@@ -370,6 +394,45 @@ def _copular_roles(verb: Token) -> set[str]:
     return found
 
 
+SERVING_VERBS = {"serve", "act", "work", "function"}
+
+
+def _own_job_title(noun: Token) -> str | None:
+    """The relation of "the cinematographer", "the music director", "the film's editor" (this film's
+    job, determined; not "a director", "the assistant director", "the director of the institute")."""
+    relation = _plain_role(noun, held=True) if not noun.is_title else None
+    determined = any((c.dep_ == "det" and c.lower_ == "the") or _film_owner(c) for c in noun.children)
+    objects = {o.lower_ for p in noun.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"}
+    if relation is None or not determined or objects - WORK_NOUNS - {"photography", "cinematography"}:
+        return None
+    return relation
+
+
+def _held_roles(verb: Token, subject: Token) -> set[str]:
+    """Job titles the subject holds: "X was the music director", "X served as the cinematographer
+    and Y as the editor" (Y, gapped, takes the "as" right after it)."""
+    titles = []
+    if _lemma(verb) == "be":
+        titles = [c for c in verb.children if c.dep_ == "attr"]
+    elif _lemma(verb) in SERVING_VERBS:
+        titles = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
+    return {r for r in (_own_job_title(t) for t in titles[:1]) if r}
+
+
+def _gapped_role(person: Span) -> set[str]:
+    """"X served as the cinematographer and Y as the editor": Y's own "as <title>" right after it."""
+    doc = person.doc
+    head = person.root
+    if head.dep_ != "conj" or person.end + 1 >= len(doc) or doc[person.end].lower_ != "as":
+        return set()
+    title = next((o for o in doc[person.end].children if o.dep_ == "pobj"), None)
+    verb = doc[person.end].head
+    if title is None or _lemma(verb) not in SERVING_VERBS:
+        return set()
+    relation = _own_job_title(title)
+    return {relation} if relation else set()
+
+
 def _screen_verb(screen: Token) -> Token | None:
     """The credit verb of "adapted to screen" / "adapted for the screen" (two steps up at most)."""
     head = screen.head
@@ -380,17 +443,30 @@ def _screen_verb(screen: Token) -> Token | None:
     return None
 
 
-def _plain_role(token: Token) -> str | None:
+# A job title whose one modifier names another credit: "music director" (the composer, in Indian
+# film credits), "music composer".
+ROLE_COMPOUNDS = {("director", "music"): MUSIC_BY, ("composer", "music"): MUSIC_BY,
+                  ("director", "photography"): CINEMATOGRAPHY_BY}
+
+
+def _plain_role(token: Token, held: bool = False) -> str | None:
     """The relation of an unqualified job title: "director X" yes; "Pixar director X",
     "assistant director", "as director", and the capitalised plot title "Director X" no. A
-    hyphenated chain of titles ("writer-producer-director") is unqualified too."""
+    hyphenated chain of titles ("writer-producer-director") is unqualified too; ``held``: the
+    title after "served as", judged by the caller (``_own_job_title``)."""
     relation = ROLE_NOUNS.get(_lemma(token))
     if relation is None or (token.is_title and not token.is_sent_start):
         return None
-    if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not _chained_role(c) and not _film_owner(c)
-           for c in token.children):
+    if relation == DIRECTED_BY and any(c.dep_ == "prep" and c.lower_ == "of" and any(
+            _lemma(o) in ("photography", "cinematography") for o in c.children) for c in token.children):
+        return CINEMATOGRAPHY_BY  # "director of photography X"
+    modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+                 and not _chained_role(c) and not _film_owner(c)]
+    if len(modifiers) == 1 and (_lemma(token), modifiers[0].lower_) in ROLE_COMPOUNDS:
+        return ROLE_COMPOUNDS[(_lemma(token), modifiers[0].lower_)]  # "music director X" is the composer
+    if modifiers:
         return None
-    if token.dep_ == "pobj" and token.head.lower_ == "as":
+    if token.dep_ == "pobj" and token.head.lower_ == "as" and not held:
         return None
     return relation
 
@@ -494,12 +570,6 @@ def _role_relations(token: Token) -> set[str]:
     return found
 
 
-def _after(doc: Doc, start: int, words: set[str], window: int) -> bool:
-    """Whether one of ``words`` (lowercase) ends within ``window`` tokens before ``start`` in its sentence."""
-    sent_start = doc[start].sent.start if start < len(doc) else 0
-    return any(doc[i].lower_ in words for i in range(max(sent_start, start - window), start))
-
-
 def character_after(person: Span) -> Span | None:
     """"X as Y": the character Y (up to a comma, line end or sentence end)."""
     doc = person.doc
@@ -524,6 +594,11 @@ def is_character(span: Span) -> bool:
     doc = span.doc
     if span.start > 0 and doc[span.start - 1].lower_ in CHARACTER_NOUNS:  # "Clancy's character Jack Ryan"
         return True
+    if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].ent_type_ == "PERSON" \
+            and doc[span.end + 1].ent_iob_ == "B":
+        inner = next((e for e in doc.ents if e.start == span.end + 1), None)
+        if inner is not None and inner.end < len(doc) and doc[inner.end].text == ")":
+            return True  # "cop duo Hines (David Faustino) and Sterns (Joe Estevez)": the actor is in brackets
     if span.start == 0 or doc[span.start - 1].lower_ != "as":
         return False
     before = doc[span.start - 2] if span.start >= 2 else None
@@ -558,12 +633,108 @@ def _star_word(token: Token) -> bool:
         token.lower_ != "feature" or token.pos_ == "VERB")  # "a feature film" is no star word
 
 
+# Which writing credit a written_by row is (kept as its qualifier): the screenplay, the story, the dialogue.
+WRITING_KINDS = {"screenplay": "screenplay", "script": "screenplay", "teleplay": "screenplay",
+                 "scripted": "screenplay", "story": "story", "dialogue": "dialogue", "dialogues": "dialogue",
+                 "adapted": "screenplay"}
+
+
+def writing_kind(person: Span) -> str | None:
+    """"the screenplay by X", "story by X", "The screenplay was written by X", "X wrote the story",
+    "X's screenplay", "adapted by X" (the adaptation is the screenplay): which writing credit X holds;
+    None when the text says only "written by"."""
+    head = _first_conjunct(person.root)
+    parent = head.head
+    if head.dep_ == "poss" or (head.dep_ == "pobj" and parent.lower_ in ("by", "of")):
+        owner = parent if head.dep_ == "poss" else parent.head
+        if owner.lower_ in WRITING_KINDS:
+            return WRITING_KINDS[owner.lower_]
+        if owner.lower_ == "screen":  # "adapted for the screen by X"
+            return "screenplay"
+        if owner.pos_ == "VERB":  # "The screenplay was written by X": the work of the verb (or of its list's first)
+            for verb in (owner, _first_conjunct(owner)):
+                works = [c for c in verb.children if c.dep_ == "nsubjpass"] + ([verb.head] if verb.dep_ == "acl" else [])
+                kinds = {WRITING_KINDS[w.lower_] for w in works if w.lower_ in WRITING_KINDS}
+                if works:
+                    return kinds.pop() if len(kinds) == 1 else None
+    if head.dep_ == "nsubj":
+        kinds = {WRITING_KINDS[c.lower_] for c in parent.children if c.dep_ == "dobj" and c.lower_ in WRITING_KINDS}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
 def in_supporting_clause(span: Span) -> bool:
     """"while A and B play supporting roles", "Supporting roles were played by A": not top billing."""
     head = _first_conjunct(span.root)
     verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else head.head
     return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c != head
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
+
+
+HEADLINE_VERBS = {"headline", "top-line", "topline"}
+
+
+def _headlines(head: Token) -> bool:
+    """The name is the subject of "headline(s) the film" / "lead(s) the cast", or the agent of "headlined by"."""
+    verb = head.head
+    if head.dep_ == "pobj" and verb.lower_ == "by":
+        return verb.dep_ == "agent" and _lemma(verb.head) in HEADLINE_VERBS
+    if head.dep_ != "nsubj":
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if _lemma(verb) in HEADLINE_VERBS:
+        return all(_this_film(o) or _lemma(o) in CAST_NOUNS for o in objects)
+    return _lemma(verb) == "lead" and len(objects) == 1 and _lemma(objects[0]) in CAST_NOUNS \
+        and not any(c.dep_ == "amod" and c.lower_ in SUPPORTING_WORDS for c in objects[0].children)
+
+
+def _credited_to(verb: Token) -> set[str]:
+    """"The screenplay is credited to X", "direction is credited to X": the credit noun of the subject."""
+    found = set()
+    for subject in (c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")):
+        relation = WORK_BY_NOUNS.get(_lemma(subject)) if _lemma(subject) not in WORK_NOUNS else None
+        if _lemma(subject) == DIRECTION_NOUN:
+            relation = DIRECTED_BY
+        if relation:
+            found.add(relation)
+    return found
+
+
+def _bracketed_roles(person: Span) -> set[str]:
+    """"Ann Poe (director)", "Tom Roe (writer/producer)": job titles alone in brackets right after the name."""
+    doc = person.doc
+    if person.end + 2 >= len(doc) or doc[person.end].text != "(":
+        return set()
+    close = next((i for i in range(person.end + 1, min(person.end + 7, len(doc))) if doc[i].text == ")"), None)
+    inside = doc[person.end + 1:close] if close else []
+    words = [t for t in inside if t.lower_ not in {"/", ",", "and", "&"}]
+    if not words or not all(_lemma(t) in ROLE_NOUNS and t.pos_ == "NOUN" for t in words):
+        return set()
+    return {ROLE_NOUNS[_lemma(t)] for t in words}
+
+
+def _debut_with_this_film(verb: Token) -> bool:
+    """"makes her directorial debut (with the film)": not "with <another title>"."""
+    debut = [c for c in verb.children if c.dep_ == "dobj" and _direction_noun(c)]
+    withs = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for o in c.children if o.dep_ == "pobj"]
+    return bool(debut) and all(_this_film(o) for o in withs)
+
+
+# Credit labels of a credits line ("Cast: A, B", "Starring: A", "Music: X"); job titles ("Director: X")
+# are read as titles (``_role_relations``). Counted under the rule of the same evidence in prose.
+LABEL_RELATIONS = {"cast": (STARRING, "star_object"), "starring": (STARRING, "star_object")}
+
+
+def _credit_label(label: Token) -> tuple[str, str] | None:
+    """(relation, rule) of a label opening its line and followed by a colon, else None."""
+    doc = label.doc
+    opens = label.i == label.sent.start or "\n" in doc[label.i - 1].whitespace_ or doc[label.i - 1].text.strip() == ""
+    if not opens or label.i + 1 >= len(doc) or doc[label.i + 1].text != ":":
+        return None
+    if label.lower_ in LABEL_RELATIONS:
+        return LABEL_RELATIONS[label.lower_]
+    relation = _credit_noun_relation(label)
+    return (relation, "work_by") if relation else None
 
 
 def relations_of(person: Span) -> list[tuple[str, str]]:
@@ -591,6 +762,14 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((DIRECTED_BY, "credit_noun"))
     if head_of_list.dep_ == "poss" and _direction_noun(parent):
         found.append((DIRECTED_BY, "credit_noun"))
+    found += [(relation, "role_title") for relation in _bracketed_roles(person)]  # "X (director)", same evidence
+    gapped = _gapped_role(person)
+    if gapped:
+        return [(relation, "role_is") for relation in gapped]
+    if head_of_list.dep_ == "nsubj" and _lemma(parent) == "make" and _debut_with_this_film(parent):
+        found.append((DIRECTED_BY, "credit_noun"))  # "X makes her directorial debut with the film"
+    if head_of_list.dep_ == "appos" and _credit_label(parent) is not None:
+        found.append(_credit_label(parent))  # "Cast: A, B, C", "Music: X"
     for clause in (c for c in root.children if c.dep_ == "relcl"):  # "X, who also directed it": X is the subject
         found += [(r, "subject_verb") for r in _relative_credits(clause)]
     if head_of_list.dep_ == "appos":
@@ -598,8 +777,11 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
+        handled = [c for c in by_head.children if c.dep_ in ("nsubjpass", "nsubj") and _credit_noun_relation(c)]
         if _lemma(by_head) == "be" and subject_nouns:  # "the screenplay was by X"
             found.append((WORK_BY_NOUNS[_lemma(subject_nouns[0])], "work_by"))
+        elif _lemma(by_head) in HANDLING_VERBS and handled:  # "the cinematography was handled by X"
+            found.append((_credit_noun_relation(handled[0]), "work_by"))
         elif _lemma(by_head) == "join" and any(c.dep_ in ("nsubjpass", "nsubj") and _lemma(c) in CAST_NOUNS
                                                for c in by_head.children):  # "the returning cast is joined by X"
             found.append((STARRING, "cast_joined"))
@@ -610,12 +792,28 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
                 relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
             found += [(r, "credit_by") for r in relations]
+            noun = doc[parent.i - 1] if parent.i > 0 else None
+            if not relations and noun is not None and noun.dep_ == "dobj" and noun.head == by_head \
+                    and _credit_noun_relation(noun):  # "the film has musical score by X": "by" hung on "has"
+                found.append((_credit_noun_relation(noun), "work_by"))
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
-            found.append((WORK_BY_NOUNS.get(by_head.lower_) or WORK_BY_NOUNS[_lemma(by_head)], "work_by"))
+            # "music by A and cinematography by B": the parse may hang both "by"s on "music"; the noun
+            # right before "by" says which credit
+            noun = doc[parent.i - 1] if parent.i > 0 and _credit_noun_relation(doc[parent.i - 1]) else by_head
+            found.append((WORK_BY_NOUNS.get(noun.lower_) or WORK_BY_NOUNS[_lemma(noun)], "work_by"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
         found += [(r, "role_is") for r in _copular_roles(parent)]
+    if head_of_list.dep_ == "nsubj":  # "X was the music director", "X served as the cinematographer"
+        found += [(r, "role_is") for r in _held_roles(parent, root)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
+    if _headlines(head_of_list):  # "A and B headline the film", "headlined by A", "A leads the cast": star verbs
+        found.append((STARRING, "star_object"))
+    if head_of_list.dep_ == "attr" and _lemma(parent) == "be" and any(_star_word(c) for c in parent.children
+                                                                       if c.dep_ in ("acomp", "advcl", "csubj")):
+        found.append((STARRING, "star_object"))  # "Also starring are A and B"
+    if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and _lemma(parent.head) == "credit":
+        found += [(r, "credit_noun") for r in _credited_to(parent.head)]  # "The screenplay is credited to X"
     voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
     if voices is not None and voices.lower_ in ("voices", "voice") and voices.head.lower_ in STAR_WORDS:
         found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
@@ -658,7 +856,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))
-    if _after(doc, person.start, {"also"}, 1) and doc[person.start - 1].lower_ == "also":
+    if person.start > 0 and doc[person.start - 1].lower_ == "also" and not doc[person.start].is_sent_start:
         found.append((STARRING, "star_object"))
     return found
 
@@ -676,6 +874,48 @@ def company_relations_of(org: Span) -> list[tuple[str, str]]:
         elif relation == DISTRIBUTED_BY:
             found.append((DISTRIBUTED_BY, "company_by"))
     return found
+
+
+def _proper_run(doc: Doc, start: int, step: int) -> Span | None:
+    """The run of capitalised proper nouns from ``start`` going right (step 1) or left (step -1)."""
+    end = start
+    while 0 <= end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and abs(end - start) < 6:
+        end += step
+    if end == start:
+        return None
+    return doc[start:end] if step == 1 else doc[end + 1:start + 1]
+
+
+def company_credit_spans(doc: Doc) -> list[Span]:
+    """Production companies named by the surface of a production credit, whatever the NER model made
+    of them: "under the Sri Venkateswara Creations banner", "under his banner Dharma Productions",
+    "under the banner of Lyca Productions", "produced by Aditya Chopra for Yash Raj Films"."""
+    spans: list[Span] = []
+    text = doc.text.lower()
+    if "banner" not in text and not (" for " in text and "produc" in text):
+        return spans  # walking every token costs more than the rules (a Token object each)
+    for banner in (t for t in doc if t.lower_ in ("banner", "banners") and t.pos_ == "NOUN"):
+        opener = banner.head if banner.dep_ == "pobj" else None
+        if opener is None or opener.lower_ != "under":
+            continue
+        before = _proper_run(doc, banner.i - 1, -1)
+        i = banner.i + 1 + (banner.i + 1 < len(doc) and doc[banner.i + 1].text == ",")
+        if i < len(doc) and doc[i].lower_ == "of":
+            i += 1
+        after = _proper_run(doc, i, 1) if i < len(doc) else None
+        spans += [span for span in (before, after) if span is not None]
+    for prep in (t for t in doc if t.lower_ == "for" and t.dep_ == "prep"):
+        verb = prep.head.head.head if prep.head.dep_ == "pobj" and prep.head.head.lower_ == "by" else prep.head
+        company = next((o for o in prep.children if o.dep_ == "pobj"), None)
+        if company is None or _lemma(verb) not in {"produce", "co-produce"} or verb.pos_ != "VERB":
+            continue
+        works = [c for c in verb.children if c.dep_ == "nsubjpass"] + ([verb.head] if verb.dep_ == "acl" else [])
+        if any(_plot_object(w) for w in works):
+            continue  # "lenses produced for NASA": a thing in the story, not the film
+        span = _proper_run(doc, company.left_edge.i, 1)
+        if span is not None and span.end == company.i + 1 and (company.ent_type_ in ("ORG", "") ):
+            spans.append(span)
+    return spans
 
 
 def found_relations(doc: Doc) -> list[FoundRelation]:
@@ -708,7 +948,7 @@ def _split_at_commas(doc: Doc, ent: Span) -> list[Span]:
 def trim_person_titles(doc: Doc) -> Doc:
     """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
     take in a title-case proper noun the model left outside ("Ashiqur [Rahman]"), and split a
-    PERSON run across a list comma ("Jai, Swathi Reddy")."""
+    PERSON run across a list comma ("Jai, Swathi Reddy"); whitespace tokens at an entity's edges go."""
     entities = []
     for ent in (part for whole in doc.ents for part in _split_at_commas(doc, whole)):
         start = ent.start
@@ -718,6 +958,11 @@ def trim_person_titles(doc: Doc) -> Doc:
             start += 1
         end = ent.end
         while ent.label_ == "PERSON" and end > start + 1 and doc[end - 1].text in {"'s", "’s", "'"}:
+            end -= 1
+        # markup blanked to spaces leaves whitespace tokens the model may run a name across ("Stanley Kubrick  .")
+        while start < end - 1 and doc[start].is_space:
+            start += 1
+        while end > start + 1 and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 2].is_space)):
             end -= 1
         if entities and start < entities[-1].end:
             start = entities[-1].end
@@ -764,7 +1009,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     """Runs of title-case proper nouns outside every entity, each a candidate name."""
     spans, start = [], None
     for token in [*doc, None]:
-        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title
+        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title \
+            and not token.is_stop  # "... and Others played an important role"
         if name_like and start is None:
             start = token.i
         elif not name_like and start is not None:
@@ -844,6 +1090,8 @@ def surface_star_list(doc: Doc) -> list[Span]:
         group = 0  # where the names after the last "with" start
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
             i += 3
+        elif i < len(doc) and (doc[i].text == ":" or (cue.lower_ == "starring" and doc[i].lower_ in ("are", "were", "is"))):
+            i += 1  # "Starring: A, B" (a credits line), "Also starring are A and B"
         while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
             end = _surface_name(doc, i)
             if end is None:
@@ -950,6 +1198,8 @@ class RelationRules:
         for ent, rule in list_continuations(doc, credited):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
         self._add_surface_stars(doc, found)
+        for span in company_credit_spans(doc):
+            found.setdefault((span.start, span.end), []).append((MADE_BY, "company_banner"))
         for (start, end), pairs in found.items():
             if in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
@@ -963,6 +1213,8 @@ class RelationRules:
                     best[relation] = (confidence, rule)
             for relation, (confidence, rule) in best.items():
                 qualifier = qualifier_span.text if qualifier_span is not None and relation == STARRING else None
+                if relation == WRITTEN_BY:
+                    qualifier = writing_kind(ent)
                 rows.append((relation, ent.start, ent.end, confidence, rule, qualifier, None))
         for relation, span, value, rule in lead_facts(doc):
             rows.append((relation, span.start, span.end, self.confidence(relation, rule), rule, None, value))

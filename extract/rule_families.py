@@ -3,7 +3,7 @@ the documents that family could change.
 
 Each family has a cheap prefilter over the document's cleaned text: the dependency rules need
 a credit cue word (``cleaning.CUE``), the cast-list reader a text laid out as a cast list, the
-film-phrase facts "based on" or "is a <year>". A document is stored as read by
+film-phrase facts "based on", "is a <year>" or a release with its year. A document is stored as read by
 ``<model+component versions>[family=version or family:-, ...]`` ("-": its prefilter says the
 family cannot fire there, so that family's version does not matter for it). A document counts
 as unchanged when its text is unchanged and its stored marks, re-stamped with today's versions,
@@ -13,13 +13,11 @@ family's prefilter is a change of the whole component: bump its factory version.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 from extract.cast_list import is_cast_list
-from extract.cleaning import CUE
+from extract.cleaning import CUE, FACT_CUE
 
-FACT_CUE = re.compile(r"\bbased\s+on\b|\b(?:is|was)\s+an?\s+\d{4}\b", re.I)
 FAMILIES: dict[str, Callable[[str], bool]] = {
     "sentence_rules": lambda text: bool(CUE.search(text)),
     "cast_list": is_cast_list,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -14,7 +14,8 @@ from extract.config import ExtractConfig, ExtractSummary
 from extract.cleaning import blank_markup, chunks, cue_passages, not_english_reason, repair_mojibake
 from extract.nlp import RULES_PIPE, build_nlp, pipeline_fingerprint, rule_versions
 from extract.rule_families import is_current, reader_of
-from extract.relations import GRAPH_RELATIONS
+from extract.lead_facts import choose_year
+from extract.relations import GRAPH_RELATIONS, RELEASE_YEAR
 from extract.resolver import EntityResolver
 from extract.structured import STRUCTURED, structured_relations
 from extract.cast_list import is_cast_list
@@ -102,12 +103,30 @@ def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, 
     return list(seen.values())
 
 
+def _fill_years(con: Any) -> int:
+    """A movie whose structured fields gave no year gets the release year its text states
+    (``lead_facts.choose_year`` over its stored "year" mentions); never one the page gave.
+    Re-applied every run from the stored mentions, so a re-crawl that rewrites the movie row
+    without a year does not lose the year of a document that is not re-read."""
+    rows = _rows(con, """SELECT d.movie_id, m.surface FROM mentions m JOIN documents d ON d.url = m.doc_url
+                         JOIN movies v ON v.movie_id = d.movie_id
+                         WHERE m.label = ? AND v.year IS NULL ORDER BY d.movie_id""", [RELEASE_YEAR])
+    years: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        years[row["movie_id"]].append(row["surface"])
+    filled = [(int(year), movie_id) for movie_id, found in years.items() if (year := choose_year(found))]
+    if filled:
+        con.executemany("UPDATE movies SET year = ? WHERE movie_id = ? AND year IS NULL", filled)
+    return len(filled)
+
+
 def _write(
     warehouse: Warehouse, build_id: str, resolver: EntityResolver, structured: list[dict[str, Any]],
     findings: TextFindings, processed: list[dict[str, Any]], failures: list[tuple[str, str]],
     readers: dict[str, str],
-) -> list[dict[str, Any]]:
-    """One transaction: replace structured relations and the findings of re-read documents."""
+) -> tuple[list[dict[str, Any]], int]:
+    """One transaction: replace structured relations and the findings of re-read documents, fill
+    the years only the text states; (relations written, years filled)."""
     text_relations = [row for row in findings.relations.values() if row["relation"] in GRAPH_RELATIONS]
     processed_urls = pa.table({"url": [d["url"] for d in processed]})
     with warehouse.transaction() as con:
@@ -126,7 +145,8 @@ def _write(
             {"url": d["url"], "content_sha256": d["content_sha256"], "extractor": readers[d["url"]],
              "build_id": build_id} for d in processed])
         record_errors(con, build_id, STAGE, list(dict(failures).items()))
-    return _unique(structured, ("movie_id", "relation", "entity_id")) + text_relations
+        years = _fill_years(con)
+    return _unique(structured, ("movie_id", "relation", "entity_id")) + text_relations, years
 
 
 # Runs a parse function over batches of the texts elsewhere (the flow's task runner) and
@@ -136,6 +156,23 @@ ParseBatches = Callable[[Callable[[list[str]], list[Any]], list[str]], Iterable[
 
 def _parse(nlp: Any, config: ExtractConfig, texts: list[str]) -> list[Any]:
     return list(nlp.pipe(texts, batch_size=config.batch_size, n_process=config.n_process))
+
+
+def _parsed_once(texts: list[str], parse: Callable[[list[str]], Iterable[Any]]) -> Iterator[Any]:
+    """One Doc per text, in order, each distinct text parsed once: a site repeats the same passage on
+    several pages (a detail page's description is the article's lead), and the rules read a parsed
+    passage without changing it. A Doc is kept only until the last text that shares it."""
+    left = Counter(texts)
+    parsed = iter(parse(list(dict.fromkeys(texts))))
+    kept: dict[str, Any] = {}
+    for text in texts:
+        doc = kept[text] if text in kept else next(parsed)
+        left[text] -= 1
+        if left[text]:
+            kept[text] = doc
+        else:
+            kept.pop(text, None)
+        yield doc
 
 
 def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
@@ -165,9 +202,10 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
         pieces, cast_lists, skipped = _pieces(
             inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         if parse_batches is None:
-            docs = nlp.pipe((p["text"] for p in pieces), batch_size=config.batch_size, n_process=config.n_process)
+            parse = partial(nlp.pipe, batch_size=config.batch_size, n_process=config.n_process)
         else:
-            docs = parse_batches(partial(_parse, nlp, config), [p["text"] for p in pieces])
+            parse = partial(parse_batches, partial(_parse, nlp, config))
+        docs = _parsed_once([p["text"] for p in pieces], parse)
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
         unread += _read_cast_lists(cast_lists, nlp.get_pipe(RULES_PIPE), resolver, findings, config.min_confidence,
                                    build_id)
@@ -176,7 +214,7 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
         failures += skipped + unread
 
     readers = {d["url"]: reader_of(base, versions, _clean(d["text"])) for d in processed}
-    written = _write(warehouse, build_id, resolver, structured, findings, processed, failures, readers)
+    written, years = _write(warehouse, build_id, resolver, structured, findings, processed, failures, readers)
     relations: dict[str, dict[str, int]] = defaultdict(dict)
     for (relation, extractor), n in sorted(Counter((r["relation"], r["extractor"]) for r in written).items()):
         relations[relation][extractor] = n
@@ -188,4 +226,5 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
         relations=dict(relations),
         errors=len(dict(failures)),
         seconds=round(time.perf_counter() - started, 3),
+        years_from_text=years,
     )

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from extract.cast_list import CastLine
 from extract.names import name_key
 from extract.relation_rules import EXTRACTOR, found_relations
-from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN, STARRING
+from extract.relations import BASED_ON, DISTRIBUTED_BY, IN_LANGUAGE, MADE_BY, PRODUCED_IN, RELEASE_YEAR, STARRING
 from extract.resolver import EntityResolver
 
 MENTION_LABELS = {"PERSON"}
@@ -85,7 +85,13 @@ def read_document(
             continue
         span = (found.person.start, found.person.end)
         kind = NON_PERSON_KINDS.get(found.relation)
-        if kind is not None:
+        if found.relation == RELEASE_YEAR:  # a literal, no node: kept as a "year" mention (``stage.fill_years``)
+            eid = found.value or found.person.text
+            findings.mentions.append({
+                "doc_url": url, "start_char": offset + found.person.start_char, "end_char": offset + found.person.end_char,
+                "surface": eid, "label": RELEASE_YEAR, "entity_id": None, "build_id": build_id,
+            })
+        elif kind is not None:
             name = found.value or found.person.text
             eid = resolver.resolve(kind, name) or resolver.register(kind, name)
         else:

@@ -30,13 +30,14 @@ def test_barry_lyndon_lead(nlp: Language) -> None:
         ("directed_by", "Stanley Kubrick"), ("written_by", "Stanley Kubrick"), ("produced_by", "Stanley Kubrick"),
         ("starring", "Ryan O'Neal"), ("starring", "Marisa Berenson"), ("starring", "Patrick Magee"),
         ("starring", "Hardy Krüger"), ("starring", "Gay Hamilton"), ("based_on", "The Luck of Barry Lyndon"),
+        ("year", "1975"),
     }
 
 
 def test_film_phrase_gives_country_and_language_by_their_names(nlp: Language) -> None:
     doc = nlp("Kadavul is a 1997 Indian Tamil-language anti-theist film directed by Velu Prabhakaran.")
     facts = {(f.relation, f.value) for f in found_relations(doc) if f.value}
-    assert facts == {("produced_in", "India"), ("in_language", "Tamil")}
+    assert facts == {("produced_in", "India"), ("in_language", "Tamil"), ("year", "1997")}
 
 
 def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
@@ -44,7 +45,7 @@ def test_each_verb_keeps_its_own_agent(nlp: Language) -> None:
             "and written by Dan Aykroyd and Harold Ramis.")
     assert credits(nlp, text) == {
         ("directed_by", "Ivan Reitman"), ("written_by", "Dan Aykroyd"), ("written_by", "Harold Ramis"),
-        ("produced_in", "American"),
+        ("produced_in", "American"), ("year", "1989"),
     }
 
 
@@ -241,7 +242,7 @@ def test_a_credit_inside_the_source_phrase_is_the_source_works(nlp: Language) ->
     assert credits(nlp, "It is based on the novel of the same name written by Tom Roe.") == set()
     assert credits(nlp, "It was inspired by the book written by Ann Poe.") == set()
     found = credits(nlp, "The Lost Road is a 1990 film directed by Tom Roe, based on the novel written by Ann Poe.")
-    assert found == {("directed_by", "Tom Roe")}
+    assert found == {("directed_by", "Tom Roe"), ("year", "1990")}
     # a phrase hung on "based" by another preposition is the film's own credit
     assert credits(nlp, "It is based on the novel by Ann Poe, with music composed by Tom Roe.") == {("music_by", "Tom Roe")}
 
@@ -339,3 +340,135 @@ def test_whoever_adapts_the_source_novel_or_play_is_the_films_writer(nlp: Langua
     assert {("written_by", "Peter Brandt"), ("directed_by", "Anna Kohler")} <= found
     # the source's own author is not the film's writer
     assert ("written_by", "Mary Shelley") not in credits(nlp, "It is based on the novel written by Mary Shelley.")
+
+
+def years(nlp: Language, text: str) -> list[tuple[str, str]]:
+    return [(f.value, f.rule) for f in found_relations(nlp(text)) if f.relation == "year"]
+
+
+def test_release_year_from_the_film_phrase_the_title_and_the_release(nlp: Language) -> None:
+    assert years(nlp, "Pulp Fiction is a 1994 American crime film written and directed by Quentin Tarantino.") == [
+        ("1994", "film_phrase_year")]
+    assert years(nlp, "Welcome is an Indian 2007 Hindi-language comedy film directed by Anees Bazmee.") == [
+        ("2007", "film_phrase_year")]
+    assert years(nlp, "Cars 2 is a 2011 American computer-animated spy comedy film produced by Pixar.") == [
+        ("2011", "film_phrase_year")]
+    assert years(nlp, "Dadar Kirti (1980) is a Bengali romantic drama film directed by Tarun Majumdar.") == [
+        ("1980", "title_year")]
+    assert years(nlp, "The film was released in the United States on 12 May 1994.") == [("1994", "released_year")]
+    assert years(nlp, "Army of Darkness premiered at the Sitges Film Festival on October 9, 1992.") == [
+        ("1992", "released_year")]
+    assert years(nlp, "It premiered on 12 May 1994 at the Cannes Film Festival.") == [("1994", "released_year")]
+
+
+def test_release_year_of_something_else_is_not_the_films(nlp: Language) -> None:
+    for text in ("It is a sequel to 2006's Cars and the second film in the franchise.",
+                 "A sequel, Cars 3, was released on June 16, 2017.",
+                 "The first look teaser of the film was released on May 27, 2018.",
+                 "Trumbo's credit was reinstated when the film was released on DVD in 2003.",
+                 "The soundtrack album was released in 1995.",
+                 "His next film was released in 1999.",
+                 "The film was re-released in 3D in 2012.",
+                 "He was killed in 1994 and the case was never solved.",
+                 "Ninja Scroll was theatrically released in Japan on June 5, 1993, and received an English-dubbed "
+                 "release through Manga Entertainment in 1995."):
+        assert all(year != "1995" for year, _ in years(nlp, text)) and (
+            years(nlp, text) == [] or text.startswith("Ninja")), text
+    assert years(nlp, "Ninja Scroll was theatrically released in Japan on June 5, 1993, and received an English-dubbed "
+                      "release through Manga Entertainment in 1995.") == [("1993", "released_year")]
+
+
+def test_the_film_year_is_the_earliest_release_read() -> None:
+    from extract.lead_facts import choose_year
+    assert choose_year(["1993", "1992", "1993"]) == "1992"  # a festival premiere before the opening
+    assert choose_year([]) is None
+
+
+def test_written_by_keeps_which_writing_credit_as_its_qualifier(nlp: Language) -> None:
+    def kinds(text: str) -> set[tuple[str, str | None]]:
+        return {(f.person.text, f.qualifier) for f in found_relations(nlp(text)) if f.relation == "written_by"}
+    assert kinds("The screenplay was written by Ann Poe and Tom Roe, from a story by Lee Marks.") == {
+        ("Ann Poe", "screenplay"), ("Tom Roe", "screenplay"), ("Lee Marks", "story")}
+    assert kinds("Ann Poe wrote the screenplay, and the dialogues were written by Raj Kumar.") == {
+        ("Ann Poe", "screenplay"), ("Raj Kumar", "dialogue")}
+    assert kinds("The novel was adapted for the screen by Ann Poe.") == {("Ann Poe", "screenplay")}
+    assert kinds("The film was written and directed by Tom Roe.") == {("Tom Roe", None)}  # no kind stated
+
+
+def test_crew_credits_as_web_pages_write_them(nlp: Language) -> None:
+    found = credits(nlp, "The film is directed by Ann Poe, with music by Tom Roe and cinematography by Lee Marks.")
+    assert {("music_by", "Tom Roe"), ("cinematography_by", "Lee Marks")} <= found
+    assert ("music_by", "Lee Marks") not in found  # each "by" takes the credit noun right before it
+    assert credits(nlp, "The music director Ilaiyaraaja composed six songs.") == {("music_by", "Ilaiyaraaja")}
+    assert credits(nlp, "Jaidev was the music director; Anup Jalota sang the songs.") == {("music_by", "Jaidev")}
+    assert credits(nlp, "Director of photography Roger Deakins shot the film.") == {("cinematography_by", "Roger Deakins")}
+    assert credits(nlp, "Bhuvan Gowda served as the cinematographer and Shrikanth as the editor.") == {
+        ("cinematography_by", "Bhuvan Gowda"), ("edited_by", "Shrikanth")}
+    assert credits(nlp, "The cinematography was handled by Lee Marks.") == {("cinematography_by", "Lee Marks")}
+    assert credits(nlp, "Lee Marks handled the cinematography.") == {("cinematography_by", "Lee Marks")}
+    assert credits(nlp, "The film has musical score by S. P. Venkatesh.") == {("music_by", "S. P. Venkatesh")}
+    assert credits(nlp, "Ann Poe (director) and Tom Roe (producer) attended the premiere.") == {
+        ("directed_by", "Ann Poe"), ("produced_by", "Tom Roe")}
+    # not this film's crew
+    for text in ("The film's art director Sabu Cyril designed the sets.", "Casting director Ann Poe found the lead.",
+                 "Tom Roe served as a soldier in the war.", "Tom Roe was a director at the institute.",
+                 "Ann Poe (actress) and Tom Roe (singer) attended the premiere.",
+                 "Tom Roe served as the director of the institute."):
+        assert credits(nlp, text) == set(), text
+
+
+def test_credit_chains_debuts_and_credit_lines(nlp: Language) -> None:
+    assert credits(nlp, "Ann Poe wrote, directed and produced the film.") == {
+        ("written_by", "Ann Poe"), ("directed_by", "Ann Poe"), ("produced_by", "Ann Poe")}
+    assert credits(nlp, "Ann Poe makes her directorial debut with the film.") == {("directed_by", "Ann Poe")}
+    assert credits(nlp, "Ann Poe made her directorial debut with Sholay in 1975.") == set()  # another title
+    assert credits(nlp, "Cast: Bill Hart, Jane Doe, Sam Wu.") == {
+        ("starring", "Bill Hart"), ("starring", "Jane Doe"), ("starring", "Sam Wu")}
+    assert credits(nlp, "Starring: Bill Hart, Jane Doe") == {("starring", "Bill Hart"), ("starring", "Jane Doe")}
+    assert {("directed_by", "Ann Poe"), ("written_by", "Tom Roe")} <= credits(
+        nlp, "Director: Ann Poe. Writers: Tom Roe, Lee Marks. Stars: Bill Hart, Jane Doe, Sam Wu.")
+    assert credits(nlp, "The cast of the school play was small.") == set()
+    assert ("produced_by", "Tom Roe") in credits(nlp, "The movie is helmed by Ann Poe and bankrolled by Tom Roe.")
+
+
+def test_production_companies_named_by_banner_and_for(nlp: Language) -> None:
+    def companies(text: str) -> set[str]:
+        return {f.person.text for f in found_relations(nlp(text)) if f.relation == "made_by"}
+    assert companies("The film was produced by Aditya Chopra for Yash Raj Films.") == {"Yash Raj Films"}
+    assert companies("The film was produced under the banner of Lyca Productions.") == {"Lyca Productions"}
+    assert "Dharma Productions" in companies("Produced by Karan Johar under his banner Dharma Productions, it stars Kajol.")
+    assert "Sri Venkateswara Creations" in companies("It was produced by Dil Raju under the Sri Venkateswara Creations banner.")
+    assert companies("He worked for Warner Bros. as a producer.") == set()
+    assert companies("Kubrick shot the scenes with lenses produced for NASA.") == set()  # a thing in the story
+    assert companies("The song was recorded for the film under the banner of freedom.") == set()
+
+
+def test_cast_lines_with_dots_or_a_dash_keep_the_character() -> None:
+    from extract.cast_list import cast_lines
+
+    text = ("Tim Robbins ... Andy Dufresne\nMorgan Freeman ... Ellis Boyd 'Red' Redding\n"
+            "Bob Gunton ... Warden Norton (as Bob Gunton)\nAmna Ilyas - special appearance\nKajol – Simran Singh\n"
+            "Bobby Astyr ... (archive footage)")
+    assert [(line.name, line.character) for line in cast_lines(text)] == [
+        ("Tim Robbins", "Andy Dufresne"), ("Morgan Freeman", "Ellis Boyd 'Red' Redding"), ("Bob Gunton", "Warden Norton"),
+        ("Amna Ilyas", None), ("Kajol", "Simran Singh"), ("Bobby Astyr", None)]
+
+
+def test_other_releases_characters_before_their_actor_and_stop_words_credit_no_one(nlp: Language) -> None:
+    assert credits(nlp, "The soundtrack was originally released on CD in 2003 by ADV Music.") == set()
+    assert credits(nlp, "The movie was released online by Amazon Prime Video on 5 February 2019.") == set()
+    assert ("distributed_by", "Columbia Pictures") in credits(nlp, "The film was released by Columbia Pictures on 8 June 2007.")
+    found = credits(nlp, "Many of these scenes feature the cop duo Hines (David Faustino) and Sterns (Joe Estevez).")
+    assert ("starring", "Hines") not in found and ("starring", "Sterns") not in found
+    assert ("starring", "Others") not in credits(nlp, "Tom Roe, Ann Poe and Others played an important role in the film.")
+
+
+def test_review_site_star_and_credit_phrasings(nlp: Language) -> None:
+    assert credits(nlp, "The film is headlined by Bill Hart and Kate Moss.") == {
+        ("starring", "Bill Hart"), ("starring", "Kate Moss")}
+    assert credits(nlp, "Bill Hart leads the cast as a detective.") == {("starring", "Bill Hart")}
+    assert credits(nlp, "Also starring are Kate Moss and Sam Wu.") == {("starring", "Kate Moss"), ("starring", "Sam Wu")}
+    assert credits(nlp, "The screenplay is credited to Tom Roe.") == {("written_by", "Tom Roe")}
+    for text in ("Bill Hart leads the supporting cast.", "Bill Hart led the army into battle.",
+                 "The murder is credited to Tom Roe.", "Bill Hart headlined a festival in 1990 with his band."):
+        assert not {relation for relation, _ in credits(nlp, text)} & {"starring", "written_by"}, text

@@ -62,7 +62,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     assert isinstance(summary, ExtractSummary)
     assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
     assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6}
-    assert summary.relations["starring"] == {"spacy-rules-v5": 5, "structured": 2}
+    assert summary.relations["starring"] == {"spacy-rules-v6": 5, "structured": 2}
     with warehouse.connect() as con:
         structured = set(con.execute(
             "SELECT relation, entity_id FROM relations WHERE extractor = 'structured' AND confidence = 1.0").fetchall())
@@ -70,7 +70,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
         magee_aliases = {a for (a,) in con.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = 'person/patrick-magee'").fetchall()}
         text = con.execute("""SELECT relation, entity_id, confidence, source_url, evidence FROM relations
-                              WHERE extractor = 'spacy-rules-v5' ORDER BY ALL""").fetchall()
+                              WHERE extractor = 'spacy-rules-v6' ORDER BY ALL""").fetchall()
         surname = con.execute("SELECT surface, label, entity_id FROM mentions WHERE surface = 'Kubrick'").fetchall()
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
     assert structured == {
@@ -108,7 +108,7 @@ def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: War
     with warehouse.connect() as con:
         surfaces = {s for (s,) in con.execute("SELECT surface FROM mentions WHERE doc_url = ?", [ARTICLE_URL]).fetchall()}
         starring = {e for (e,) in con.execute("""SELECT entity_id FROM relations
-                    WHERE extractor = 'spacy-rules-v5' AND relation = 'starring'""").fetchall()}
+                    WHERE extractor = 'spacy-rules-v6' AND relation = 'starring'""").fetchall()}
     assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
     assert starring == {"person/marisa-berenson"}
 
@@ -163,3 +163,46 @@ def test_a_rule_family_version_bump_rereads_only_the_documents_it_can_change(war
     for url, (extractor, _) in _stored_reads(warehouse).items():  # a family added since: everything is read again
         _pretend_read_by(warehouse, url, re.sub(r",sentence_rules(?:=\d+|:-)", "", extractor))
     assert extract_entities(ExtractConfig(), warehouse, "b3").documents_skipped_unchanged == 0
+
+
+def _year(warehouse: Warehouse, movie_id: str) -> int | None:
+    with warehouse.connect() as con:
+        return con.execute("SELECT year FROM movies WHERE movie_id = ?", [movie_id]).fetchall()[0][0]
+
+
+def test_the_text_fills_a_missing_year_never_a_given_one_and_keeps_it_across_a_recrawl(warehouse: Warehouse) -> None:
+    movies = [{"movie_id": "ml1", "url": "http://127.0.0.1/movies/ml1.html", "title": "Hard Rain", "year": None,
+               "build_id": "crawl"},
+              {"movie_id": "ml2", "url": "http://127.0.0.1/movies/ml2.html", "title": "Night Shift", "year": 1990,
+               "build_id": "crawl"}]
+    texts = {"ml1": "Hard Rain is a 1998 American action film directed by Mikael Salomon. It premiered at a festival "
+                    "on 9 January 1998 and was released on DVD in 2002.",
+             "ml2": "Night Shift is a 1994 British comedy film directed by Ann Lowe."}
+    with warehouse.transaction() as con:
+        upsert(con, "movies", movies)
+        upsert(con, "documents", [{**document(f"http://127.0.0.1/wiki/{m}.html", "article", t), "movie_id": m}
+                                  for m, t in texts.items()])
+    summary = extract_entities(ExtractConfig(), warehouse, "b1")
+    assert summary.years_from_text == 1
+    assert (_year(warehouse, "ml1"), _year(warehouse, "ml2")) == (1998, 1990)
+    with warehouse.transaction() as con:  # the crawl writes the movie row again, still without a year
+        upsert(con, "movies", movies[:1])
+    again = extract_entities(ExtractConfig(), warehouse, "b2")
+    assert again.documents_processed == 0 and _year(warehouse, "ml1") == 1998
+
+
+def test_a_passage_two_pages_share_is_parsed_once_and_read_for_both(warehouse: Warehouse) -> None:
+    seed(warehouse)
+    with warehouse.transaction() as con:  # the detail page repeats the article's lead word for word
+        upsert(con, "documents", [document(DETAIL_URL, "description", LEAD)])
+    parsed: list[str] = []
+
+    def counting(parse, texts):
+        parsed.extend(texts)
+        return parse(texts)
+
+    extract_entities(ExtractConfig(), warehouse, "b1", counting)
+    assert len(parsed) == len(set(parsed)) and parsed
+    with warehouse.connect() as con:
+        sources = {u for (u,) in con.execute("""SELECT DISTINCT doc_url FROM mentions WHERE surface = 'Marisa Berenson'""").fetchall()}
+    assert sources == {ARTICLE_URL, DETAIL_URL}

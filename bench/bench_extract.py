@@ -45,7 +45,7 @@ def site_documents(settings: Settings) -> list[dict[str, str]]:
         texts = {"description": description(movie)}
         if movie.article is not None:
             texts |= {"lead": "\n\n".join(movie.article.lead), "plot": "\n\n".join(movie.article.plot),
-                      "cast": "\n".join(movie.article.cast)}
+                      "cast": "\n".join(movie.article.cast + movie.article.cast_notes)}
         for kind, text in texts.items():
             if text.strip():
                 rows.append({"url": f"http://127.0.0.1/{movie.movie_id}#{kind}", "movie_id": movie.movie_id,

@@ -115,7 +115,7 @@ def _film_article(title: str, text: str, site_base: str | None, file_name: str) 
 
     released = _YEAR.search(fields.get("released", ""))
     plot_text = "\n\n".join(body for heading, body in sections if heading in PLOT_SECTIONS)
-    cast_text = "\n\n".join(body for heading, body in sections if is_cast_heading(heading))
+    cast, cast_notes = _cast_of(sections)
     return FilmArticle(
         title=title,
         file_name=file_name,
@@ -129,8 +129,8 @@ def _film_article(title: str, text: str, site_base: str | None, file_name: str) 
         languages=names("language", split_and=True),
         lead=_paragraphs(lead_code),
         plot=_paragraphs(mwparserfromhell.parse(plot_text)),
-        cast=_cast_lines(mwparserfromhell.parse(cast_text)),
-        cast_notes=_cast_notes(mwparserfromhell.parse(cast_text)),
+        cast=cast,
+        cast_notes=cast_notes,
         image=_file_name(fields.get("image", "")),
         site_base=site_base,
     )
@@ -301,6 +301,17 @@ def _paragraphs(code: Wikicode) -> tuple[str, ...]:
         if len(text) > 20:
             paragraphs.append(text)
     return tuple(paragraphs)
+
+
+def cast_of_article(wikitext: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The cast list's lines and the cast sections' prose of an article's wikitext, as a build
+    keeps them (the evaluation of ``extract`` reads the same)."""
+    return _cast_of(_split_sections(_strip_refs_and_comments(wikitext))[1])
+
+
+def _cast_of(sections: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    cast_text = "\n\n".join(body for heading, body in sections if is_cast_heading(heading))
+    return _cast_lines(mwparserfromhell.parse(cast_text)), _cast_notes(mwparserfromhell.parse(cast_text))
 
 
 def _cast_lines(code: Wikicode) -> tuple[str, ...]:

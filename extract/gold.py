@@ -15,7 +15,8 @@ from pathlib import Path
 import mwparserfromhell
 from mwparserfromhell.wikicode import Wikicode
 
-from crawl.wiki_article import CAST_SECTIONS, PLOT_SECTIONS
+from crawl.wiki_article import PLOT_SECTIONS
+from crawl.wikitext import cast_of_article
 from extract.relations import (
     BASED_ON, CINEMATOGRAPHY_BY, DIRECTED_BY, DISTRIBUTED_BY, EDITED_BY, IN_LANGUAGE, MADE_BY, MUSIC_BY, PRODUCED_BY,
     PRODUCED_IN, RELEASE_YEAR, STARRING, WRITTEN_BY,
@@ -142,13 +143,10 @@ def infobox_fields(source: str) -> dict[str, str]:
     return {}
 
 
-def _sections(code: Wikicode, headings: set[str], prefix: str = "") -> list[Wikicode]:
-    """The level-2 sections whose heading is one of ``headings``, with their subsections: the
-    sections the crawl keeps of a film article (``crawl.wiki_article``), so the predictor reads
-    what a build would read ("Synopsis", "Premise", "Voice cast", a Cast list split in "Main" and
-    "Supporting"); ``prefix``: any heading starting with it too ("Cast and crew")."""
-    return [section for section in code.get_sections(levels=[2])
-            if _heading(section) in headings or (prefix and _heading(section).startswith(prefix))]
+def _plot_sections(code: Wikicode) -> list[Wikicode]:
+    """The level-2 plot sections with their subsections, as the crawl keeps them
+    (``crawl.wiki_article.PLOT_SECTIONS``: "Plot", "Synopsis", "Premise", …)."""
+    return [section for section in code.get_sections(levels=[2]) if _heading(section) in PLOT_SECTIONS]
 
 
 def _heading(section: Wikicode) -> str:
@@ -157,7 +155,7 @@ def _heading(section: Wikicode) -> str:
 
 def prose(code: Wikicode) -> str:
     """Lead and plot sections as plain text (no templates, refs, files)."""
-    parts = code.get_sections(include_lead=True, flat=True)[:1] + _sections(code, PLOT_SECTIONS)
+    parts = code.get_sections(include_lead=True, flat=True)[:1] + _plot_sections(code)
     paragraphs = [_plain(section) for section in parts]
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -176,10 +174,11 @@ def _plain(section: Wikicode) -> str:
     return section.strip_code(normalize=True, collapse=True).strip()
 
 
-def cast_section(code: Wikicode) -> str:
-    """The cast sections as plain lines, one per list item ("Ryan O'Neal as Redmond Barry")."""
-    lines = [line.strip() for section in _sections(code, CAST_SECTIONS, "cast") for line in _plain(section).splitlines()]
-    return "\n".join(line for line in lines if line)
+def cast_section(wikitext: str) -> str:
+    """The cast sections as the crawl keeps them (``crawl.wikitext``): one line per list item or
+    table row ("Ryan O'Neal as Redmond Barry", "Kamal Haasan  Velu Naicker"), then their prose."""
+    lines, notes = cast_of_article(wikitext)
+    return "\n".join((*lines, *notes))
 
 
 def parse_film(path: Path) -> FilmArticle | None:
@@ -198,7 +197,7 @@ def parse_film(path: Path) -> FilmArticle | None:
     slug = re.sub(r"[^0-9a-z]+", "-", title.casefold()).strip("-")
     return FilmArticle(
         movie_id=f"wp-{slug}", title=re.sub(r"\s*\([^)]*\)$", "", title), url=WIKI_BASE_URL + title.replace(" ", "_"),
-        year=year, text=prose(code), cast=cast_section(code),
+        year=year, text=prose(code), cast=cast_section(wikitext[:span[0]] + wikitext[span[1]:]),
         gold=tuple((relation, _gold_values(relation, names, fields, year)) for relation, names in GOLD_FIELDS.items()),
     )
 

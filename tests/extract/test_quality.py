@@ -1,7 +1,7 @@
 """Blind extraction quality on the test half of the Wikipedia films: infobox names only score.
 
 Measured (``mmkg extract-quality``, docs/QUALITY.md), test half, no names known: directed_by
-P .94 R .80, written_by P .74 R .45, starring P .72 R .50 (cast lists read by layout),
+P .94 R .80, written_by P .74 R .45, starring P .67 R .56 (cast lists and table rows read by layout),
 produced_by P .68 R .15, release year P .98 R .88; floors sit below so a regression fails.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from extract.evaluate import Evaluation, run
 
 FLOORS = {  # relation -> (precision, recall) floors, no names known
-    "directed_by": (0.90, 0.74), "written_by": (0.70, 0.38), "starring": (0.68, 0.45), "produced_by": (0.60, 0.10),
+    "directed_by": (0.90, 0.74), "written_by": (0.70, 0.38), "starring": (0.63, 0.50), "produced_by": (0.60, 0.10),
     "year": (0.90, 0.80),
 }
 

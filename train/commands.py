@@ -62,7 +62,7 @@ def add_compare_parser(commands) -> None:
     sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s, as `mmkg build`)")
     sub.add_argument("--no-controls", action="store_true", help="models only, no MGNN controls")
     sub.add_argument("--controls", nargs="+", metavar="KEY", help="only these MGNN controls, by key: kg-tails-shuffled, "
-                     "kg-removed, -MODALITY, MODALITY-shuffled (default: all)")
+                     "kg-removed, no-MODALITY, MODALITY-shuffled (default: all)")
     sub.add_argument("--out", type=Path, help="output folder (default: $MMKG_HOME/comparisons/<export name>)")
     add_train_arguments(sub)
     sub.set_defaults(handler=run_compare)

@@ -68,8 +68,10 @@ def control_runs(data: ExportData, modalities: list[str]) -> list[Run]:
 
 
 def control_key(row: str) -> str:
-    """The ``--controls`` key of a control row: "mgnn [KG removed]" -> "kg-removed"."""
-    return row[row.index("[") + 1 : row.rindex("]")].lower().replace(" ", "-")
+    """The ``--controls`` key of a control row: "mgnn [KG removed]" -> "kg-removed", "mgnn [-text]" ->
+    "no-text" (a leading "-" would read as a flag on the command line)."""
+    label = row[row.index("[") + 1 : row.rindex("]")].lower().replace(" ", "-")
+    return "no" + label if label.startswith("-") else label
 
 
 def select_controls(runs: list[Run], keys: tuple[str, ...]) -> list[Run]:

@@ -28,6 +28,11 @@ def add_train_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--seed", type=int, help="seed of initialisation, negatives and ripple sampling")
     sub.add_argument("--lr", type=float, help="Adam learning rate for every model (default: each model's TOML)")
     sub.add_argument("--batch-size", type=int, default=256, help="triples per step (default: %(default)s)")
+    sub.add_argument("--patience", type=int, help=f"stop after this many val evaluations without a better ndcg@10 "
+                     f"(default: {TrainConfig.patience}; one rule for every model, train/stopping.py)")
+    sub.add_argument("--config-dir", type=Path, help="folder of <model>.toml files to use instead of train/configs "
+                     "(e.g. one option changed, for a validation run)")
+    sub.add_argument("--min-epochs", type=int, help=f"never stop before this many epochs (default: {TrainConfig.min_epochs})")
     sub.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default: %(default)s)")
     sub.add_argument("--threads", type=int, help="torch CPU threads (default: half the cores, 1-4; see train/threads.py)")
     sub.add_argument("--split", choices=SPLITS, default="export",
@@ -37,7 +42,7 @@ def add_train_arguments(sub: argparse.ArgumentParser) -> None:
 def train_config(base: TrainConfig, args: argparse.Namespace, **more) -> TrainConfig:
     changes = {"epochs": args.epochs, "hidden": args.hidden, "batch_size": args.batch_size, "device": args.device,
                "threads": args.threads, "split": args.split, **more}
-    for key in ("models", "seed", "lr"):
+    for key in ("models", "seed", "lr", "patience", "min_epochs", "config_dir"):
         if getattr(args, key) is not None:
             changes[key] = tuple(args.models) if key == "models" else getattr(args, key)
     return replace(base, **changes)
@@ -56,6 +61,8 @@ def add_compare_parser(commands) -> None:
                      "ends most fits sooner (default: %(default)s; LightGCN peaked at epoch 19-20, docs/RESULTS.md)")
     sub.add_argument("--hidden", type=int, default=128, help="hidden size (default: %(default)s, as `mmkg build`)")
     sub.add_argument("--no-controls", action="store_true", help="models only, no MGNN controls")
+    sub.add_argument("--controls", nargs="+", metavar="KEY", help="only these MGNN controls, by key: kg-tails-shuffled, "
+                     "kg-removed, no-MODALITY, MODALITY-shuffled (default: all)")
     sub.add_argument("--out", type=Path, help="output folder (default: $MMKG_HOME/comparisons/<export name>)")
     add_train_arguments(sub)
     sub.set_defaults(handler=run_compare)
@@ -72,9 +79,14 @@ def run_compare(args: argparse.Namespace, settings) -> int:
     config = train_config(TrainConfig(), args)
     first = config.seed
     out = args.out or settings.home / "comparisons" / Path(args.export_dir).name
-    md, js = compare_export(args.export_dir, out, config, tuple(range(first, first + args.seeds)),
-                            config.models if args.models else MODEL_NAMES, not args.no_controls,
-                            log=lambda line: print(line, flush=True))
+    try:
+        md, js = compare_export(args.export_dir, out, config, tuple(range(first, first + args.seeds)),
+                                config.models if args.models else MODEL_NAMES,
+                                False if args.no_controls else (tuple(args.controls) if args.controls else True),
+                                log=lambda line: print(line, flush=True))
+    except ValueError as error:
+        print(f"mmkg compare: {error}", file=sys.stderr)
+        return 2
     print(md.read_text(encoding="utf-8"))
     print(f"written: {md} and {js}")
     return 0

@@ -67,6 +67,22 @@ def control_runs(data: ExportData, modalities: list[str]) -> list[Run]:
     return runs
 
 
+def control_key(row: str) -> str:
+    """The ``--controls`` key of a control row: "mgnn [KG removed]" -> "kg-removed", "mgnn [-text]" ->
+    "no-text" (a leading "-" would read as a flag on the command line)."""
+    label = row[row.index("[") + 1 : row.rindex("]")].lower().replace(" ", "-")
+    return "no" + label if label.startswith("-") else label
+
+
+def select_controls(runs: list[Run], keys: tuple[str, ...]) -> list[Run]:
+    """The control runs named by ``keys`` (see control_key); an unknown key is an error."""
+    known = {control_key(run.row): run for run in runs}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise ValueError(f"unknown control(s) {unknown}; this export has: {', '.join(known)}")
+    return [known[key] for key in keys]
+
+
 @dataclass
 class RowResult:
     row: str
@@ -81,6 +97,7 @@ class RowResult:
     p_value_vs_mgnn: float = math.nan
     extra: dict[str, list[float]] = field(default_factory=dict)  # e.g. shared_attribute_rate
     seeds: list[int] = field(default_factory=list)  # the seed of each per-seed value, in order
+    val_curve: list[list[list[float]]] = field(default_factory=list)  # per seed: [epoch, val ndcg@k] per evaluation
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:
@@ -104,12 +121,13 @@ def run_comparison(
     config: TrainConfig,
     seeds: tuple[int, ...],
     models: tuple[str, ...] = MODEL_NAMES,
-    controls: bool = True,
+    controls: bool | tuple[str, ...] = True,
     pipeline: PipelineConfig | None = PipelineConfig(),
     log: Callable[[str], None] = print,
     on_seed_done: Callable[[list[RowResult], int], None] | None = None,
 ) -> list[RowResult]:
-    """Fit every run for every seed; returns one RowResult per row (models first, then controls).
+    """Fit every run for every seed; returns one RowResult per row (models first, then controls:
+    all of them, none, or those whose control_key is in ``controls``).
     ``on_seed_done(rows, seeds_done)`` sees the rows after each seed (to write partial tables)."""
     unknown = [m for m in models if m not in MODEL_NAMES]
     if unknown or not seeds:
@@ -117,7 +135,8 @@ def run_comparison(
     params = {name: resolve_model_params(name, config) for name in set(models) | {REFERENCE}}
     runs = [Run(name, name) for name in models]
     if controls:
-        runs += control_runs(data, params[REFERENCE].options["modalities"])
+        chosen = control_runs(data, params[REFERENCE].options["modalities"])
+        runs += chosen if controls is True else select_controls(chosen, tuple(controls))
     device = resolve_device(config.device)
     k = config.top_k
     results = {run.row: RowResult(run.row, run.model, run.kind) for run in runs}
@@ -137,6 +156,7 @@ def run_comparison(
                 res.best_epoch.append(fit.best_epoch)
                 res.seconds.append(fit.seconds)
                 res.seeds.append(seed)
+                res.val_curve.append([[epoch, score] for epoch, score in fit.val_curve])
                 for user, value in zip(fit.test_per_user["users"].tolist(), fit.test_per_user[f"ndcg@{k}"].tolist()):
                     res.per_user_ndcg.setdefault(user, []).append(value)
                 log(f"seed {seed} {run.row:<28} test recall@{k} {fit.metrics['test'][f'recall@{k}']:.4f} "
@@ -209,7 +229,7 @@ def write_results(results: list[RowResult], out_dir: Path, k: int, header: str, 
 
 
 def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: tuple[int, ...],
-                   models: tuple[str, ...] = MODEL_NAMES, controls: bool = True,
+                   models: tuple[str, ...] = MODEL_NAMES, controls: bool | tuple[str, ...] = True,
                    log: Callable[[str], None] = print) -> tuple[Path, Path]:
     """Load the export (under ``config.split``), run the comparison, write its tables."""
     from train import prepare_data
@@ -223,7 +243,7 @@ def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: 
     def write(results: list[RowResult], seeds_done: int) -> None:
         done = list(seeds[:seeds_done])
         meta = {"export_dir": str(export_dir), "seeds": done, "seeds_planned": list(seeds), "epochs": config.epochs,
-                "hidden": config.hidden, "batch_size": config.batch_size, "split": config.split,
+                "patience": config.patience, "min_epochs": config.min_epochs, "hidden": config.hidden, "batch_size": config.batch_size, "split": config.split,
                 "n_users": data.n_users, "n_items": data.n_items,
                 "n_test_interactions": int(len(data.splits["test"][0])), "seconds": time.perf_counter() - started,
                 "top_k": config.top_k, "notes": list(data.notes)}
@@ -236,7 +256,7 @@ def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: 
 
 
 # Settings that must agree for rows of several results.json files to be one comparison.
-MERGE_KEYS = ("export", "epochs", "hidden", "batch_size", "split", "n_users", "n_items", "n_test_interactions")
+MERGE_KEYS = ("export", "epochs", "patience", "min_epochs", "hidden", "batch_size", "split", "n_users", "n_items", "n_test_interactions")
 
 
 def load_results(path: Path) -> tuple[dict, list[RowResult]]:
@@ -300,7 +320,7 @@ def _append_seed(into: RowResult, row: RowResult, i: int) -> None:
         for metric, values in source.items():
             target.setdefault(metric, []).append(values[i])
     for source, target in ((row.epochs_run, into.epochs_run), (row.best_epoch, into.best_epoch),
-                           (row.seconds, into.seconds)):
+                           (row.seconds, into.seconds), (row.val_curve, into.val_curve)):
         if source:
             target.append(source[i])
     for user, values in row.per_user_ndcg.items():
@@ -318,6 +338,7 @@ def merge_files(paths: list[Path], out_dir: Path) -> tuple[Path, Path]:
 
 def _header(meta: dict, seeds: str, k: int) -> str:
     return (f"# Comparison on {Path(meta['export_dir']).name}: {meta['n_users']} users x {meta['n_items']} items, "
-            f"{meta['split']} split, {seeds}, up to {meta['epochs']} epochs, hidden {meta['hidden']}, "
+            f"{meta['split']} split, {seeds}, up to {meta['epochs']} epochs (patience {meta.get('patience')}, "
+            f"at least {meta.get('min_epochs')}), hidden {meta['hidden']}, "
             f"batch {meta['batch_size']}\n\nTest metrics of the best-validation state, mean ± sample std over "
             f"seeds; p: paired t-test over test users of per-user ndcg@{k} (seed-averaged) against mgnn.")

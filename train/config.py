@@ -21,7 +21,10 @@ class TrainConfig:
     models: tuple[str, ...] = ("mgnn", "bpr_mf")  # names of train.MODEL_NAMES
     epochs: int = 10  # most passes over the training interactions per model (early stopping may use fewer)
     eval_every: int = 1  # epochs between two val ndcg@k evaluations (the last epoch is always evaluated)
-    patience: int = 3  # stop after this many val evaluations without a better ndcg@k
+    # One stopping rule for every model (train/stopping.py), chosen on val ndcg@10 only (docs/RESULTS.md,
+    # "Stopping rule"): patience 3 without a minimum stopped MGNN controls at epoch 2-5 on an early plateau.
+    patience: int = 5  # stop after this many val evaluations without a better ndcg@k ...
+    min_epochs: int = 10  # ... but never before this many epochs
     batch_size: int = 256  # (user, positive, negative) triples per step
     lr: float | None = None  # Adam learning rate for every model; None: each model's TOML value
     weight_decay: float | None = None  # Adam L2 penalty for every model; None: each model's TOML value
@@ -38,9 +41,9 @@ class TrainConfig:
     checkpoint_dir: Path | None = None  # save each fitted model as <checkpoint_dir>/<model>.pt; None: none saved
 
     def __post_init__(self) -> None:
-        if self.epochs < 0 or self.eval_every < 1 or self.patience < 1:
-            raise ValueError(f"need epochs >= 0, eval_every >= 1, patience >= 1; got epochs={self.epochs}, "
-                             f"eval_every={self.eval_every}, patience={self.patience}")
+        if self.epochs < 0 or self.eval_every < 1 or self.patience < 1 or self.min_epochs < 0:
+            raise ValueError(f"need epochs >= 0, eval_every >= 1, patience >= 1, min_epochs >= 0; got epochs={self.epochs}, "
+                             f"eval_every={self.eval_every}, patience={self.patience}, min_epochs={self.min_epochs}")
         if self.batch_size < 1 or self.hidden < 1 or self.top_k < 1:
             raise ValueError(f"need batch_size, hidden, top_k >= 1; got {self.batch_size}, {self.hidden}, {self.top_k}")
         if self.threads is not None and self.threads < 1:

@@ -40,6 +40,7 @@ from train.loop import autocast, evaluate_per_user, sample_negatives, seed_every
 from train.models import ModelContext, RecModel, build_model
 from train.models.base import Batch
 from train.serving import save_checkpoint
+from train.stopping import should_stop
 from train.threads import torch_threads
 
 DDP_MODELS = ("bpr_mf", "lightgcn", "mgnn", "tgnn", "vbpr", "mmgcn")
@@ -118,7 +119,7 @@ def fit_ddp(name: str, data: ExportData, config: TrainConfig, rank: int, world: 
         stop = torch.zeros(1, device=device)
         if rank == 0 and (epoch % config.eval_every == 0 or epoch == config.epochs):
             best.update(model, epoch, _ndcg(model, data, "val", k))
-            stop[0] = float(best.evaluations_since_best >= config.patience)
+            stop[0] = float(should_stop(epoch, best.evaluations_since_best, config.patience, config.min_epochs))
         dist.broadcast(stop, 0)
         if stop.item():
             break
@@ -165,14 +166,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=256, help="global batch (split over the processes)")
     parser.add_argument("--lr", type=float, help="Adam learning rate (default: the model's TOML)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--patience", type=int, default=3, help="val evaluations without improvement before stopping")
+    parser.add_argument("--patience", type=int, default=TrainConfig.patience,
+                        help="val evaluations without improvement before stopping (default: %(default)s)")
+    parser.add_argument("--min-epochs", type=int, default=TrainConfig.min_epochs,
+                        help="no stop before this many epochs (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads per process (default: %(default)s)")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda (default: %(default)s)")
     parser.add_argument("--checkpoint", type=Path, help="rank 0 saves the best state here")
     parser.add_argument("--split", choices=("export", "time"), default="export")
     args = parser.parse_args(argv)
     config = replace(TrainConfig(models=(args.model,)), epochs=args.epochs, hidden=args.hidden,
-                     batch_size=args.batch_size, lr=args.lr, seed=args.seed, patience=args.patience, threads=args.threads,
+                     batch_size=args.batch_size, lr=args.lr, seed=args.seed, patience=args.patience, min_epochs=args.min_epochs, threads=args.threads,
                      device=args.device, split=args.split)
     data = prepare_data(config, args.export_dir)
     rank, world, device = init_distributed(args.device)

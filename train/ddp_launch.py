@@ -49,7 +49,8 @@ def torchrun_command(export_dir: Path, model: str, processes: int, config: Train
                "--rdzv-backend", "c10d", "--rdzv-endpoint", "127.0.0.1:0", "-m", "train.ddp",
                "--export-dir", str(export_dir), "--model", model, "--epochs", str(config.epochs),
                "--hidden", str(config.hidden), "--batch-size", str(config.batch_size), "--seed", str(config.seed),
-               "--patience", str(config.patience), "--threads", str(config.threads or 1),
+               "--patience", str(config.patience), "--min-epochs", str(config.min_epochs),
+               "--threads", str(config.threads or 1),
                "--device", "cuda" if config.device.startswith("cuda") else config.device, "--split", config.split]
     if config.lr is not None:
         command += ["--lr", str(config.lr)]

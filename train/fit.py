@@ -22,6 +22,7 @@ from train.hyperparams import ModelHyperParams
 from train.loop import evaluate_per_user, seed_everything, train_epoch
 from train.models import ModelContext, RecModel, build_model
 from train.ripple import RippleSets
+from train.stopping import should_stop
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class FitResult:
     epochs_run: int  # epochs trained before the budget ran out or patience stopped training
     best_epoch: int  # epoch of the selected state (0: the untrained state, e.g. MostPop)
     seconds: float
+    val_curve: list[tuple[int, float]] = field(default_factory=list)  # (epoch, val ndcg@k) of each evaluation
     test_per_user: dict[str, np.ndarray] = field(default_factory=dict)  # users | recall@k | ndcg@k, per test user
     model: RecModel | None = None  # the selected state, for serving and the pipeline evaluation
 
@@ -90,7 +92,8 @@ def fit_model(
     ripples: dict[tuple[int, int], RippleSets] | None = None,
 ) -> FitResult:
     """Train up to ``config.epochs``, evaluating val every ``config.eval_every`` epochs and stopping
-    after ``config.patience`` evaluations without improvement; report the best-val state.
+    after ``config.patience`` evaluations without improvement, never before ``config.min_epochs``
+    (train/stopping.py); report the best-val state.
     ``ripples`` caches ripple sets between models fitted on the same data and seed."""
     with deterministic_on_cpu(device):
         return _fit(name, data, config, params, device, {} if ripples is None else ripples)
@@ -118,6 +121,7 @@ def _fit(
     parameters = list(model.parameters())
     best = BestState(model)
     epochs_run = 0
+    curve: list[tuple[int, float]] = []
     k = config.top_k
     if model.trainable and parameters:
         optimizer = torch.optim.Adam(parameters, lr=params.lr, weight_decay=params.weight_decay)
@@ -126,14 +130,15 @@ def _fit(
             epochs_run = epoch
             if epoch % config.eval_every and epoch != config.epochs:
                 continue
-            best.update(model, epoch, _means(evaluate_per_user(model, data, "val", k), k)[f"ndcg@{k}"])
-            if best.evaluations_since_best >= config.patience:
+            curve.append((epoch, _means(evaluate_per_user(model, data, "val", k), k)[f"ndcg@{k}"]))
+            best.update(model, epoch, curve[-1][1])
+            if should_stop(epoch, best.evaluations_since_best, config.patience, config.min_epochs):
                 break
         best.restore(model)
     val = _means(evaluate_per_user(model, data, "val", k), k)
     test_values = evaluate_per_user(model, data, "test", k)
     users, recalls, ndcgs = test_values
     return FitResult(metrics={"val": val, "test": _means(test_values, k)}, epochs_run=epochs_run,
-                     best_epoch=best.epoch, seconds=time.perf_counter() - started,
+                     best_epoch=best.epoch, seconds=time.perf_counter() - started, val_curve=curve,
                      test_per_user={"users": users.numpy(), f"recall@{k}": recalls.numpy(), f"ndcg@{k}": ndcgs.numpy()},
                      model=model)

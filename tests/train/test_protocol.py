@@ -28,7 +28,7 @@ def export_dir(tmp_path_factory) -> Path:
 
 def test_early_stopping_stops_on_a_plateau(export_dir, warehouse):
     # lr 0 leaves the parameters where they start: val ndcg is flat from the first evaluation on.
-    config = TrainConfig(models=("bpr_mf",), epochs=20, patience=2, lr=0.0, weight_decay=0.0, **TINY)
+    config = TrainConfig(models=("bpr_mf",), epochs=20, patience=2, min_epochs=0, lr=0.0, weight_decay=0.0, **TINY)
     summary = train_models(config, export_dir, warehouse, "plateau")
     assert summary.epochs_run == {"bpr_mf": 3} and summary.best_epoch == {"bpr_mf": 1}
     every_two = train_models(TrainConfig(**{**config.__dict__, "eval_every": 2}), export_dir, warehouse, "plateau2")

@@ -83,10 +83,11 @@ def _perturbed(model):
 
 def test_two_gloo_processes_match_one_process_on_the_same_global_batch(export_dir, tmp_path):
     data = load_export(export_dir)
-    # Forked, not spawned: the workers inherit torch and the loaded export instead of importing
-    # and reading them again (4 s instead of 17 s); they only run torch and gloo.
+    # Spawned, not forked: a child forked from a process whose torch thread pools have run can
+    # hang in its first parallel op (a forked run hung for the whole timeout on a loaded machine);
+    # spawning costs the workers their imports (about 17 s instead of 4 s), never a hang.
     workers = mp.start_processes(_worker, args=(str(tmp_path / "init"), data, str(tmp_path)), nprocs=WORLD,
-                                 join=False, start_method="fork")
+                                 join=False, start_method="spawn")
     deadline = time.monotonic() + WORKER_TIMEOUT_S
     while not workers.join(timeout=5):
         if time.monotonic() > deadline:

@@ -3,11 +3,10 @@ configs and negative sampling, on a small synthetic export on CPU."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
 
+from tests.train.conftest import TINY
 from train import ModelConfigError, TrainConfig, train_models
 from train.data import load_export
 from train.fit import deterministic_on_cpu
@@ -15,16 +14,6 @@ from train.hyperparams import CONFIG_DIR, ModelHyperParams, load_model_params, r
 from train.loop import sample_negatives, seed_everything, train_epoch
 from train.models import MODEL_NAMES, ModelContext, build_model
 from train.synthetic import write_synthetic_export
-
-TINY = dict(hidden=16, ripple_size=8, batch_size=64, device="cpu")
-
-
-@pytest.fixture(scope="module")
-def export_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export")
-    write_synthetic_export(out, n_users=80, n_items=50, clicks_per_user=12, side=8, frames=2, seed=5)
-    return out
-
 
 def test_early_stopping_stops_on_a_plateau(export_dir, warehouse):
     # lr 0 leaves the parameters where they start: val ndcg is flat from the first evaluation on.

@@ -8,22 +8,12 @@ from pathlib import Path
 import pytest
 import torch
 
+from tests.train.conftest import TINY
 from train import TrainConfig, prepare_data
 from train.compare import control_key, control_runs, select_controls
 from train.fit import fit_model
 from train.hyperparams import resolve_model_params
 from train.stopping import replay, should_stop
-from train.synthetic import write_synthetic_export
-
-TINY = dict(hidden=16, ripple_size=8, batch_size=64, device="cpu")
-
-
-@pytest.fixture(scope="module")
-def export_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export")
-    write_synthetic_export(out, n_users=80, n_items=50, clicks_per_user=12, side=8, frames=2, seed=5)
-    return out
-
 
 def _fit(export_dir: Path, **settings):
     config = TrainConfig(models=("bpr_mf",), **{**TINY, **settings})

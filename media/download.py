@@ -83,30 +83,33 @@ def download_video(url: str, dest_dir: Path, config: MediaConfig, budget: Budget
         part.unlink(missing_ok=True)
         return None
     final_url, found, content_type = result
-    if content_type in MANIFEST_TYPES or _is_manifest(part):
+    head = _first_bytes(part)
+    if content_type in MANIFEST_TYPES or _is_manifest(head):
         part.unlink()
         streamed = download_with_ytdlp(final_url, dest_dir, config, budget)
         return DownloadedVideo(streamed.path, streamed.mime, Origin(final_url, found))
     if content_type in ("text/html", "application/xhtml+xml"):
         raise MediaError(f"http: {final_url} served {content_type}, not a video")
-    if _looks_like_html(part):
+    if _looks_like_html(head):
         raise MediaError(f"http: {final_url} served an HTML page as {content_type}, not a video")
     path = part.rename(dest_dir / f"trailer{mimetypes.guess_extension(content_type or '') or '.bin'}")
     return DownloadedVideo(path, content_type, Origin(final_url, found))
 
 
-def _is_manifest(path: Path) -> bool:
-    """An HLS playlist or a DASH manifest, whatever type the server gave it."""
+def _first_bytes(path: Path) -> bytes:
+    """The start of a downloaded file, without leading whitespace, to tell what it really is."""
     with path.open("rb") as file:
-        head = file.read(512).lstrip()
+        return file.read(512).lstrip()
+
+
+def _is_manifest(head: bytes) -> bool:
+    """An HLS playlist or a DASH manifest, whatever type the server gave it."""
     return head.startswith(b"#EXTM3U") or b"<MPD" in head
 
 
-def _looks_like_html(path: Path) -> bool:
-    """Sniff the first bytes: a login or error page sent with a video type is common."""
-    with path.open("rb") as file:
-        head = file.read(512).lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
+def _looks_like_html(head: bytes) -> bool:
+    """A login or error page sent with a video type is common."""
+    return head.lower().startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
 
 
 def download_trailer(page: TrailerPage, dest_dir: Path, config: MediaConfig, budget: Budget) -> DownloadedVideo:

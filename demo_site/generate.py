@@ -13,7 +13,6 @@ import math
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 from crawl.identity import ExternalIds, item_id
@@ -130,9 +129,9 @@ def _write_media(config: SiteConfig, out_dir: Path, movies: list[SiteMovie]) -> 
         write_poster(poster_sources[movie.movie_id], movie.title, _file(out_dir, paths.poster_path(movie.movie_id)),
                      _genres(movie), movie.year)
     jobs = [
-        replace(plan_trailer(m.movie_id, _file(out_dir, paths.poster_path(m.movie_id)), audio, config.seed,
-                             config.trailer_seconds, _file(out_dir, paths.trailer_path(m.movie_id)), _genres(m)),
-                stream_playlist=_file(out_dir, paths.stream_path(m.movie_id)) if is_streamed(m.movie_id) else None)
+        plan_trailer(m.movie_id, _file(out_dir, paths.poster_path(m.movie_id)), audio, config.seed,
+                     config.trailer_seconds, _file(out_dir, paths.trailer_path(m.movie_id)), _genres(m),
+                     _file(out_dir, paths.stream_path(m.movie_id)) if is_streamed(m.movie_id) else None)
         for m in movies
     ]
     with ThreadPoolExecutor(max_workers=_TRAILER_WORKERS) as pool:

@@ -53,7 +53,7 @@ def is_streamed(movie_id: str) -> bool:
 
 def plan_trailer(
     movie_id: str, poster: Path, audio_files: list[Path], seed: int, seconds: float, out_path: Path,
-    genres: tuple[str, ...] = (),
+    genres: tuple[str, ...] = (), stream_playlist: Path | None = None,
 ) -> TrailerJob:
     """The movie's audio clip (by primary genre; seeded without one), offset (seeded) and motion (by genre)."""
     primary = primary_genre(genres)
@@ -62,7 +62,7 @@ def plan_trailer(
     spare_tenths = int(max(0.0, audio_duration(audio) - seconds) * 10)
     offset = (seeded_int(seed, "offset", movie_id) % (spare_tenths + 1)) / 10
     cycles = max((PAN_CYCLES.get(g, 0.5) for g in genres), default=0.5)
-    return TrailerJob(poster, audio, offset, seconds, out_path, cycles)
+    return TrailerJob(poster, audio, offset, seconds, out_path, cycles, stream_playlist)
 
 
 @lru_cache(maxsize=64)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from crawl.items import AttributeItem
 from crawl.wiki_article import WikiArticle
 from crawl.wikitext import film_article_from_export
+from crawl.work_record import add_named_value
 
 # ``…/wiki/Special:Export/Title`` or ``…/index.php?title=Special:Export/Title``: the wiki's article path.
 ARTICLE_PATH_RE = re.compile(r"^(https?://[^?#]*?/wiki/|https?://[^?#]*?/index\.php\?title=)Special:Export", re.IGNORECASE)
@@ -30,17 +30,17 @@ def read_wiki_export(body: bytes, page_url: str) -> WikiArticle | None:
     film = film_article_from_export(body, "", page_url)
     if film is None:
         return None
-    attributes = [
-        AttributeItem(attribute, name, page_url, "mediawiki")
-        for field_name, attribute in FIELD_ATTRIBUTES.items()
-        for name in getattr(film, field_name)
-    ]
     sections = {"lead": "\n\n".join(film.lead), "plot": "\n\n".join(film.plot), "cast": "\n".join(film.cast + film.cast_notes)}
-    return WikiArticle(
+    article = WikiArticle(
         title=film.display_title, year=film.year, imdb_id=None, duration_min=None,
-        sections={k: v for k, v in sections.items() if v}, attributes=attributes,
+        sections={k: v for k, v in sections.items() if v},
         image_url=file_url(film.image, film.site_base, page_url) if film.image else None,
     )
+    # The same checks and canonical names ("USA" -> "United States") as every other reader's values.
+    for field_name, attribute in FIELD_ATTRIBUTES.items():
+        for name in getattr(film, field_name):
+            add_named_value(article.attributes, article.skips, field_name, attribute, name, page_url, "mediawiki")
+    return article
 
 
 def file_url(name: str, site_base: str | None, page_url: str) -> str | None:

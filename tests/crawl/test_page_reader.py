@@ -289,6 +289,17 @@ def test_a_special_export_of_several_pages_yields_its_film_article() -> None:
     assert {(a.attribute, a.value) for a in reading.attributes} == {("director", "Ventura Pons")}
 
 
+def test_a_special_exports_countries_get_the_same_canonical_names_as_other_pages() -> None:
+    """Older infoboxes write "USA" and "UK"; an export must not add a second node for either country."""
+    xml = ('<mediawiki version="0.10"><page><title>The World of Henry Paris</title><ns>0</ns><revision>'
+           '<text xml:space="preserve">{{Infobox film\n| name = The World of Henry Paris\n'
+           "| director = [[Radley Metzger]]\n| country = USA&lt;br /&gt;UK\n| released = 1981\n}}\n"
+           "'''''The World of Henry Paris''''' is a 1981 American documentary film.</text></revision></page></mediawiki>")
+    reading = read(xml, "http://127.0.0.1:9/export/The_World_of_Henry_Paris.xml")
+    values = {(a.attribute, a.value) for a in reading.attributes}
+    assert {v for a, v in values if a == "countryOfOrigin"} == {"United States", "United Kingdom"}
+
+
 def test_people_linked_to_imdb_person_pages_keep_their_ids_in_plain_html() -> None:
     html = """<html><head><title>Heat (1995)</title></head><body><h1>Heat</h1><table>
     <tr><th>Director</th><td><a href="https://www.imdb.com/name/nm0000520/?ref_=tt_ov_dr">Michael Mann</a></td></tr>

@@ -182,12 +182,26 @@ def _title_run(doc: Doc, start: int) -> int:
     return i
 
 
+def _defined_title(token: Token) -> str | None:
+    """The title of "Title is a 1969 film based on ...": the proper-noun subject of the copula the
+    phrase hangs on (None when the sentence defines no film by name)."""
+    root = token.sent.root
+    subjects = [c for c in root.children if c.dep_ == "nsubj"] if root.lower_ in COPULA else []
+    if len(subjects) != 1 or subjects[0].pos_ != "PROPN":
+        return None
+    subject = subjects[0]
+    return token.doc[subject.left_edge.i:subject.i + 1].text
+
+
 def _based_on(doc: Doc) -> list[tuple[str, Span, str, str]]:
     """"based on the 1844 novel The Luck of Barry Lyndon by ...", "based on Henry Miller's novel
-    Tropic of Cancer": the title after the kind of work (an author's possessive skipped)."""
+    Tropic of Cancer", "adapted from the Fannie Hurst novel Sister Act": the title after the kind of
+    work (an author's possessive skipped); "the novel of the same name" is the film's own title."""
     found = []
     for token in doc[:-2]:
-        if token.lower_ != "based" or doc[token.i + 1].lower_ not in ("on", "upon"):
+        source = (token.lower_ == "based" and doc[token.i + 1].lower_ in ("on", "upon")) or (
+            token.lower_ == "adapted" and doc[token.i + 1].lower_ == "from")
+        if not source:
             continue
         i = token.i + 2
         kind = False
@@ -195,6 +209,8 @@ def _based_on(doc: Doc) -> list[tuple[str, Span, str, str]]:
             owner = _title_run(doc, i) if doc[i].is_title else i
             if owner > i and owner < len(doc) and doc[owner].text in ("'s", "’s", "'"):
                 i = owner + 1  # "Henry Miller's novel ...": the author, not the title
+            elif owner > i and owner < len(doc) and doc[owner].lower_ in WORK_KINDS:
+                i = owner  # "the Fannie Hurst novel Sister Act": the author names the kind of work
             elif doc[i].lower_ in WORK_KINDS:
                 kind = True
                 i += 1
@@ -203,9 +219,14 @@ def _based_on(doc: Doc) -> list[tuple[str, Span, str, str]]:
                 i += 1
             else:
                 break
+        if kind and [t.lower_ for t in doc[i:i + 4]] == ["of", "the", "same", "name"]:
+            title = _defined_title(token)  # the film's own title, when the sentence defines the film
+            if title is not None:
+                found.append((BASED_ON, doc[i:i + 4], title, "based_on_title"))
+            continue
         start = i
         end = _title_run(doc, start) if start < len(doc) else start
         after_kind = kind and doc[start - 1].lower_ in WORK_KINDS
-        if end > start and (after_kind or doc[start - 1].lower_ in ("on", "upon")):
+        if end > start and (after_kind or doc[start - 1].lower_ in ("on", "upon", "from")):
             found.append((BASED_ON, doc[start:end], doc[start:end].text, "based_on_title"))
     return found

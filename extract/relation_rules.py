@@ -25,10 +25,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v6"
+RULES_NAME = "mmkg_relation_rules_v7"
 TRIM_NAME = "mmkg_trim_person_titles_v3"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v6"
+EXTRACTOR = "spacy-rules-v7"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0

@@ -241,15 +241,14 @@ def _of_another_work(noun: Token) -> bool:
         for p in noun.children)
 
 
+def _dated(noun: Token) -> bool:
+    return any(c.dep_ in ("nummod", "compound", "amod") and c.like_num and len(c.text) == 4 for c in noun.children)
+
+
 def _named_other_work(noun: Token) -> bool:
-    """"the 2009 film Watchmen", "the film Alien": a work noun dated or named by a title that is not
-    this film's, so the verb credits the subject for another work."""
-    if _lemma(noun) not in WORK_NOUNS or noun.lower_ == "it":
-        return False
-    dated = any(c.dep_ in ("nummod", "compound", "amod") and c.like_num and len(c.text) == 4 for c in noun.children)
-    titled = any(c.dep_ in ("appos", "compound") and c.i > noun.i and c.pos_ == "PROPN" and c.ent_id_ != "title"
-                 for c in noun.children) or (noun.i + 1 < len(noun.doc) and _other_title(noun.doc[noun.i + 1]))
-    return dated or titled
+    """"the 2009 film Watchmen", "the 1999 film": a work noun dated in the credit, so the verb credits
+    the subject for another work (a title alone may be this film's own: "X wrote the film Y")."""
+    return _lemma(noun) in WORK_NOUNS and noun.lower_ != "it" and _dated(noun)
 
 
 def _published_story(noun: Token) -> bool:
@@ -260,9 +259,9 @@ def _published_story(noun: Token) -> bool:
 
 
 def _titled_work(noun: Token) -> bool:
-    """"the 2009 film Watchmen" parsed with the title as head: a title (not this film's) after a work noun."""
+    """"the 2009 film Watchmen" parsed with the title as head: a title after a dated work noun."""
     return noun.pos_ == "PROPN" and noun.ent_id_ != "title" and any(
-        c.dep_ == "compound" and _lemma(c) in WORK_NOUNS for c in noun.children)
+        c.dep_ == "compound" and _lemma(c) in WORK_NOUNS and _dated(c) for c in noun.children)
 
 
 def _career_clause(token: Token) -> bool:
@@ -270,7 +269,7 @@ def _career_clause(token: Token) -> bool:
     another work, so a job title beside the name is that career's, not this film's."""
     for clause in (c for c in token.children if c.dep_ == "relcl"):
         objects = [c for c in clause.children if c.dep_ == "dobj"]
-        if _lemma(clause) in SUBJECT_VERBS and any(_named_other_work(o) or _other_title(o) or _titled_work(o) for o in objects):
+        if _lemma(clause) in SUBJECT_VERBS and any(_named_other_work(o) or _titled_work(o) for o in objects):
             return True
     return False
 
@@ -367,7 +366,7 @@ def _subject_relations(verb: Token) -> set[str]:
         if any(c.dep_ == "ccomp" for c in v.children):  # "X wrote that ...": a critic, not a credit
             continue
         objects = [c for c in v.children if c.dep_ == "dobj"]
-        if any(_of_another_work(o) or _named_other_work(o) or _titled_work(o) for o in objects):  # "X wrote the screenplay for Chinatown"
+        if any(_of_another_work(o) for o in objects):  # "X wrote the screenplay for Chinatown"
             continue
         adapted = {o for o in objects if _lemma(v) == "adapt" and _lemma(o) in SOURCE_WORKS}  # "X adapted the novel"
         if _lemma(v) in SUBJECT_VERBS and all(o.lower_ in CREDIT_OBJECTS or _lemma(o) in CREDIT_OBJECTS or o in adapted

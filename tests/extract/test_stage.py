@@ -61,7 +61,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     summary = extract_entities(ExtractConfig(), warehouse, "b1")
     assert isinstance(summary, ExtractSummary)
     assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
-    assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6}
+    assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6, "Work": 1}  # the novel, based_on
     assert summary.relations["starring"] == {"spacy-rules-v7": 5, "structured": 2}
     with warehouse.connect() as con:
         structured = set(con.execute(

@@ -88,11 +88,11 @@ _CREDIT_BY = (r"(?:co-?)?(?:produc\w*|distribut\w*|releas\w*|edit\w*|shot|photog
 _YEAR = r"(?:18[89]\d|19\d\d|20[0-4]\d)"
 _YEAR_FACT = (r"\b(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,2}?" + _YEAR + r"\b|\(" + _YEAR + r"\)\s+(?:is|was)\s+an?\b"
               r"|\b(?:re-?)?(?:releas\w*|premier\w*|debut\w*|opened)\b(?:\W+\w+){0,10}?\W+" + _YEAR + r"\b")
-FACT_CUE = re.compile(r"\bbased\s+on\b|" + _YEAR_FACT, re.I)
+FACT_CUE = re.compile(r"\bbased\s+on\b|\badapted\s+from\b|" + _YEAR_FACT, re.I)
 CUE = re.compile(
     r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|directors?|writers?|screenwriters?"
     r"|producers?|composers?|cinematographers?|editors?|banner|bankroll\w*|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
-    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based)\b|" + _YEAR_FACT, re.I)
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|adapted\s+from)\b|" + _YEAR_FACT, re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
 _ABBREVIATION_WINDOW = 10  # longer than any abbreviation below, its word boundary included
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")

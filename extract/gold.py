@@ -51,6 +51,7 @@ _LIST_TEMPLATES = {
 _CREDIT_WORDS = re.compile(
     r"^(?:screenplay|story|teleplay|written|writers?|novel|based on|dialogues?|uncredited)"
     r"(?:\s+by)?\s*:?\s*", re.I)
+_AUTHOR = re.compile(r"\s+by\s+.*$", re.S)
 _PAGE = re.compile(r"<page>.*?</page>", re.S)
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _YEAR = re.compile(r"\b(18[89]\d|19\d\d|20[0-2]\d)\b")
@@ -205,4 +206,7 @@ def parse_film(path: Path) -> FilmArticle | None:
 def _gold_values(relation: str, names: tuple[str, ...], fields: dict[str, str], year: int | None) -> tuple[str, ...]:
     if relation == RELEASE_YEAR:
         return (str(year),) if year else ()
-    return tuple(dict.fromkeys(v for f in names for v in field_values(fields.get(f, ""))))
+    values = (v for f in names for v in field_values(fields.get(f, "")))
+    if relation == BASED_ON:  # "Adhobha by Mahasweta Devi" is the work Adhobha, as {{based on|title|author}} is
+        values = (_AUTHOR.sub("", v) for v in values)
+    return tuple(dict.fromkeys(values))

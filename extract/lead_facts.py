@@ -161,24 +161,72 @@ def choose_year(years: Iterable[str]) -> str | None:
     return min(years, default=None)
 
 
+_TITLE_GLUE = {"of", "the", "and", "a", "in", "an", "to", "for", "on", "with", "at"}
+
+
+def _title_run(doc: Doc, start: int) -> int:
+    """End of the title starting at ``start``: title-case words, small words and colons inside,
+    a comma only inside a title a "by <author>" closes ("Iron Knight, Silver Vase by X")."""
+    i = start
+    while i < len(doc) and doc[i].lower_ != "by" and i - start < 12:
+        token = doc[i]
+        comma = token.text == "," and i + 1 < len(doc) and doc[i + 1].is_title and any(
+            t.lower_ == "by" for t in doc[i + 1:i + 6]) and not any(t.text == "," for t in doc[i + 1:i + 6])
+        if token.is_title or token.like_num and i > start or (token.lower_ in _TITLE_GLUE and i > start) \
+                or token.text in {"'", "’", ":", "-"} or comma:
+            i += 1
+        else:
+            break
+    while i > start and (doc[i - 1].lower_ in _TITLE_GLUE or doc[i - 1].text in {":", ",", "-"}):
+        i -= 1
+    return i
+
+
+def _defined_title(token: Token) -> str | None:
+    """The title of "Title is a 1969 film based on ...": the proper-noun subject of the copula the
+    phrase hangs on (None when the sentence defines no film by name)."""
+    root = token.sent.root
+    subjects = [c for c in root.children if c.dep_ == "nsubj"] if root.lower_ in COPULA else []
+    if len(subjects) != 1 or subjects[0].pos_ != "PROPN":
+        return None
+    subject = subjects[0]
+    return token.doc[subject.left_edge.i:subject.i + 1].text
+
+
 def _based_on(doc: Doc) -> list[tuple[str, Span, str, str]]:
-    """"based on the 1844 novel The Luck of Barry Lyndon by ...": the title after the kind of work."""
+    """"based on the 1844 novel The Luck of Barry Lyndon by ...", "based on Henry Miller's novel
+    Tropic of Cancer", "adapted from the Fannie Hurst novel Sister Act": the title after the kind of
+    work (an author's possessive skipped); "the novel of the same name" is the film's own title."""
     found = []
     for token in doc[:-2]:
-        if token.lower_ != "based" or doc[token.i + 1].lower_ != "on":
+        source = (token.lower_ == "based" and doc[token.i + 1].lower_ in ("on", "upon")) or (
+            token.lower_ == "adapted" and doc[token.i + 1].lower_ == "from")
+        if not source:
             continue
         i = token.i + 2
-        while i < len(doc) and i - token.i < 10 and not doc[i].is_title and doc[i].text not in {".", ";"}:
-            if doc[i].lower_ in WORK_KINDS or doc[i].like_num or doc[i].lower_ in ("the", "a", "an", "of", "same", "name"):
+        kind = False
+        while i < len(doc) and i - token.i < 12 and doc[i].text not in {".", ";"}:
+            owner = _title_run(doc, i) if doc[i].is_title else i
+            if owner > i and owner < len(doc) and doc[owner].text in ("'s", "’s", "'"):
+                i = owner + 1  # "Henry Miller's novel ...": the author, not the title
+            elif owner > i and owner < len(doc) and doc[owner].lower_ in WORK_KINDS:
+                i = owner  # "the Fannie Hurst novel Sister Act": the author names the kind of work
+            elif doc[i].lower_ in WORK_KINDS:
+                kind = True
+                i += 1
+            elif not doc[i].is_title and (doc[i].like_num or doc[i].lower_ in ("the", "a", "an") or
+                                          (doc[i].pos_ == "ADJ" and doc[i].is_lower)):
                 i += 1
             else:
                 break
+        if kind and [t.lower_ for t in doc[i:i + 4]] == ["of", "the", "same", "name"]:
+            title = _defined_title(token)  # the film's own title, when the sentence defines the film
+            if title is not None:
+                found.append((BASED_ON, doc[i:i + 4], title, "based_on_title"))
+            continue
         start = i
-        while i < len(doc) and (doc[i].is_title or (doc[i].lower_ in ("of", "the", "and", "a", "in") and i > start)
-                                or doc[i].text in {"'", "’", ":"}) and doc[i].lower_ != "by":
-            i += 1
-        while i > start and doc[i - 1].lower_ in ("of", "the", "and", "a", "in", ":"):
-            i -= 1
-        if i > start and doc[start - 1].lower_ in WORK_KINDS | {"on"}:
-            found.append((BASED_ON, doc[start:i], doc[start:i].text, "based_on_title"))
+        end = _title_run(doc, start) if start < len(doc) else start
+        after_kind = kind and doc[start - 1].lower_ in WORK_KINDS
+        if end > start and (after_kind or doc[start - 1].lower_ in ("on", "upon", "from")):
+            found.append((BASED_ON, doc[start:end], doc[start:end].text, "based_on_title"))
     return found

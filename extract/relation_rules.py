@@ -25,10 +25,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v6"
+RULES_NAME = "mmkg_relation_rules_v7"
 TRIM_NAME = "mmkg_trim_person_titles_v3"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v6"
+EXTRACTOR = "spacy-rules-v7"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -239,6 +239,39 @@ def _of_another_work(noun: Token) -> bool:
     return any(p.dep_ == "prep" and p.lower_ in ("for", "of") and any(
         o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ == "WORK_OF_ART") and not o.ent_id_ for o in p.children)
         for p in noun.children)
+
+
+def _dated(noun: Token) -> bool:
+    return any(c.dep_ in ("nummod", "compound", "amod") and c.like_num and len(c.text) == 4 for c in noun.children)
+
+
+def _named_other_work(noun: Token) -> bool:
+    """"the 2009 film Watchmen", "the 1999 film": a work noun dated in the credit, so the verb credits
+    the subject for another work (a title alone may be this film's own: "X wrote the film Y")."""
+    return _lemma(noun) in WORK_NOUNS and noun.lower_ != "it" and _dated(noun)
+
+
+def _published_story(noun: Token) -> bool:
+    """"the short story by X", "the 1954 story by X": a published source work whose author the
+    film adapts (its "based on"), not the film's story credit ("from a story by X")."""
+    return _lemma(noun) == "story" and any(
+        c.lower_ == "short" or (c.like_num and len(c.text) == 4) for c in noun.children)
+
+
+def _titled_work(noun: Token) -> bool:
+    """"the 2009 film Watchmen" parsed with the title as head: a title after a dated work noun."""
+    return noun.pos_ == "PROPN" and noun.ent_id_ != "title" and any(
+        c.dep_ == "compound" and _lemma(c) in WORK_NOUNS and _dated(c) for c in noun.children)
+
+
+def _career_clause(token: Token) -> bool:
+    """"Screenwriter X, who co-wrote the 2009 film Y, ...": a relative clause crediting the name for
+    another work, so a job title beside the name is that career's, not this film's."""
+    for clause in (c for c in token.children if c.dep_ == "relcl"):
+        objects = [c for c in clause.children if c.dep_ == "dobj"]
+        if _lemma(clause) in SUBJECT_VERBS and any(_named_other_work(o) or _titled_work(o) for o in objects):
+            return True
+    return False
 
 
 def _inside_source_phrase(verb: Token) -> bool:
@@ -753,7 +786,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     parent = head_of_list.head
     own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
-    for word in role_words:
+    for word in role_words if not _career_clause(root) else ():
         if (word.dep_ in ("compound", "amod", "nmod") or word is head_of_list) and not _speaker_title(word, head_of_list):
             found += [(relation, "role_title") for relation in _role_relations(word)]
     # a credit noun naming its holder, as "a story credit to X": "under the direction of X",
@@ -800,7 +833,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             # "music by A and cinematography by B": the parse may hang both "by"s on "music"; the noun
             # right before "by" says which credit
             noun = doc[parent.i - 1] if parent.i > 0 and _credit_noun_relation(doc[parent.i - 1]) else by_head
-            found.append((WORK_BY_NOUNS.get(noun.lower_) or WORK_BY_NOUNS[_lemma(noun)], "work_by"))
+            if not _published_story(by_head):
+                found.append((WORK_BY_NOUNS.get(noun.lower_) or WORK_BY_NOUNS[_lemma(noun)], "work_by"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
         found += [(r, "role_is") for r in _copular_roles(parent)]
     if head_of_list.dep_ == "nsubj":  # "X was the music director", "X served as the cinematographer"
@@ -861,6 +895,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     return found
 
 
+# Verbs whose "by"-agent company made the film (a person "made by" is not read: director or producer?).
+COMPANY_MAKING_VERBS = {"make", "animate"}
+
+
 def company_relations_of(org: Span) -> list[tuple[str, str]]:
     """Companies credited by a "by"-agent: "produced by Warner Bros." (made_by), "distributed by X"."""
     head = _first_conjunct(org.root)
@@ -868,7 +906,11 @@ def company_relations_of(org: Span) -> list[tuple[str, str]]:
     if head.dep_ != "pobj" or parent.lower_ != "by":
         return []
     found = []
-    for relation in _agent_relations(parent.head):
+    verb = parent.head
+    if parent.dep_ == "agent" and _lemma(verb) in COMPANY_MAKING_VERBS and not _credits_other_work(verb) and not any(
+            _plot_object(c) for c in verb.children if c.dep_ == "nsubjpass"):
+        found.append((MADE_BY, "company_by"))  # "The film was made by Capcom Studios", "animated by Studio Ghibli"
+    for relation in _agent_relations(verb):
         if relation == PRODUCED_BY:
             found.append((MADE_BY, "company_by"))
         elif relation == DISTRIBUTED_BY:
@@ -988,6 +1030,18 @@ def _list_glue(doc: Doc, end: int, start: int) -> bool:
             and not any(t.pos_ in ("VERB", "AUX") or t.text in {".", ";", "(", ")"} for t in between))
 
 
+def _about_a_character(doc: Doc, ent: Span) -> bool:
+    """The cue sits in a relative clause about a role: "X as Finn, a spy car who, alongside Holley,
+    ..." (Holley is Finn's partner in the story), "Y (who also voices Tony)" (Tony is a role)."""
+    before = doc[ent.sent.start:ent.start]
+    who = [t.i for t in before if t.lower_ in ("who", "which")]
+    if not who:
+        return False
+    voice = doc[ent.start - 1].lower_ in ("voices", "voice") or (
+        ent.start > 1 and doc[ent.start - 2].lower_ in ("voices", "voice"))
+    return voice or any(t.lower_ == "as" for t in doc[ent.sent.start:who[-1]])
+
+
 def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> list[tuple[Span, str]]:
     """Names that continue a starring list the parser broke: a PERSON right after a credited
     star (or after "alongside", "the voices of") with only list separators in between."""
@@ -999,6 +1053,8 @@ def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> l
             continue
         cue = ent.start > 0 and (doc[ent.start - 1].lower_ in LIST_CUES or (
             ent.start > 1 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in LIST_CUES))
+        if cue and _about_a_character(doc, ent):
+            continue
         if ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)) or cue:
             found.append((ent, "star_list"))
             starring.add((ent.start, ent.end))

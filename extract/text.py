@@ -37,6 +37,12 @@ class TextFindings:
             old["qualifier"] = row["qualifier"]
 
 
+def _without_article(span: Span) -> str:
+    """"the Experimental Cinema of the Philippines" -> "Experimental Cinema of the Philippines": a
+    lowercase article the NER model took in is the sentence's, not the name's ("The Third Floor" keeps it)."""
+    return span[1:].text if len(span) > 1 and span[0].lower_ == "the" and span[0].is_lower else span.text
+
+
 def _is_mention(ent: Span) -> bool:
     return ent.label_ in MENTION_LABELS or bool(ent.ent_id_)
 
@@ -92,7 +98,7 @@ def read_document(
                 "surface": eid, "label": RELEASE_YEAR, "entity_id": None, "build_id": build_id,
             })
         elif kind is not None:
-            name = found.value or found.person.text
+            name = found.value or _without_article(found.person)
             eid = resolver.resolve(kind, name) or resolver.register(kind, name)
         else:
             eid = resolved.get(span) or _resolve_person(found.person, resolver, context, people)

@@ -41,3 +41,13 @@ def test_synopsis_and_cast_subsections_are_read_and_other_sections_are_not(tmp_p
     assert "runs the lighthouse" in film.text and "Critics" not in film.text
     assert film.cast.splitlines() == ["Tomas Berg as Rui", "Ines Duarte as Marta", "Paulo Reis as the harbour master"]
     assert film.gold_names("starring") == ("Tomas Berg", "Ines Duarte")
+
+
+def test_a_based_on_field_written_as_title_by_author_is_the_title(tmp_path: Path) -> None:
+    """The infobox gives the source as {{based on|Title|Author}} or as free text "''Title'' by Author";
+    both are the work Title (the author is no source work)."""
+    for field in ("{{based on|''Adhobha''|Mahasweta Devi}}", "''Adhobha'' by Mahasweta Devi"):
+        path = tmp_path / "Harbour Lights (1987 film).xml"
+        path.write_text(ARTICLE.replace("| director =", f"| based_on = {field}\n| director ="), encoding="utf-8")
+        film = parse_film(path)
+        assert film is not None and film.gold_names("based_on") == ("Adhobha",)

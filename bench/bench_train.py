@@ -2,7 +2,8 @@
 two batch optimisations, on a synthetic export (CPU unless --device says otherwise).
 
 - interactions/s of one training epoch per model (extrapolated from a few timed batches after a
-  warm-up batch), as a ratio against BPR-MF, and the process's peak RSS after each model
+  warm-up batch), as a ratio against BPR-MF, the seconds of one full-ranking validation pass
+  (every fit runs one per epoch, and RippleNet's was its largest cost), and the process's peak RSS after each model
   (CPU: a high-water mark, so only growth is attributable) or torch's peak CUDA memory;
 - one BPR-MF epoch with one torch thread vs torch's default (one per core): why
   train/threads.py picks few threads;
@@ -29,7 +30,7 @@ import torch  # noqa: E402
 
 from train.data import load_export  # noqa: E402
 from train.hyperparams import load_model_params  # noqa: E402
-from train.loop import resolve_device, seed_everything, train_epoch  # noqa: E402
+from train.loop import evaluate_per_user, resolve_device, seed_everything, train_epoch  # noqa: E402
 from train.models import MODEL_NAMES, ModelContext, build_model  # noqa: E402
 from train.synthetic import write_synthetic_export  # noqa: E402
 
@@ -47,6 +48,14 @@ def epoch_seconds(model, data, device: torch.device, batches_per_epoch: int) -> 
     if device.type == "cuda":
         torch.cuda.synchronize()
     return (time.perf_counter() - started) / TIMED_BATCHES * batches_per_epoch
+
+
+def eval_seconds(model, data, device: torch.device) -> float:
+    started = time.perf_counter()
+    evaluate_per_user(model, data, "val", 10)
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - started
 
 
 def peak_memory_mb(device: torch.device) -> float:
@@ -88,18 +97,19 @@ def main() -> None:
     print(f"bpr_mf epoch, {default_threads} threads (torch default) {t_default:.3f} s, 1 thread {t_one:.3f} s: "
           f"1 thread is {t_default / t_one:.2f} x as fast")
 
-    print("| model | s / epoch | interactions / s | vs bpr_mf | peak memory MB |\n|---|---|---|---|---|")
+    print("| model | s / epoch | interactions / s | vs bpr_mf | s / val ranking | peak memory MB |\n|---|---|---|---|---|---|")
     seconds: dict[str, float] = {}
     ripples: dict = {}
     for name in ("bpr_mf", *(n for n in args.models or MODEL_NAMES if n != "bpr_mf")):  # the baseline first
         model = build_model(name, ModelContext(data, hidden, load_model_params(name).options, 7, ripples)).to(device)
         if not model.trainable:
-            print(f"| {name} | – (nothing to train) | – | – | {peak_memory_mb(device):.0f} |")
+            print(f"| {name} | – (nothing to train) | – | – | {eval_seconds(model, data, device):.2f} |"
+                  f" {peak_memory_mb(device):.0f} |")
             continue
         seconds[name] = epoch_seconds(model, data, device, batches)
         ratio = seconds[name] / seconds["bpr_mf"]
         print(f"| {name} | {seconds[name]:.2f} | {n_train / seconds[name]:,.0f} | {ratio:.1f} x slower |"
-              f" {peak_memory_mb(device):.0f} |", flush=True)
+              f" {eval_seconds(model, data, device):.2f} | {peak_memory_mb(device):.0f} |", flush=True)
 
     if "mgnn" in (args.models or MODEL_NAMES):
         options = load_model_params("mgnn").options

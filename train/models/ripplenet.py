@@ -17,7 +17,7 @@ from train.models.base import Batch, ModelContext, PairwiseModel
 
 class RippleNet(PairwiseModel):
     OPTIONS = {"hops": 2, "memory_size": 32, "kge_weight": 0.01, "item_update": "plus", "init_std": 0.1,
-               "score_chunk": 32}
+               "score_chunk": 4}
 
     @classmethod
     def validate_options(cls, options):
@@ -44,18 +44,20 @@ class RippleNet(PairwiseModel):
         self.register_buffer("mem_mask", ripple.mask[:, 1:], persistent=False)
 
     def _memories(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(R h [B, H, S, d], t [B, H, S, d], mask [B, H, S]) of users."""
-        heads = self.node_emb(self.mem_heads[users])
-        relations = self.mem_relations[users].flatten()
-        # Grouped by relation, one matmul per relation: no [B, H, S, d, d] gather of the matrices.
-        order = torch.argsort(relations, stable=True)
-        counts = torch.bincount(relations, minlength=len(self.relation)).tolist()
-        flat = heads.reshape(-1, heads.shape[-1])[order]
-        groups = [part @ self.relation[r].T.to(part.dtype)
-                  for r, part in enumerate(flat.split(counts)) if len(part)]
-        rh = torch.empty_like(flat, dtype=groups[0].dtype if groups else flat.dtype)
-        rh[order] = torch.cat(groups) if groups else flat
-        return rh.view(heads.shape), self.node_emb(self.mem_tails[users]), self.mem_mask[users]
+        """(R h [B, H, S, d], t [B, H, S, d], mask [B, H, S]) of users.
+
+        R h is computed once per distinct (relation, head) pair of the users: a batch of 256
+        users names ~16,000 memories but ~900 distinct pairs on ml-latest-small, and the
+        relation matmuls were the largest cost of a training step (docs/BENCHMARKS.md, train)."""
+        heads, relations = self.mem_heads[users], self.mem_relations[users]
+        n_keys = self.node_emb.num_embeddings
+        # Sorted keys group the pairs by relation: one matmul per relation, no [.., d, d] gather.
+        pairs, inverse = torch.unique(relations.flatten() * n_keys + heads.flatten(), return_inverse=True)
+        flat = self.node_emb(pairs % n_keys)
+        counts = torch.bincount(pairs // n_keys, minlength=len(self.relation)).tolist()
+        groups = [part @ self.relation[r].T.to(part.dtype) for r, part in enumerate(flat.split(counts)) if len(part)]
+        rh = torch.cat(groups)[inverse].view(*heads.shape, -1)
+        return rh, self.node_emb(self.mem_tails[users]), self.mem_mask[users]
 
     def _propagate(self, v: torch.Tensor, rh: torch.Tensor, tails: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """v [B, M, d] candidate items (M per user); returns RippleNet's score [B, M]."""
@@ -88,9 +90,41 @@ class RippleNet(PairwiseModel):
 
     def full_sort_predict(self, users: torch.Tensor) -> torch.Tensor:
         items = self.node_emb.weight[: self.n_items]
-        out = []
-        for start in range(0, len(users), self.score_chunk):
-            chunk = users[start : start + self.score_chunk]
-            rh, tails, mask = self._memories(chunk)
-            out.append(self._propagate(items.unsqueeze(0).expand(len(chunk), -1, -1), rh, tails, mask))
-        return torch.cat(out)
+        return torch.cat([self._score_all_items(items, *self._memories(chunk))
+                          for chunk in users.split(self.score_chunk)])
+
+    def _score_all_items(self, items: torch.Tensor, rh: torch.Tensor, tails: torch.Tensor,
+                         mask: torch.Tensor) -> torch.Tensor:
+        """``_propagate``'s scores [B, N] of every item, with no [B, N, d] tensor.
+
+        Every vector of the propagation is ``a * v + sum_j W_j T_j`` (v the item, W_j [N, S] the
+        attention weights of hop j, T_j [S, d] its tails), so each dot product it needs is a
+        combination of item-memory products and per-user S x S products of the memories.
+        The item-memory products come from one GEMM over the chunk's distinct memory vectors
+        (users share most of them), and every [S, N] tensor is laid out with N contiguous.
+        Same scores as ``_propagate`` over all items (tests/train/test_ripplenet.py)."""
+        b, hops, size, d = rh.shape
+        memories = torch.cat([rh, tails.to(rh.dtype)], 1).reshape(-1, d)  # [B * 2H * S, d]
+        distinct, inverse = torch.unique(memories, dim=0, return_inverse=True)
+        products = (distinct @ items.T.to(distinct.dtype))[inverse].view(b, 2 * hops, size, len(items))
+        item_keys, item_tails = products[:, :hops], products[:, hops:]  # [B, H, S, N]
+        key_tails = torch.einsum("bhtd,bjsd->bhjts", rh, tails.to(rh.dtype))  # (R h)_h . T_j
+        tail_tails = torch.einsum("bjsd,bhtd->bjhst", tails, tails)
+        own, coefficients, weights = True, {}, []  # v = own * item + sum_j coefficients[j] T_j
+        for hop in range(hops):
+            logits = item_keys[:, hop] if own else 0
+            for j, w in coefficients.items():
+                logits = logits + key_tails[:, hop, j].to(w.dtype) @ w
+            logits = logits.masked_fill(~mask[:, hop].unsqueeze(-1), float("-inf"))
+            weights.append(torch.nan_to_num(torch.softmax(logits, -2)))  # a hop with no memory contributes 0
+            if self.item_update == "plus":
+                coefficients[hop] = weights[-1]
+            else:
+                own, coefficients = False, {hop: weights[-1]}
+        score = torch.zeros(b, len(items), dtype=weights[0].dtype, device=items.device)
+        for h, w in enumerate(weights):  # <sum_h o_h, v_H>
+            if own:
+                score = score + (w * item_tails[:, h]).sum(-2)
+            for j, u in coefficients.items():
+                score = score + ((tail_tails[:, j, h].to(w.dtype) @ w) * u).sum(-2)
+        return score

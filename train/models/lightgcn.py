@@ -25,7 +25,7 @@ def normalized_adjacency(data: ExportData) -> torch.Tensor:
     return torch.sparse_coo_tensor(torch.stack([rows, cols]), values, (n, n), check_invariants=True).coalesce()
 
 
-class _SymmetricSparseMM(torch.autograd.Function):
+class SymmetricSparseMM(torch.autograd.Function):
     """``adjacency @ x`` for a symmetric sparse ``adjacency``: the gradient is ``adjacency @ grad``
     (A^T = A), so no step transposes and re-coalesces A, as ``torch.sparse.mm``'s backward does
     (1.7-2.7x faster propagation on the full ml-latest-small graph, docs/BENCHMARKS.md, train)."""
@@ -74,7 +74,7 @@ class LightGCN(DotProductModel):
         layers = [x]
         with torch.autocast(x.device.type, enabled=False):  # sparse kernels stay in float32 under AMP
             for _ in range(self.n_layers):
-                x = _SymmetricSparseMM.apply(self.adjacency, x)
+                x = SymmetricSparseMM.apply(self.adjacency, x)
                 layers.append(x)
         out = torch.stack(layers).mean(0)
         return out[: self.n_users], out[self.n_users :]

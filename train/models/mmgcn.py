@@ -17,7 +17,7 @@ from torch import nn
 
 from train.data import MODALITIES
 from train.models.base import Batch, DotProductModel, ModelContext
-from train.models.lightgcn import _SymmetricSparseMM, normalized_adjacency
+from train.models.lightgcn import SymmetricSparseMM, normalized_adjacency
 
 
 def row_edges(adjacency: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -58,7 +58,7 @@ class ModalityGCN(nn.Module):
                 if last:
                     neighbours = rows_times(row_edges(adjacency, rows), len(rows), x.float())
                 else:
-                    neighbours = _SymmetricSparseMM.apply(adjacency, x.float())
+                    neighbours = SymmetricSparseMM.apply(adjacency, x.float())
             x, ids = (x[rows], id_embedding[rows]) if last else (x, id_embedding)
             x = F.leaky_relu(aggregate(neighbours)) + F.leaky_relu(own(x)) + ids
         return x[rows] if rows is not None and not len(self.aggregate) else x

@@ -241,8 +241,12 @@ def _of_another_work(noun: Token) -> bool:
         for p in noun.children)
 
 
+def _year_word(token: Token) -> bool:
+    return token.like_num and len(token.text) == 4
+
+
 def _dated(noun: Token) -> bool:
-    return any(c.dep_ in ("nummod", "compound", "amod") and c.like_num and len(c.text) == 4 for c in noun.children)
+    return any(c.dep_ in ("nummod", "compound", "amod") and _year_word(c) for c in noun.children)
 
 
 def _named_other_work(noun: Token) -> bool:
@@ -255,7 +259,7 @@ def _published_story(noun: Token) -> bool:
     """"the short story by X", "the 1954 story by X": a published source work whose author the
     film adapts (its "based on"), not the film's story credit ("from a story by X")."""
     return _lemma(noun) == "story" and any(
-        c.lower_ == "short" or (c.like_num and len(c.text) == 4) for c in noun.children)
+        c.lower_ == "short" or _year_word(c) for c in noun.children)
 
 
 def _titled_work(noun: Token) -> bool:

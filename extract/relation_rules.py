@@ -1204,9 +1204,10 @@ class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
 
-    def __init__(self, confidences: dict[str, float], lead_cast_lines: int) -> None:
+    def __init__(self, confidences: dict[str, float], lead_cast_lines: int, billing_list_names: int = 2) -> None:
         self.confidences = confidences
         self.lead_cast_lines = lead_cast_lines
+        self.billing_list_names = billing_list_names   # read by ``extract.billing``
 
     def cast_credits(self, text: str) -> list[tuple[CastLine, str, float]]:
         """(line, rule, confidence) of every name of a text laid out as a cast list ([] otherwise)."""
@@ -1286,16 +1287,21 @@ if not Doc.has_extension("mmkg_relations"):
     Doc.set_extension("mmkg_relations", default=None)
 
 
-@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "rule_versions": {}},
+@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "billing_list_names": 2,
+                                              "rule_versions": {}},
                   requires=["doc.ents", "token.dep"])
-def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int,
+def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int, billing_list_names: int,
                         rule_versions: dict[str, int]) -> RelationRules:
     """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one);
     ``lead_cast_lines``: how many first names of a cast list are the top billing (tuned on dev);
+    ``billing_list_names``: how many stars a film's prose star lists must name before its cast-list
+    lines past them are cut from the top billing (``extract/billing.py``);
     ``rule_versions``: the rule families' versions, checked here, read by the stage."""
-    if lead_cast_lines < 0:
-        raise ValueError(f"lead_cast_lines must be >= 0, got {lead_cast_lines}")
+    if lead_cast_lines < 0 or billing_list_names < 1:
+        raise ValueError(f"lead_cast_lines must be >= 0 and billing_list_names >= 1, got {lead_cast_lines}, "
+                         f"{billing_list_names}")
     check_versions(rule_versions)
     if "lemmatizer" in nlp.component_names:
         _LEMMATIZER[:] = [nlp.get_pipe("lemmatizer")]
-    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines)
+    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines,
+                         billing_list_names)

@@ -25,10 +25,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v7"
+RULES_NAME = "mmkg_relation_rules_v8"
 TRIM_NAME = "mmkg_trim_person_titles_v3"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v7"
+EXTRACTOR = "spacy-rules-v8"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -49,6 +49,7 @@ SUBJECT_VERBS = {
     "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
     "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY, "produce": PRODUCED_BY,
     "co-produce": PRODUCED_BY, "compose": MUSIC_BY, "score": MUSIC_BY, "edit": EDITED_BY,
+    "photograph": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY,  # not "shoot": directors shoot films too
 }
 STAR_WORDS = {
     "star", "stars", "starred", "starring", "co-star", "co-stars", "co-starred", "co-starring",
@@ -63,6 +64,7 @@ WORK_BY_NOUNS = {
     "dialogue": WRITTEN_BY, "dialogues": WRITTEN_BY,
     "music": MUSIC_BY, "score": MUSIC_BY, "soundtrack": MUSIC_BY, "songs": MUSIC_BY,
     "cinematography": CINEMATOGRAPHY_BY, "photography": CINEMATOGRAPHY_BY, "editing": EDITED_BY,
+    "camerawork": CINEMATOGRAPHY_BY, "camera": CINEMATOGRAPHY_BY,  # "Camera: X", "X handled the camera"
     "film": DIRECTED_BY, "movie": DIRECTED_BY, "picture": DIRECTED_BY, "documentary": DIRECTED_BY,
 }
 ROLE_NOUNS = {
@@ -325,11 +327,16 @@ def _agent_relations(verb: Token) -> set[str]:
     works = [c for v in {verb, top} for c in v.children if c.dep_ == "nsubjpass"] + ([top.head] if top.dep_ == "acl" else [])
     if any(_plot_object(w) for w in works):
         relations &= {STARRING}  # "a letter written by her father": a thing in the story; "a role played by X" stays
+    if any(w.ent_type_ == "PERSON" or w.lower_ in PERSONAL_PRONOUNS for w in works):
+        relations.discard(CINEMATOGRAPHY_BY)  # "Tom is shot by Jerry", "he was photographed by": the story's
     return relations
 
 
+PERSONAL_PRONOUNS = {"he", "she", "they", "him", "her", "them", "who", "i", "we", "you"}
 # Verbs that hand a credit noun to its holder: "X handled the cinematography", "the editing was done by X".
-HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee"}
+HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee", "crank", "wield"}
+# "X's cinematography", "X's editing": a crew credit noun owned by its holder.
+POSSESSED_CREDITS = {"cinematography", "camerawork", "photography", "editing"}
 
 
 def _credit_noun_relation(noun: Token) -> str | None:
@@ -432,13 +439,18 @@ def _copular_roles(verb: Token) -> set[str]:
 
 
 SERVING_VERBS = {"serve", "act", "work", "function"}
+# "X was roped in / signed / hired as the cinematographer": a passive hiring verb with "as <this film's job>".
+HIRING_VERBS = {"rope", "sign", "hire", "recruit", "bring", "select", "choose", "pick", "confirm", "finalise", "finalize"}
+# Crew titles held bare: "X served as cinematographer / director of photography / editor".
+BARE_TITLES = {CINEMATOGRAPHY_BY, EDITED_BY}
 
 
 def _own_job_title(noun: Token) -> str | None:
     """The relation of "the cinematographer", "the music director", "the film's editor" (this film's
     job, determined; not "a director", "the assistant director", "the director of the institute")."""
     relation = _plain_role(noun, held=True) if not noun.is_title else None
-    determined = any((c.dep_ == "det" and c.lower_ == "the") or _film_owner(c) for c in noun.children)
+    determined = any((c.dep_ == "det" and c.lower_ == "the") or _film_owner(c) for c in noun.children) or (
+        relation in BARE_TITLES and not any(c.dep_ == "det" for c in noun.children))
     objects = {o.lower_ for p in noun.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"}
     if relation is None or not determined or objects - WORK_NOUNS - {"photography", "cinematography"}:
         return None
@@ -451,7 +463,7 @@ def _held_roles(verb: Token, subject: Token) -> set[str]:
     titles = []
     if _lemma(verb) == "be":
         titles = [c for c in verb.children if c.dep_ == "attr"]
-    elif _lemma(verb) in SERVING_VERBS:
+    elif _lemma(verb) in SERVING_VERBS or (_lemma(verb) in HIRING_VERBS and subject.dep_ == "nsubjpass"):
         titles = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
     return {r for r in (_own_job_title(t) for t in titles[:1]) if r}
 
@@ -841,8 +853,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
                 found.append((WORK_BY_NOUNS.get(noun.lower_) or WORK_BY_NOUNS[_lemma(noun)], "work_by"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
         found += [(r, "role_is") for r in _copular_roles(parent)]
-    if head_of_list.dep_ == "nsubj":  # "X was the music director", "X served as the cinematographer"
-        found += [(r, "role_is") for r in _held_roles(parent, root)]
+    if head_of_list.dep_ in ("nsubj", "nsubjpass"):  # "X was the music director", "X served as the cinematographer"
+        found += [(r, "role_is") for r in _held_roles(parent, head_of_list)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
     if _headlines(head_of_list):  # "A and B headline the film", "headlined by A", "A leads the cast": star verbs
@@ -891,6 +903,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((DIRECTED_BY, "possessive"))
     if head_of_list.dep_ == "poss" and _lemma(parent) in SCRIPT_NOUNS and not _of_another_work(parent):
         found.append((WRITTEN_BY, "work_by"))  # "X's screenplay" is "the screenplay by X"
+    if head_of_list.dep_ == "poss" and parent.lower_ in POSSESSED_CREDITS and not _of_another_work(parent):
+        found.append((WORK_BY_NOUNS[parent.lower_], "work_by"))  # "X's cinematography" is "the cinematography by X"
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))

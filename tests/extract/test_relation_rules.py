@@ -526,3 +526,31 @@ def test_a_source_adapted_from_or_of_the_same_name_as_the_film() -> None:
                    "directed by Michael Curtiz.") == ["Sister Act"]
     assert sources("It was adapted from the stage by Tom Roe.") == []
     assert cue_passages("It was adapted from the Fannie Hurst novel Sister Act.")
+
+
+def test_cinematography_credits_as_film_pages_word_them(nlp: Language) -> None:
+    cases = {
+        "Janusz Kaminski's cinematography was praised by critics.": "Janusz Kaminski",
+        "Robert Richardson served as director of photography.": "Robert Richardson",
+        "Ravi Varman was roped in as the cinematographer.": "Ravi Varman",
+        "P. S. Vinod handled the camera.": "P. S. Vinod",
+        "Camera: P. C. Sreeram": "P. C. Sreeram",
+        "Conrad Hall photographed the film.": "Conrad Hall",
+        "The film was photographed by Conrad Hall in Panavision.": "Conrad Hall",
+        "It was shot by cinematographer Emmanuel Lubezki over 40 days.": "Emmanuel Lubezki",
+        "The film's photography by Jack Cardiff won an Oscar.": "Jack Cardiff",
+        "Cinematography: Hoyte van Hoytema": "Hoyte van Hoytema",
+    }
+    for text, name in cases.items():
+        assert ("cinematography_by", name) in credits(nlp, text), text
+    assert credits(nlp, "Robert Richardson served as cinematographer and Thelma Schoonmaker as editor.") == {
+        ("cinematography_by", "Robert Richardson"), ("edited_by", "Thelma Schoonmaker")}
+    assert credits(nlp, "Thelma Schoonmaker's editing won her an award.") == {("edited_by", "Thelma Schoonmaker")}
+
+
+def test_a_shooting_or_a_photo_in_the_story_credits_no_cinematographer(nlp: Language) -> None:
+    for text in ("Tom is shot by Jerry, who then escapes.", "He was shot by the police in the final scene.",
+                 "Kubrick shot the film with lenses made for NASA.", "Anna was photographed by Max at the party.",
+                 "The scene was photographed by a tourist.", "Robert Richardson served as a cinematographer on Platoon.",
+                 "Mary was hired as the nanny."):
+        assert not {r for r, _ in credits(nlp, text)} & {"cinematography_by", "directed_by"}, text

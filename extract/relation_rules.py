@@ -720,6 +720,19 @@ def in_supporting_clause(span: Span) -> bool:
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 
+FEATURE_WORDS = {"feature", "features", "featured", "featuring"}
+FEATURED_RULE = "featured_after_stars"
+
+
+def featured_after_stars(span: Span) -> bool:
+    """"The movie stars A and B, and features C, D": after the sentence's own star list, the names
+    a "features" introduces are its featured players, not the top billing."""
+    doc = span.doc
+    before = doc[span.sent.start:span.start]
+    feature = next((t for t in reversed(before) if t.lower_ in FEATURE_WORDS), None)
+    return feature is not None and any(t.lower_ in STAR_WORDS - FEATURE_WORDS for t in doc[span.sent.start:feature.i])
+
+
 HEADLINE_VERBS = {"headline", "top-line", "topline"}
 
 
@@ -802,7 +815,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     parent = head_of_list.head
     own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
-    for word in role_words if not _career_clause(root) else ():
+    # "It stars A as writer Paul Edgecomb", "Asrani as producer Akhilendra Chandel": a name after "as"
+    # is a character, and the job title beside it the character's
+    played = head_of_list.dep_ == "pobj" and parent.lower_ == "as"
+    for word in role_words if not _career_clause(root) and not played else ():
         if (word.dep_ in ("compound", "amod", "nmod") or word is head_of_list) and not _speaker_title(word, head_of_list):
             found += [(relation, "role_title") for relation in _role_relations(word)]
     # a credit noun naming its holder, as "a story credit to X": "under the direction of X",
@@ -1278,6 +1294,8 @@ class RelationRules:
         for (start, end), pairs in found.items():
             if in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
+            elif featured_after_stars(doc[start:end]):  # its own measured rule
+                pairs[:] = [(r, FEATURED_RULE if r == STARRING else rule) for r, rule in pairs]
         for (start, end), pairs in found.items():
             ent = doc[start:end]
             qualifier_span = character_after(ent)

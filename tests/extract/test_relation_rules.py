@@ -554,3 +554,21 @@ def test_a_shooting_or_a_photo_in_the_story_credits_no_cinematographer(nlp: Lang
                  "The scene was photographed by a tourist.", "Robert Richardson served as a cinematographer on Platoon.",
                  "Mary was hired as the nanny."):
         assert not {r for r, _ in credits(nlp, text)} & {"cinematography_by", "directed_by"}, text
+
+
+def test_a_job_title_on_a_character_after_as_credits_no_one(nlp: Language) -> None:
+    # a cast line of the dev half reads "Asrani as Producer Akhilendra Chandel"; prose writes the title lowercase
+    assert credits(nlp, "It stars Tom Hanks as writer Paul Edgecomb.") == {("starring", "Tom Hanks")}
+    assert credits(nlp, "The film features Asrani as producer Akhilendra Chandel.") == {("starring", "Asrani")}
+    assert ("written_by", "Jane Roe") in credits(nlp, "Screenwriter Jane Roe wrote the film.")
+
+
+def test_names_a_features_adds_after_the_star_list_get_their_own_rule(nlp: Language) -> None:
+    # dev-half lead (Four Daughters): the infobox keeps the stars, not the featured players
+    doc = nlp("The movie stars the Lane Sisters (Priscilla Lane, Rosemary Lane, and Lola Lane) and Gale Page, "
+              "and features Claude Rains, Jeffrey Lynn, John Garfield and Dick Foran.")
+    rules = {found.person.text: found.rule for found in found_relations(doc) if found.relation == "starring"}
+    assert {rules[n] for n in ("Claude Rains", "Jeffrey Lynn", "John Garfield", "Dick Foran")} == {"featured_after_stars"}
+    assert rules["Gale Page"] != "featured_after_stars" and rules["Priscilla Lane"] != "featured_after_stars"
+    alone = {found.rule for found in found_relations(nlp("The film features Tom Hanks and Meg Ryan."))}
+    assert "featured_after_stars" not in alone

@@ -41,7 +41,7 @@ AGENT_VERBS = {
     "compose": MUSIC_BY, "score": MUSIC_BY,
     "edit": EDITED_BY,
     "photograph": CINEMATOGRAPHY_BY, "shoot": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY,
-    "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING,
+    "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING, "perform": STARRING,
     "distribute": DISTRIBUTED_BY, "release": DISTRIBUTED_BY,
 }
 # Verbs whose subject is credited when the object is the work: "X directed the film".
@@ -674,6 +674,16 @@ def _stand_in(token: Token) -> Token:
     return token
 
 
+def _group_members_by(member: Token) -> Token | None:
+    """"performed by the Monty Python comedy group of A, B and C": the credit verb whose "by" names the
+    group whose members ``member`` (a conjunct head) is one of; the members act, the group is credited as writer."""
+    group = member.head.head if member.dep_ == "pobj" and member.head.lower_ == "of" else None
+    if group is None or _lemma(group) not in GROUP_NOUNS or not _named_group(group):
+        return None
+    by = group.head if group.dep_ == "pobj" else None
+    return by.head if by is not None and by.lower_ == "by" and by.dep_ in ("agent", "prep") else None
+
+
 def _star_word(token: Token) -> bool:
     """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
     verb = token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it (tagged VERB or NOUN)
@@ -839,6 +849,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found += [(r, "subject_verb") for r in _relative_credits(clause)]
     if head_of_list.dep_ == "appos":
         found += [(relation, "role_title") for relation in _role_relations(parent)]
+    group_verb = _group_members_by(head_of_list)
+    if group_verb is not None and STARRING in _agent_relations(group_verb):
+        found.append((STARRING, "group_member"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
@@ -854,6 +867,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             relations = _agent_relations(by_head)
+            if _lemma(head_of_list) in GROUP_NOUNS and any(c.lower_ == "of" for c in head_of_list.children):
+                relations.discard(STARRING)  # "performed by the group of A, B": the members act (``group_member``)
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
                 relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
             found += [(r, "credit_by") for r in relations]

@@ -114,6 +114,10 @@ def test_credits_of_a_show_and_of_a_named_group_members(nlp: Language) -> None:
                          "John Cleese and Michael Palin.")
     assert ("written_by", "Monty Python") in group
     assert not {c for c in group if c[0] == "written_by" and c[1] != "Monty Python"}
+    # the dev infobox credits the group as writer and its members as the stars
+    assert {n for r, n in group if r == "starring"} == {"Graham Chapman", "John Cleese", "Michael Palin"}
+    song = credits(nlp, "The title song was performed by the comedy group of Graham Chapman and John Cleese.")
+    assert not {c for c in song if c[0] == "starring"}
 
 
 def test_voices_are_stars_and_supporting_roles_or_a_stars_noun_are_not(nlp: Language) -> None:

@@ -1,7 +1,7 @@
 """Per-film billing cut: a star list in a film's prose ("It stars A, B and C") is its top billing.
 
 An infobox's "starring" keeps the top-billed actors, while a cast section lists the whole cast
-in order. When the prose of a film names at least ``billing_list_names`` stars in star lists,
+in order. When the prose of a film names at least ``billing_list_names`` stars in star lists (0: never),
 the cast-list lines among the first ``lead_cast_lines`` that no such list names are past the
 billing: they are measured under their own rule, ``cast_list_past_lead`` (on the dev half their
 precision is well below that of the lines of a film whose prose has no star list), instead of
@@ -35,6 +35,8 @@ def billed_stars(findings: TextFindings) -> dict[str, set[str]]:
 def cut_past_lead(findings: TextFindings, rules: RelationRules, min_confidence: float) -> int:
     """Move the cast-list lines past each film's prose star list to ``PAST_LEAD_RULE`` (dropped
     when its measured confidence is below ``min_confidence``); returns how many lines moved."""
+    if rules.billing_list_names == 0:  # the cut is off
+        return 0
     stars = billed_stars(findings)
     confidence = rules.confidence(STARRING, PAST_LEAD_RULE)
     moved = 0

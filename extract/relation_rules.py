@@ -1342,10 +1342,10 @@ def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_li
     """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one);
     ``lead_cast_lines``: how many first names of a cast list are the top billing (tuned on dev);
     ``billing_list_names``: how many stars a film's prose star lists must name before its cast-list
-    lines past them are cut from the top billing (``extract/billing.py``);
+    lines past them are cut from the top billing (``extract/billing.py``; 0: no cut);
     ``rule_versions``: the rule families' versions, checked here, read by the stage."""
-    if lead_cast_lines < 0 or billing_list_names < 1:
-        raise ValueError(f"lead_cast_lines must be >= 0 and billing_list_names >= 1, got {lead_cast_lines}, "
+    if lead_cast_lines < 0 or billing_list_names < 0:
+        raise ValueError(f"lead_cast_lines and billing_list_names must be >= 0, got {lead_cast_lines}, "
                          f"{billing_list_names}")
     check_versions(rule_versions)
     if "lemmatizer" in nlp.component_names:

@@ -202,7 +202,7 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
     findings, processed, skipped = TextFindings(), [], []
     if inputs["changed"]:
         titles = [movie["title"] for movie in inputs["movies"]]
-        nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
+        nlp = build_nlp(config.model, resolver.spellings("Person"), titles, dict(config.pipeline_overrides))
         pieces, cast_lists, skipped = _pieces(
             inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         if parse_batches is None:

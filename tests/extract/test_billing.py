@@ -18,6 +18,7 @@ LEAD = ("Midnight Cowboy is a 1969 American drama film directed by John Schlesin
         "It stars Jon Voight and Dustin Hoffman, with Sylvia Miles in a small role.")
 CAST = ("* Jon Voight as Joe Buck\n* Dustin Hoffman as Enrico \"Ratso\" Rizzo\n* Sylvia Miles as Cass\n"
         "* John McGiver as Mr. O'Daniel\n* Brenda Vaccaro as Shirley\n* Barnard Hughes as Towny")
+CUT_SETTING = "components.mmkg_relation_rules.billing_list_names"
 PAST_THE_LEAD = {"person/sylvia-miles", "person/john-mcgiver", "person/brenda-vaccaro", "person/barnard-hughes"}
 
 
@@ -72,7 +73,7 @@ def test_the_stage_cuts_a_cast_section_by_its_lead_and_undoes_it_when_only_the_l
         upsert(con, "movies", [{"movie_id": "m1969", "url": LEAD_URL, "title": "Midnight Cowboy", "year": 1969,
                                 "build_id": "crawl"}])
         upsert(con, "documents", [_document(LEAD_URL, "article", LEAD), _document(CAST_URL, "cast", CAST)])
-    config = ExtractConfig()
+    config = ExtractConfig(pipeline_overrides=((CUT_SETTING, 2),))  # the cut is off in extract.cfg
     extract_entities(config, warehouse, "b1")
     starring = _starring(warehouse)
     past = load_confidences().get("starring/cast_list_past_lead", 0.0)
@@ -88,3 +89,10 @@ def test_the_stage_cuts_a_cast_section_by_its_lead_and_undoes_it_when_only_the_l
     lead = load_confidences()["starring/cast_list_lead"]
     assert {starring[p] for p in ("person/jon-voight", "person/sylvia-miles", "person/brenda-vaccaro")} == {(LEAD_RULE, lead)}
     assert "person/barnard-hughes" not in starring   # the sixth line is past ``lead_cast_lines`` (5)
+
+
+def test_the_cut_is_off_at_zero() -> None:
+    rules = RelationRules({"cast_list_lead": 0.7}, 5, 0)
+    findings = _findings([_row("m1", "a", "star_object", 0.9), _row("m1", "b", "star_object", 0.9),
+                          _row("m1", "c", LEAD_RULE, 0.7)])
+    assert cut_past_lead(findings, rules, 0.5) == 0 and len(findings.relations) == 3

@@ -92,7 +92,8 @@ FACT_CUE = re.compile(r"\bbased\s+on\b|\badapted\s+from\b|" + _YEAR_FACT, re.I)
 CUE = re.compile(
     r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|directors?|writers?|screenwriters?"
     r"|producers?|composers?|cinematographers?|editors?|banner|bankroll\w*|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
-    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|adapted\s+from)\b|" + _YEAR_FACT, re.I)
+    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|adapted\s+from"
+    r"|photographed|lensed|camera(?:work)?)\b|" + _YEAR_FACT, re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
 _ABBREVIATION_WINDOW = 10  # longer than any abbreviation below, its word boundary included
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Bros|Co|Inc|Ltd|vs|No|Vol|Lt|Col|Gen|Sgt|Capt))\.$")

@@ -16,6 +16,9 @@ class ExtractConfig:
     min_confidence: float = 0.5      # text relations whose rule is measured less precise are not written
     max_chunk_chars: int = 100_000   # longer texts are parsed in pieces of at most this size
     cue_passages_only: bool = True   # parse only sentences with a credit cue word (extract/cleaning.py)
+    # settings of extract/extract.cfg replaced for this run, by dotted path:
+    # (("components.mmkg_relation_rules.billing_list_names", 2),)
+    pipeline_overrides: tuple[tuple[str, object], ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:

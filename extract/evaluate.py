@@ -25,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract.billing import cut_past_lead
 from extract.cast_list import is_cast_list
 from extract.cleaning import cue_passages
 from extract.gold import GOLD_FIELDS, FilmArticle, parse_film
@@ -211,6 +212,7 @@ def _run_rules(nlp: Language, fd: FilmDocs, known: list[tuple[str, str]], resolv
     for n, text in enumerate(fd.cast_lists):
         read_cast_list(rules.cast_credits(text), {"movie_id": fd.film.movie_id, "url": f"{fd.film.url}#cast{n}"},
                        resolver, findings, min_confidence, "eval")
+    cut_past_lead(findings, rules, min_confidence)
     return findings
 
 

@@ -18,9 +18,12 @@ PIPELINE_CONFIG = Path(__file__).with_name("extract.cfg")
 CUSTOM_PREFIX = "mmkg_"
 
 
-def load_pipeline(model: str | None = None, config_path: Path = PIPELINE_CONFIG) -> Language:
-    """The configured pipeline; ``model`` overrides the packaged model the components come from."""
-    config = spacy.util.load_config(config_path, overrides={"paths.model": model} if model else {}, interpolate=True)
+def load_pipeline(model: str | None = None, config_path: Path = PIPELINE_CONFIG,
+                  overrides: Mapping[str, object] | None = None) -> Language:
+    """The configured pipeline; ``model`` overrides the packaged model the components come from,
+    ``overrides`` other settings of extract.cfg by their dotted path, as ``spacy`` commands take them."""
+    settings = {**({"paths.model": model} if model else {}), **(overrides or {})}
+    config = spacy.util.load_config(config_path, overrides=settings, interpolate=True)
     return spacy.util.load_model_from_config(config, auto_fill=True)
 
 
@@ -45,8 +48,9 @@ def custom_components(nlp: Language) -> list[tuple[str, object]]:
     return [(name, proc) for name, proc in nlp.pipeline if name.startswith(CUSTOM_PREFIX)]
 
 
-def build_nlp(model: str, people: Mapping[str, Iterable[str]], titles: Iterable[str]) -> Language:
+def build_nlp(model: str, people: Mapping[str, Iterable[str]], titles: Iterable[str],
+              overrides: Mapping[str, object] | None = None) -> Language:
     """The pipeline with ``people`` (entity_id -> spellings) and movie ``titles`` as known names."""
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, overrides=overrides)
     nlp.get_pipe(KNOWN_NAMES_PIPE).set_names(people, titles)
     return nlp

@@ -25,10 +25,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v7"
+RULES_NAME = "mmkg_relation_rules_v8"
 TRIM_NAME = "mmkg_trim_person_titles_v3"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v7"
+EXTRACTOR = "spacy-rules-v8"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -41,7 +41,7 @@ AGENT_VERBS = {
     "compose": MUSIC_BY, "score": MUSIC_BY,
     "edit": EDITED_BY,
     "photograph": CINEMATOGRAPHY_BY, "shoot": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY,
-    "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING,
+    "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING, "perform": STARRING,
     "distribute": DISTRIBUTED_BY, "release": DISTRIBUTED_BY,
 }
 # Verbs whose subject is credited when the object is the work: "X directed the film".
@@ -49,6 +49,7 @@ SUBJECT_VERBS = {
     "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
     "pen": WRITTEN_BY, "script": WRITTEN_BY, "adapt": WRITTEN_BY, "produce": PRODUCED_BY,
     "co-produce": PRODUCED_BY, "compose": MUSIC_BY, "score": MUSIC_BY, "edit": EDITED_BY,
+    "photograph": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY,  # not "shoot": directors shoot films too
 }
 STAR_WORDS = {
     "star", "stars", "starred", "starring", "co-star", "co-stars", "co-starred", "co-starring",
@@ -63,6 +64,7 @@ WORK_BY_NOUNS = {
     "dialogue": WRITTEN_BY, "dialogues": WRITTEN_BY,
     "music": MUSIC_BY, "score": MUSIC_BY, "soundtrack": MUSIC_BY, "songs": MUSIC_BY,
     "cinematography": CINEMATOGRAPHY_BY, "photography": CINEMATOGRAPHY_BY, "editing": EDITED_BY,
+    "camerawork": CINEMATOGRAPHY_BY, "camera": CINEMATOGRAPHY_BY,  # "Camera: X", "X handled the camera"
     "film": DIRECTED_BY, "movie": DIRECTED_BY, "picture": DIRECTED_BY, "documentary": DIRECTED_BY,
 }
 ROLE_NOUNS = {
@@ -325,11 +327,16 @@ def _agent_relations(verb: Token) -> set[str]:
     works = [c for v in {verb, top} for c in v.children if c.dep_ == "nsubjpass"] + ([top.head] if top.dep_ == "acl" else [])
     if any(_plot_object(w) for w in works):
         relations &= {STARRING}  # "a letter written by her father": a thing in the story; "a role played by X" stays
+    if any(w.ent_type_ == "PERSON" or w.lower_ in PERSONAL_PRONOUNS for w in works):
+        relations.discard(CINEMATOGRAPHY_BY)  # "Tom is shot by Jerry", "he was photographed by": the story's
     return relations
 
 
+PERSONAL_PRONOUNS = {"he", "she", "they", "him", "her", "them", "who", "i", "we", "you"}
 # Verbs that hand a credit noun to its holder: "X handled the cinematography", "the editing was done by X".
-HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee"}
+HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee", "crank", "wield"}
+# "X's cinematography", "X's editing": a crew credit noun owned by its holder.
+POSSESSED_CREDITS = {"cinematography", "camerawork", "photography", "editing"}
 
 
 def _credit_noun_relation(noun: Token) -> str | None:
@@ -432,13 +439,18 @@ def _copular_roles(verb: Token) -> set[str]:
 
 
 SERVING_VERBS = {"serve", "act", "work", "function"}
+# "X was roped in / signed / hired as the cinematographer": a passive hiring verb with "as <this film's job>".
+HIRING_VERBS = {"rope", "sign", "hire", "recruit", "bring", "select", "choose", "pick", "confirm", "finalise", "finalize"}
+# Crew titles held bare: "X served as cinematographer / director of photography / editor".
+BARE_TITLES = {CINEMATOGRAPHY_BY, EDITED_BY}
 
 
 def _own_job_title(noun: Token) -> str | None:
     """The relation of "the cinematographer", "the music director", "the film's editor" (this film's
     job, determined; not "a director", "the assistant director", "the director of the institute")."""
     relation = _plain_role(noun, held=True) if not noun.is_title else None
-    determined = any((c.dep_ == "det" and c.lower_ == "the") or _film_owner(c) for c in noun.children)
+    determined = any((c.dep_ == "det" and c.lower_ == "the") or _film_owner(c) for c in noun.children) or (
+        relation in BARE_TITLES and not any(c.dep_ == "det" for c in noun.children))
     objects = {o.lower_ for p in noun.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"}
     if relation is None or not determined or objects - WORK_NOUNS - {"photography", "cinematography"}:
         return None
@@ -451,7 +463,7 @@ def _held_roles(verb: Token, subject: Token) -> set[str]:
     titles = []
     if _lemma(verb) == "be":
         titles = [c for c in verb.children if c.dep_ == "attr"]
-    elif _lemma(verb) in SERVING_VERBS:
+    elif _lemma(verb) in SERVING_VERBS or (_lemma(verb) in HIRING_VERBS and subject.dep_ == "nsubjpass"):
         titles = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
     return {r for r in (_own_job_title(t) for t in titles[:1]) if r}
 
@@ -662,6 +674,16 @@ def _stand_in(token: Token) -> Token:
     return token
 
 
+def _group_members_by(member: Token) -> Token | None:
+    """"performed by the Monty Python comedy group of A, B and C": the credit verb whose "by" names the
+    group whose members ``member`` (a conjunct head) is one of; the members act, the group is credited as writer."""
+    group = member.head.head if member.dep_ == "pobj" and member.head.lower_ == "of" else None
+    if group is None or _lemma(group) not in GROUP_NOUNS or not _named_group(group):
+        return None
+    by = group.head if group.dep_ == "pobj" else None
+    return by.head if by is not None and by.lower_ == "by" and by.dep_ in ("agent", "prep") else None
+
+
 def _star_word(token: Token) -> bool:
     """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
     verb = token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it (tagged VERB or NOUN)
@@ -706,6 +728,19 @@ def in_supporting_clause(span: Span) -> bool:
     verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else head.head
     return any(c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and c != head
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
+
+
+FEATURE_WORDS = {"feature", "features", "featured", "featuring"}
+FEATURED_RULE = "featured_after_stars"
+
+
+def featured_after_stars(span: Span) -> bool:
+    """"The movie stars A and B, and features C, D": after the sentence's own star list, the names
+    a "features" introduces are its featured players, not the top billing."""
+    doc = span.doc
+    before = doc[span.sent.start:span.start]
+    feature = next((t for t in reversed(before) if t.lower_ in FEATURE_WORDS), None)
+    return feature is not None and any(t.lower_ in STAR_WORDS - FEATURE_WORDS for t in doc[span.sent.start:feature.i])
 
 
 HEADLINE_VERBS = {"headline", "top-line", "topline"}
@@ -790,7 +825,10 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     parent = head_of_list.head
     own_nouns = [c for c in root.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "NOUN"]
     role_words = list(root.children) + ([] if own_nouns else list(head_of_list.children) + [head_of_list])
-    for word in role_words if not _career_clause(root) else ():
+    # "It stars A as writer Paul Edgecomb", "Asrani as producer Akhilendra Chandel": a name after "as"
+    # is a character, and the job title beside it the character's
+    played = head_of_list.dep_ == "pobj" and parent.lower_ == "as"
+    for word in role_words if not _career_clause(root) and not played else ():
         if (word.dep_ in ("compound", "amod", "nmod") or word is head_of_list) and not _speaker_title(word, head_of_list):
             found += [(relation, "role_title") for relation in _role_relations(word)]
     # a credit noun naming its holder, as "a story credit to X": "under the direction of X",
@@ -811,6 +849,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found += [(r, "subject_verb") for r in _relative_credits(clause)]
     if head_of_list.dep_ == "appos":
         found += [(relation, "role_title") for relation in _role_relations(parent)]
+    group_verb = _group_members_by(head_of_list)
+    if group_verb is not None and STARRING in _agent_relations(group_verb):
+        found.append((STARRING, "group_member"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "by":
         by_head = parent.head
         subject_nouns = [c for c in by_head.children if c.dep_ == "nsubj" and _lemma(c) in WORK_BY_NOUNS]
@@ -826,6 +867,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             relations = _agent_relations(by_head)
+            if _lemma(head_of_list) in GROUP_NOUNS and any(c.lower_ == "of" for c in head_of_list.children):
+                relations.discard(STARRING)  # "performed by the group of A, B": the members act (``group_member``)
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
                 relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
             found += [(r, "credit_by") for r in relations]
@@ -841,8 +884,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
                 found.append((WORK_BY_NOUNS.get(noun.lower_) or WORK_BY_NOUNS[_lemma(noun)], "work_by"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be":
         found += [(r, "role_is") for r in _copular_roles(parent)]
-    if head_of_list.dep_ == "nsubj":  # "X was the music director", "X served as the cinematographer"
-        found += [(r, "role_is") for r in _held_roles(parent, root)]
+    if head_of_list.dep_ in ("nsubj", "nsubjpass"):  # "X was the music director", "X served as the cinematographer"
+        found += [(r, "role_is") for r in _held_roles(parent, head_of_list)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
     if _headlines(head_of_list):  # "A and B headline the film", "headlined by A", "A leads the cast": star verbs
@@ -891,6 +934,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((DIRECTED_BY, "possessive"))
     if head_of_list.dep_ == "poss" and _lemma(parent) in SCRIPT_NOUNS and not _of_another_work(parent):
         found.append((WRITTEN_BY, "work_by"))  # "X's screenplay" is "the screenplay by X"
+    if head_of_list.dep_ == "poss" and parent.lower_ in POSSESSED_CREDITS and not _of_another_work(parent):
+        found.append((WORK_BY_NOUNS[parent.lower_], "work_by"))  # "X's cinematography" is "the cinematography by X"
     if person.start > 1 and doc[person.start - 1].text == "(" and person.end < len(doc) and doc[person.end].text == ")" \
             and doc[person.start - 2].pos_ == "PROPN":
         found.append((STARRING, "parenthetical_actor"))
@@ -1204,9 +1249,10 @@ class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
 
-    def __init__(self, confidences: dict[str, float], lead_cast_lines: int) -> None:
+    def __init__(self, confidences: dict[str, float], lead_cast_lines: int, billing_list_names: int = 2) -> None:
         self.confidences = confidences
         self.lead_cast_lines = lead_cast_lines
+        self.billing_list_names = billing_list_names   # read by ``extract.billing``
 
     def cast_credits(self, text: str) -> list[tuple[CastLine, str, float]]:
         """(line, rule, confidence) of every name of a text laid out as a cast list ([] otherwise)."""
@@ -1263,6 +1309,8 @@ class RelationRules:
         for (start, end), pairs in found.items():
             if in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
+            elif featured_after_stars(doc[start:end]):  # its own measured rule
+                pairs[:] = [(r, FEATURED_RULE if r == STARRING else rule) for r, rule in pairs]
         for (start, end), pairs in found.items():
             ent = doc[start:end]
             qualifier_span = character_after(ent)
@@ -1286,16 +1334,21 @@ if not Doc.has_extension("mmkg_relations"):
     Doc.set_extension("mmkg_relations", default=None)
 
 
-@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "rule_versions": {}},
+@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "billing_list_names": 2,
+                                              "rule_versions": {}},
                   requires=["doc.ents", "token.dep"])
-def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int,
+def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int, billing_list_names: int,
                         rule_versions: dict[str, int]) -> RelationRules:
     """spaCy factory; ``calibration`` is a rule-confidence file (empty: the packaged one);
     ``lead_cast_lines``: how many first names of a cast list are the top billing (tuned on dev);
+    ``billing_list_names``: how many stars a film's prose star lists must name before its cast-list
+    lines past them are cut from the top billing (``extract/billing.py``; 0: no cut);
     ``rule_versions``: the rule families' versions, checked here, read by the stage."""
-    if lead_cast_lines < 0:
-        raise ValueError(f"lead_cast_lines must be >= 0, got {lead_cast_lines}")
+    if lead_cast_lines < 0 or billing_list_names < 0:
+        raise ValueError(f"lead_cast_lines and billing_list_names must be >= 0, got {lead_cast_lines}, "
+                         f"{billing_list_names}")
     check_versions(rule_versions)
     if "lemmatizer" in nlp.component_names:
         _LEMMATIZER[:] = [nlp.get_pipe("lemmatizer")]
-    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines)
+    return RelationRules(load_confidences(Path(calibration) if calibration else CALIBRATION_PATH), lead_cast_lines,
+                         billing_list_names)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from extract.billing import cut_past_lead
 from extract.config import ExtractConfig, ExtractSummary
 from extract.cleaning import blank_markup, chunks, cue_passages, not_english_reason, repair_mojibake
 from extract.nlp import RULES_PIPE, build_nlp, pipeline_fingerprint, rule_versions
@@ -32,12 +33,16 @@ def _rows(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]
 def _read_inputs(warehouse: Warehouse, base: str, versions: dict[str, int]) -> dict[str, Any]:
     """Everything the stage needs, read in one short connection. A document is unchanged when a
     stored read of its current text is current for today's rule versions (``rule_families``);
-    only the texts of the others are read."""
+    a movie with a document that is not is read whole (its text relations are stored one per
+    movie, relation and entity, and its cast list is cut by its lead's star list, ``billing``);
+    only the texts of the movies read are fetched."""
     with warehouse.connect() as con:
-        documents = _rows(con, "SELECT url, content_sha256 FROM documents ORDER BY url")
+        documents = _rows(con, "SELECT url, movie_id, content_sha256 FROM documents ORDER BY url")
         reads = _rows(con, "SELECT url, content_sha256, extractor FROM extracted_documents")
         current = {(r["url"], r["content_sha256"]) for r in reads if is_current(base, versions, r["extractor"])}
-        changed_urls = [d["url"] for d in documents if (d["url"], d["content_sha256"]) not in current]
+        stale = {d["url"] for d in documents if (d["url"], d["content_sha256"]) not in current}
+        touched = {d["movie_id"] for d in documents if d["url"] in stale and d["movie_id"] is not None}
+        changed_urls = [d["url"] for d in documents if d["url"] in stale or d["movie_id"] in touched]
         con.register("_changed_urls", pa.table({"url": pa.array(changed_urls, pa.string())}))
         changed = _rows(con, """SELECT d.url, d.movie_id, d.kind, d.text, d.content_sha256 FROM documents d
                                 JOIN _changed_urls USING (url) ORDER BY d.url""")
@@ -89,9 +94,7 @@ def _read_cast_lists(
         except Exception as exc:  # noqa: BLE001 - recorded as an error row, the run goes on
             failures.append((document["url"], f"cast list reading failed: {type(exc).__name__}: {exc}"))
             continue
-        findings.mentions += found.mentions
-        for row in found.relations.values():
-            findings.add_relation(row)
+        findings.merge(found)
     return failures
 
 
@@ -183,7 +186,8 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
     resolution and the one write stay here, in document order, so the result is the same.
 
     Documents whose text this pipeline already read are skipped, unless a rule family that can
-    change them has a new version (``extract/rule_families.py``);
+    change them has a new version (``extract/rule_families.py``) or another document of their
+    movie is read again (a movie is read whole);
     skipped documents (empty, not English) are recorded as errors and marked read, so they are
     not retried until their text or the pipeline changes; structured fields
     are cheap and re-derived every run so a removed field also removes its relation.
@@ -198,7 +202,7 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
     findings, processed, skipped = TextFindings(), [], []
     if inputs["changed"]:
         titles = [movie["title"] for movie in inputs["movies"]]
-        nlp = build_nlp(config.model, resolver.spellings("Person"), titles)
+        nlp = build_nlp(config.model, resolver.spellings("Person"), titles, dict(config.pipeline_overrides))
         pieces, cast_lists, skipped = _pieces(
             inputs["changed"], min(config.max_chunk_chars, nlp.max_length), config.cue_passages_only)
         if parse_batches is None:
@@ -207,8 +211,9 @@ def extract_entities(config: ExtractConfig, warehouse: Warehouse, build_id: str,
             parse = partial(parse_batches, partial(_parse, nlp, config))
         docs = _parsed_once([p["text"] for p in pieces], parse)
         findings, unread = read_documents(docs, pieces, resolver, config.min_confidence, build_id)
-        unread += _read_cast_lists(cast_lists, nlp.get_pipe(RULES_PIPE), resolver, findings, config.min_confidence,
-                                   build_id)
+        rules = nlp.get_pipe(RULES_PIPE)
+        unread += _read_cast_lists(cast_lists, rules, resolver, findings, config.min_confidence, build_id)
+        cut_past_lead(findings, rules, config.min_confidence)
         failed = {url for url, _ in unread}
         processed = [d for d in inputs["changed"] if d["url"] not in failed]
         failures += skipped + unread

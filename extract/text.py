@@ -26,15 +26,26 @@ class TextFindings:
 
     mentions: list[dict[str, Any]] = field(default_factory=list)
     relations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    # every rule that credited a (movie, relation, entity), not only the kept one (``billing``)
+    rules_seen: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
 
     def add_relation(self, row: dict[str, Any]) -> None:
         """Keep the most confident evidence when several sentences credit the same entity."""
         key = (row["movie_id"], row["relation"], row["entity_id"])
+        self.rules_seen.setdefault(key, set()).add(row["rule"])
         old = self.relations.get(key)
         if old is None or row["confidence"] > old["confidence"]:
             self.relations[key] = {**row, "qualifier": row.get("qualifier") or (old or {}).get("qualifier")}
         elif row.get("qualifier") and not old.get("qualifier"):
             old["qualifier"] = row["qualifier"]
+
+    def merge(self, other: "TextFindings") -> None:
+        """Add the findings of one document read on its own."""
+        self.mentions += other.mentions
+        for row in other.relations.values():
+            self.add_relation(row)
+        for key, rules in other.rules_seen.items():
+            self.rules_seen.setdefault(key, set()).update(rules)
 
 
 def _without_article(span: Span) -> str:
@@ -172,7 +183,5 @@ def read_documents(
         except Exception as exc:  # noqa: BLE001 - recorded as an error row, the run goes on
             failures.append((document["url"], f"relation reading failed: {type(exc).__name__}: {exc}"))
             continue
-        findings.mentions += found.mentions
-        for row in found.relations.values():
-            findings.add_relation(row)
+        findings.merge(found)
     return findings, failures

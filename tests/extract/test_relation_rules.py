@@ -114,6 +114,10 @@ def test_credits_of_a_show_and_of_a_named_group_members(nlp: Language) -> None:
                          "John Cleese and Michael Palin.")
     assert ("written_by", "Monty Python") in group
     assert not {c for c in group if c[0] == "written_by" and c[1] != "Monty Python"}
+    # the dev infobox credits the group as writer and its members as the stars
+    assert {n for r, n in group if r == "starring"} == {"Graham Chapman", "John Cleese", "Michael Palin"}
+    song = credits(nlp, "The title song was performed by the comedy group of Graham Chapman and John Cleese.")
+    assert not {c for c in song if c[0] == "starring"}
 
 
 def test_voices_are_stars_and_supporting_roles_or_a_stars_noun_are_not(nlp: Language) -> None:
@@ -526,3 +530,49 @@ def test_a_source_adapted_from_or_of_the_same_name_as_the_film() -> None:
                    "directed by Michael Curtiz.") == ["Sister Act"]
     assert sources("It was adapted from the stage by Tom Roe.") == []
     assert cue_passages("It was adapted from the Fannie Hurst novel Sister Act.")
+
+
+def test_cinematography_credits_as_film_pages_word_them(nlp: Language) -> None:
+    cases = {
+        "Janusz Kaminski's cinematography was praised by critics.": "Janusz Kaminski",
+        "Robert Richardson served as director of photography.": "Robert Richardson",
+        "Ravi Varman was roped in as the cinematographer.": "Ravi Varman",
+        "P. S. Vinod handled the camera.": "P. S. Vinod",
+        "Camera: P. C. Sreeram": "P. C. Sreeram",
+        "Conrad Hall photographed the film.": "Conrad Hall",
+        "The film was photographed by Conrad Hall in Panavision.": "Conrad Hall",
+        "It was shot by cinematographer Emmanuel Lubezki over 40 days.": "Emmanuel Lubezki",
+        "The film's photography by Jack Cardiff won an Oscar.": "Jack Cardiff",
+        "Cinematography: Hoyte van Hoytema": "Hoyte van Hoytema",
+    }
+    for text, name in cases.items():
+        assert ("cinematography_by", name) in credits(nlp, text), text
+    assert credits(nlp, "Robert Richardson served as cinematographer and Thelma Schoonmaker as editor.") == {
+        ("cinematography_by", "Robert Richardson"), ("edited_by", "Thelma Schoonmaker")}
+    assert credits(nlp, "Thelma Schoonmaker's editing won her an award.") == {("edited_by", "Thelma Schoonmaker")}
+
+
+def test_a_shooting_or_a_photo_in_the_story_credits_no_cinematographer(nlp: Language) -> None:
+    for text in ("Tom is shot by Jerry, who then escapes.", "He was shot by the police in the final scene.",
+                 "Kubrick shot the film with lenses made for NASA.", "Anna was photographed by Max at the party.",
+                 "The scene was photographed by a tourist.", "Robert Richardson served as a cinematographer on Platoon.",
+                 "Mary was hired as the nanny."):
+        assert not {r for r, _ in credits(nlp, text)} & {"cinematography_by", "directed_by"}, text
+
+
+def test_a_job_title_on_a_character_after_as_credits_no_one(nlp: Language) -> None:
+    # a cast line of the dev half reads "Asrani as Producer Akhilendra Chandel"; prose writes the title lowercase
+    assert credits(nlp, "It stars Tom Hanks as writer Paul Edgecomb.") == {("starring", "Tom Hanks")}
+    assert credits(nlp, "The film features Asrani as producer Akhilendra Chandel.") == {("starring", "Asrani")}
+    assert ("written_by", "Jane Roe") in credits(nlp, "Screenwriter Jane Roe wrote the film.")
+
+
+def test_names_a_features_adds_after_the_star_list_get_their_own_rule(nlp: Language) -> None:
+    # dev-half lead (Four Daughters): the infobox keeps the stars, not the featured players
+    doc = nlp("The movie stars the Lane Sisters (Priscilla Lane, Rosemary Lane, and Lola Lane) and Gale Page, "
+              "and features Claude Rains, Jeffrey Lynn, John Garfield and Dick Foran.")
+    rules = {found.person.text: found.rule for found in found_relations(doc) if found.relation == "starring"}
+    assert {rules[n] for n in ("Claude Rains", "Jeffrey Lynn", "John Garfield", "Dick Foran")} == {"featured_after_stars"}
+    assert rules["Gale Page"] != "featured_after_stars" and rules["Priscilla Lane"] != "featured_after_stars"
+    alone = {found.rule for found in found_relations(nlp("The film features Tom Hanks and Meg Ryan."))}
+    assert "featured_after_stars" not in alone

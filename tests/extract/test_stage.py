@@ -14,6 +14,7 @@ ARTICLE_URL = "http://127.0.0.1/wiki/Barry_Lyndon.html"
 DETAIL_URL = "http://127.0.0.1/movies/ml3019.html"
 CAST_URL = "http://127.0.0.1/wiki/Barry_Lyndon_cast.html"
 BROKEN_URL = "http://127.0.0.1/movies/broken.html"
+OTHER_URL = "http://127.0.0.1/wiki/Night_Shift.html"  # another movie
 LEAD = ("Barry Lyndon is a 1975 period drama film written, directed and produced by Stanley Kubrick, "
         "based on the 1844 novel The Luck of Barry Lyndon by William Makepeace Thackeray. "
         "It stars Ryan O'Neal, Marisa Berenson, Patrick Magee, Hardy Krüger and Gay Hamilton. "
@@ -62,7 +63,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     assert isinstance(summary, ExtractSummary)
     assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
     assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6, "Work": 1}  # the novel, based_on
-    assert summary.relations["starring"] == {"spacy-rules-v7": 5, "structured": 2}
+    assert summary.relations["starring"] == {"spacy-rules-v8": 5, "structured": 2}
     with warehouse.connect() as con:
         structured = set(con.execute(
             "SELECT relation, entity_id FROM relations WHERE extractor = 'structured' AND confidence = 1.0").fetchall())
@@ -70,7 +71,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
         magee_aliases = {a for (a,) in con.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = 'person/patrick-magee'").fetchall()}
         text = con.execute("""SELECT relation, entity_id, confidence, source_url, evidence FROM relations
-                              WHERE extractor = 'spacy-rules-v7' ORDER BY ALL""").fetchall()
+                              WHERE extractor = 'spacy-rules-v8' ORDER BY ALL""").fetchall()
         surname = con.execute("SELECT surface, label, entity_id FROM mentions WHERE surface = 'Kubrick'").fetchall()
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
     assert structured == {
@@ -103,12 +104,12 @@ def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: War
 
     with warehouse.transaction() as con:  # the article changes: its old mentions and text relations go
         upsert(con, "documents", [document(ARTICLE_URL, "article", "Barry Lyndon stars Marisa Berenson.")])
-    changed = extract_entities(ExtractConfig(), warehouse, "b3")
-    assert (changed.documents_processed, changed.documents_skipped_unchanged) == (1, 2)
+    changed = extract_entities(ExtractConfig(), warehouse, "b3")  # a movie is read whole: its detail page too
+    assert (changed.documents_processed, changed.documents_skipped_unchanged) == (2, 0)
     with warehouse.connect() as con:
         surfaces = {s for (s,) in con.execute("SELECT surface FROM mentions WHERE doc_url = ?", [ARTICLE_URL]).fetchall()}
         starring = {e for (e,) in con.execute("""SELECT entity_id FROM relations
-                    WHERE extractor = 'spacy-rules-v7' AND relation = 'starring'""").fetchall()}
+                    WHERE extractor = 'spacy-rules-v8' AND relation = 'starring'""").fetchall()}
     assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
     assert starring == {"person/marisa-berenson"}
 
@@ -127,21 +128,31 @@ def _pretend_read_by(warehouse: Warehouse, url: str, extractor: str) -> None:
         upsert(con, "extracted_documents", [{"url": url, "content_sha256": sha, "build_id": "b0", "extractor": extractor}])
 
 
-def test_a_document_read_by_another_pipeline_version_is_read_again_and_only_it(warehouse: Warehouse) -> None:
+def _add_other_movie(warehouse: Warehouse) -> None:
+    with warehouse.transaction() as con:
+        upsert(con, "movies", [{"movie_id": "ml2", "url": "http://127.0.0.1/movies/ml2.html", "title": "Night Shift",
+                                "year": 1994, "build_id": "crawl"}])
+        upsert(con, "documents", [{**document(OTHER_URL, "article", "Night Shift is a 1994 film directed by Ann Lowe."),
+                                   "movie_id": "ml2"}])
+
+
+def test_a_document_read_by_another_pipeline_version_is_read_again_with_its_movie_only(warehouse: Warehouse) -> None:
     seed(warehouse)
+    _add_other_movie(warehouse)
     extract_entities(ExtractConfig(), warehouse, "b1")
     current = _stored_reads(warehouse)[DETAIL_URL][0]
     assert current.startswith(pipeline_fingerprint() + "[")
     _pretend_read_by(warehouse, DETAIL_URL, current.replace("_v2", "_v1"))
     again = extract_entities(ExtractConfig(), warehouse, "b2")
-    assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 2)
+    assert (again.documents_processed, again.documents_skipped_unchanged) == (2, 1)  # its movie's article too
     reads = _stored_reads(warehouse)
-    assert reads[DETAIL_URL] == (current, "b2") and reads[ARTICLE_URL][1] == "b1"
+    assert reads[DETAIL_URL] == (current, "b2") and reads[ARTICLE_URL][1] == "b2" and reads[OTHER_URL][1] == "b1"
 
 
-def test_a_rule_family_version_bump_rereads_only_the_documents_it_can_change(warehouse: Warehouse) -> None:
+def test_a_rule_family_version_bump_rereads_only_the_movies_it_can_change(warehouse: Warehouse) -> None:
     seed(warehouse)
     cast = "Ryan O'Neal as Redmond Barry\nMarisa Berenson as Lady Lyndon\nPatrick Magee as the Chevalier"
+    _add_other_movie(warehouse)
     with warehouse.transaction() as con:
         upsert(con, "documents", [document(CAST_URL, "cast", cast)])
     extract_entities(ExtractConfig(), warehouse, "b1")
@@ -152,14 +163,15 @@ def test_a_rule_family_version_bump_rereads_only_the_documents_it_can_change(war
     for url, (extractor, _) in reads.items():  # as if the cast-list reader had been at version 0
         _pretend_read_by(warehouse, url, extractor.replace(cast_mark, "cast_list=0"))
     again = extract_entities(ExtractConfig(), warehouse, "b2")
-    assert (again.documents_processed, again.documents_skipped_unchanged) == (1, 3)
+    # the cast list's movie is read whole (its billing cut needs the lead); the other movie not at all
+    assert (again.documents_processed, again.documents_skipped_unchanged) == (3, 1)
     after = _stored_reads(warehouse)
     assert after[CAST_URL] == (reads[CAST_URL][0], "b2")
-    assert {url for url, (_, build) in after.items() if build == "b0"} == {ARTICLE_URL, DETAIL_URL, BROKEN_URL}
+    assert {url for url, (_, build) in after.items() if build == "b0"} == {OTHER_URL}
     with warehouse.connect() as con:
         starring = {(e, q) for e, q in con.execute("""SELECT entity_id, qualifier FROM relations
-                    WHERE source_url = ? AND relation = 'starring'""", [CAST_URL]).fetchall()}
-    assert ("person/marisa-berenson", "Lady Lyndon") in starring
+                    WHERE movie_id = 'ml3019' AND relation = 'starring' AND extractor <> 'structured'""").fetchall()}
+    assert ("person/marisa-berenson", "Lady Lyndon") in starring  # the lead's row, the cast line's character
     for url, (extractor, _) in _stored_reads(warehouse).items():  # a family added since: everything is read again
         _pretend_read_by(warehouse, url, re.sub(r",sentence_rules(?:=\d+|:-)", "", extractor))
     assert extract_entities(ExtractConfig(), warehouse, "b3").documents_skipped_unchanged == 0

@@ -10,6 +10,8 @@ distinct items recommended to all users, as a share of the items).
 
 fits one model (validation early stopping, as every fit) and prints one JSON line of validation
 figures only: test metrics are never printed, so the tool can be used to choose settings.
+``--ripple-stats`` instead says how personal each hop of the users' ripple sets is (MGNN's, TGNN's
+and RippleNet's user side), from the training interactions and the KG alone.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from train.config import TrainConfig
 from train.data import ExportData
 from train.loop import exclusions, model_device
 from train.metrics import top_k_items
-from train.models.base import RecModel
+from train.models.base import ModelContext, RecModel
+from train.ripple import RippleSets
 
 
 def popularity_order(data: ExportData) -> torch.Tensor:
@@ -56,6 +59,29 @@ def popularity_profile(model: RecModel, data: ExportData, split: str, k: int) ->
             f"coverage@{k}": len(torch.unique(top)) / data.n_items}
 
 
+def ripple_overlap(ripple: RippleSets, n_items: int) -> list[dict[str, float]]:
+    """Per hop of the ripple sets: distinct nodes over all users, the share of them that are items,
+    and the mean Jaccard overlap of two users' node sets over every pair of users with a non-empty
+    union. Near 0: each user's hop is personal; high: every user gets the same generic nodes."""
+    out = []
+    n_users = ripple.nodes.shape[0]
+    for hop in range(ripple.nodes.shape[1]):
+        nodes, mask = ripple.nodes[:, hop], ripple.mask[:, hop]
+        distinct = torch.unique(nodes[mask])
+        member = torch.zeros(n_users, len(distinct))
+        rows = torch.arange(n_users).unsqueeze(1).expand_as(nodes)[mask]
+        member[rows, torch.searchsorted(distinct, nodes[mask])] = 1.0  # duplicates within a user count once
+        inter = member @ member.T
+        sizes = member.sum(1)
+        union = sizes.unsqueeze(0) + sizes.unsqueeze(1) - inter
+        pairs = torch.triu(torch.ones(n_users, n_users, dtype=torch.bool), diagonal=1) & (union > 0)
+        jaccard = (inter[pairs] / union[pairs]).mean().item() if pairs.any() else float("nan")
+        out.append({"hop": hop, "distinct_nodes": len(distinct),
+                    "share_items": (distinct < n_items).float().mean().item() if len(distinct) else float("nan"),
+                    "mean_pair_jaccard": jaccard})
+    return out
+
+
 def _option(text: str) -> tuple[str, object]:
     key, _, value = text.partition("=")
     return key, json.loads(value)
@@ -70,7 +96,9 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--export-dir", type=Path, required=True)
-    parser.add_argument("--model", required=True)
+    parser.add_argument("--model", help="model to fit (not needed with --ripple-stats)")
+    parser.add_argument("--ripple-stats", action="store_true",
+                        help="instead of fitting: per hop, how much users' ripple sets (--option hops / ripple_size) overlap")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--hidden", type=int, default=128)
@@ -78,10 +106,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--option", type=_option, action="append", default=[],
                         help="key=JSON value: lr, weight_decay or one of the model's TOML options")
     args = parser.parse_args(argv)
-    config = TrainConfig(models=(args.model,), epochs=args.epochs, hidden=args.hidden, device="cpu",
+    if not args.ripple_stats and not args.model:
+        parser.error("--model is needed unless --ripple-stats")
+    config = TrainConfig(models=(args.model or "mgnn",), epochs=args.epochs, hidden=args.hidden, device="cpu",
                          threads=args.threads, seed=args.seed)
     data = prepare_data(config, args.export_dir)
     changes = dict(args.option)
+    if args.ripple_stats:
+        options = {"hops": 2, "ripple_size": 32, **changes}
+        ripple = ModelContext(data, args.hidden, {}, args.seed).ripple(int(options["hops"]), int(options["ripple_size"]))
+        print(json.dumps({"seed": args.seed, **options, "hops_overlap": ripple_overlap(ripple, data.n_items)}), flush=True)
+        return
     params = resolve_model_params(args.model, config)
     params = replace(params, **{key: float(v) for key, v in changes.items() if key in OPTIMISER_KEYS})
     params = with_options(args.model, params, **{k: v for k, v in changes.items() if k not in OPTIMISER_KEYS})

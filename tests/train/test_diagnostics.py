@@ -10,9 +10,10 @@ import pytest
 import torch
 
 from train.data import load_export
-from train.diagnostics import main, popularity_order, popularity_profile
+from train.diagnostics import main, popularity_order, popularity_profile, ripple_overlap
 from train.loop import exclusions
 from train.models.base import FixedModel
+from train.ripple import RippleSets
 
 
 class ScoreTable(FixedModel):
@@ -71,3 +72,24 @@ def test_cli_prints_validation_figures_only(export_dir, capsys):
     assert line["changes"] == {"weight_decay": 0.0, "init_std": 0.05}
     assert set(line["val_profile"]) == {"mostpop_overlap@10", "coverage@10"}
     assert 0.0 <= line["val_profile"]["mostpop_overlap@10"] <= 1.0 and line["epochs_run"] == 1
+
+
+def test_ripple_overlap_by_hand():
+    """Hop 0: users {1, 2}, {2, 3} (3 padded twice), {} -> Jaccard 1/3, 0, 0 over the three pairs;
+    hop 1: every user the same node -> 1. Node 1 is the only item (n_items = 2) of hop 0's three."""
+    pad = 9
+    nodes = torch.tensor([[[1, 2, 1], [5, pad, pad]],
+                          [[2, 3, 3], [5, 5, pad]],
+                          [[pad, pad, pad], [5, pad, pad]]])
+    mask = nodes != pad
+    hops = ripple_overlap(RippleSets(nodes=nodes, mask=mask), n_items=2)
+    assert hops[0]["distinct_nodes"] == 3 and hops[0]["share_items"] == pytest.approx(1 / 3)
+    assert hops[0]["mean_pair_jaccard"] == pytest.approx((1 / 3) / 3)
+    assert hops[1] == {"hop": 1, "distinct_nodes": 1, "share_items": 0.0, "mean_pair_jaccard": 1.0}
+
+
+def test_cli_ripple_stats_fits_nothing(export_dir, capsys):
+    main(["--export-dir", str(export_dir), "--ripple-stats", "--option", "hops=1", "--option", "ripple_size=4"])
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert [h["hop"] for h in line["hops_overlap"]] == [0, 1] and line["ripple_size"] == 4
+    assert 0.0 <= line["hops_overlap"][0]["mean_pair_jaccard"] <= 1.0

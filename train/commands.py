@@ -56,6 +56,9 @@ def add_compare_parser(commands) -> None:
     source.add_argument("--merge", type=Path, nargs="+", metavar="RESULTS_JSON",
                         help="instead of training: join the results.json of runs on one export and settings (e.g. "
                         "seeds run as separate processes) into one table, p-values recomputed; needs --out")
+    sub.add_argument("--replace-rows", nargs="+", default=[], metavar="ROW",
+                     help="with --merge: take these rows only from the last run that has them (a model refitted "
+                     "with new defaults replaces its earlier fits)")
     sub.add_argument("--seeds", type=int, default=3, help="number of seeds (7, 8, ...; default: %(default)s)")
     sub.add_argument("--epochs", type=int, default=30, help="most epochs per fit; early stopping on val ndcg@10 "
                      "ends most fits sooner (default: %(default)s; LightGCN peaked at epoch 19-20, docs/RESULTS.md)")
@@ -103,7 +106,7 @@ def _merge(args: argparse.Namespace) -> int:
         print(f"no such results file: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        md, js = merge_files(list(args.merge), args.out)
+        md, js = merge_files(list(args.merge), args.out, tuple(args.replace_rows))
     except ValueError as error:
         print(f"cannot merge: {error}", file=sys.stderr)
         return 2

@@ -278,14 +278,21 @@ def _settings(meta: dict) -> dict:
     return {key: Path(meta["export_dir"]).name if key == "export" else meta.get(key) for key in MERGE_KEYS}
 
 
-def merge_results(parts: list[tuple[dict, list[RowResult]]]) -> tuple[dict, list[RowResult]]:
+def merge_results(parts: list[tuple[dict, list[RowResult]]], replace_rows: tuple[str, ...] = ()
+                  ) -> tuple[dict, list[RowResult]]:
     """One comparison from runs on the same export and settings (e.g. seeds or model groups run as
     separate processes): each row's per-seed values concatenated, p-values against MGNN recomputed
     over the merged per-user ndcg. A row and seed met twice must be the same fit (equal test
     metrics, as deterministic fits are) and are kept once; anything else is an error, never silently
-    averaged."""
+    averaged. A row named in ``replace_rows`` (a model refitted with new defaults) is taken only from
+    the last run that has it; the earlier runs' fits of it are left out."""
     if not parts:
         raise ValueError("nothing to merge")
+    for name in replace_rows:
+        holders = [i for i, (_, rows) in enumerate(parts) if any(r.row == name for r in rows)]
+        if not holders:
+            raise ValueError(f"row {name!r} to replace is in none of the runs")
+        parts = [(meta, [r for r in rows if r.row != name or i == holders[-1]]) for i, (meta, rows) in enumerate(parts)]
     settings = _settings(parts[0][0])
     for meta, _ in parts[1:]:
         other = _settings(meta)
@@ -327,10 +334,12 @@ def _append_seed(into: RowResult, row: RowResult, i: int) -> None:
         into.per_user_ndcg.setdefault(user, []).append(values[i])
 
 
-def merge_files(paths: list[Path], out_dir: Path) -> tuple[Path, Path]:
+def merge_files(paths: list[Path], out_dir: Path, replace_rows: tuple[str, ...] = ()) -> tuple[Path, Path]:
     """``mmkg compare --merge``: several results.json into one results.md / results.json."""
-    meta, results = merge_results([load_results(path) for path in paths])
+    meta, results = merge_results([load_results(path) for path in paths], replace_rows)
     meta["merged_from"] = [str(path) for path in paths]
+    if replace_rows:
+        meta["replaced_rows"] = list(replace_rows)
     k = int(meta.get("top_k", 10))
     seeds = f"seeds {meta['seeds']} (merged from {len(paths)} runs; each row's seed count in its column)"
     return write_results(results, out_dir, k, _header(meta, seeds, k), meta)

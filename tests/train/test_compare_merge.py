@@ -89,3 +89,27 @@ def test_runs_with_other_settings_are_refused(runs, export_dir, tmp_path, capsys
     assert main(["compare", "--merge", str(root / "s1" / "results.json")]) == 2  # no --out
     assert main(["compare", "--merge", str(tmp_path / "none.json"), "--out", str(tmp_path / "m")]) == 2
     assert not (tmp_path / "m").exists()
+
+
+def test_replaced_rows_come_from_the_last_run_that_has_them(runs, tmp_path, capsys):
+    """A refitted row (here: seed 1's BPR-MF with its test figures changed) replaces the earlier fit
+    instead of conflicting with it; the other rows are merged as usual."""
+    root, _ = runs
+    s1 = load_results(root / "s1" / "results.json")
+    meta, refit = load_results(root / "s1" / "results.json")
+    refit = [r for r in refit if r.row == "bpr_mf"]
+    refit[0].test["ndcg@10"][0] += 0.01
+    with pytest.raises(ValueError, match="different test metrics"):
+        merge_results([s1, (meta, refit)])
+    _, rows = merge_results([s1, load_results(root / "s2" / "results.json"), (meta, refit)], ("bpr_mf",))
+    by_row = {r.row: r for r in rows}
+    assert by_row["bpr_mf"].seeds == [1] and by_row["bpr_mf"].test["ndcg@10"] == refit[0].test["ndcg@10"]
+    assert by_row["most_pop"].seeds == [1, 2]
+    with pytest.raises(ValueError, match="in none of the runs"):
+        merge_results([s1], ("lightgcn",))
+    capsys.readouterr()
+    assert main(["compare", "--merge", str(root / "s1" / "results.json"), str(root / "s2" / "results.json"),
+                 "--replace-rows", "bpr_mf", "--out", str(tmp_path / "m")]) == 0
+    merged = json.loads((tmp_path / "m" / "results.json").read_text())
+    assert {r["row"]: r["seeds"] for r in merged["rows"]}["bpr_mf"] == [2]
+    assert merged["meta"]["replaced_rows"] == ["bpr_mf"]

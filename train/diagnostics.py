@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--export-dir", type=Path, required=True)
     parser.add_argument("--model", help="model to fit (not needed with --ripple-stats)")
     parser.add_argument("--ripple-stats", action="store_true",
-                        help="instead of fitting: per hop, how much users' ripple sets (--option hops / ripple_size) overlap")
+                        help="instead of fitting: per hop, how much users' ripple sets overlap (hops / ripple_size from "
+                        "--model's config, MGNN's by default, or --option)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--hidden", type=int, default=128)
@@ -113,7 +114,10 @@ def main(argv: list[str] | None = None) -> None:
     data = prepare_data(config, args.export_dir)
     changes = dict(args.option)
     if args.ripple_stats:
-        options = {"hops": 2, "ripple_size": 32, **changes}
+        defaults = resolve_model_params(args.model or "mgnn", config).options  # the model's TOML values
+        if not {"hops", "ripple_size"} <= defaults.keys():
+            parser.error(f"--ripple-stats reads hops and ripple_size from the model's config; {args.model} has none")
+        options = {"hops": defaults["hops"], "ripple_size": defaults["ripple_size"], **changes}
         ripple = ModelContext(data, args.hidden, {}, args.seed).ripple(int(options["hops"]), int(options["ripple_size"]))
         print(json.dumps({"seed": args.seed, **options, "hops_overlap": ripple_overlap(ripple, data.n_items)}), flush=True)
         return

@@ -1249,7 +1249,7 @@ class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
 
-    def __init__(self, confidences: dict[str, float], lead_cast_lines: int, billing_list_names: int = 2) -> None:
+    def __init__(self, confidences: dict[str, float], lead_cast_lines: int, billing_list_names: int) -> None:
         self.confidences = confidences
         self.lead_cast_lines = lead_cast_lines
         self.billing_list_names = billing_list_names   # read by ``extract.billing``
@@ -1334,7 +1334,7 @@ if not Doc.has_extension("mmkg_relations"):
     Doc.set_extension("mmkg_relations", default=None)
 
 
-@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "billing_list_names": 2,
+@Language.factory(RULES_NAME, default_config={"calibration": "", "lead_cast_lines": 5, "billing_list_names": 0,
                                               "rule_versions": {}},
                   requires=["doc.ents", "token.dep"])
 def make_relation_rules(nlp: Language, name: str, calibration: str, lead_cast_lines: int, billing_list_names: int,

@@ -26,7 +26,7 @@ from extract.relations import (
 )
 
 RULES_NAME = "mmkg_relation_rules_v8"
-TRIM_NAME = "mmkg_trim_person_titles_v3"
+TRIM_NAME = "mmkg_trim_person_titles_v4"
 # relations.extractor of what these rules read
 EXTRACTOR = "spacy-rules-v8"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
@@ -236,9 +236,15 @@ def _other_title(token: Token) -> bool:
     return token.pos_ == "PROPN" and token.ent_id_ != "title" and dated and not subject
 
 
+# "directed the film for Columbia": the film is made for a studio, so "for" names no other work.
+CLIENT_NOUNS = {"film", "movie", "picture", "it"}
+
+
 def _of_another_work(noun: Token) -> bool:
-    """"the screenplay for Chinatown", "the script of Alien": a credit noun named for another work."""
-    return any(p.dep_ == "prep" and p.lower_ in ("for", "of") and any(
+    """"the screenplay for Chinatown", "the script of Alien": a credit noun named for another work
+    ("the film for Columbia" is this film, made for a studio)."""
+    prepositions = ("of",) if noun.lower_ in CLIENT_NOUNS else ("for", "of")
+    return any(p.dep_ == "prep" and p.lower_ in prepositions and any(
         o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ == "WORK_OF_ART") and not o.ent_id_ for o in p.children)
         for p in noun.children)
 
@@ -309,9 +315,9 @@ def _music_credit(noun: Token, relations: set[str]) -> set[str]:
 def _agent_relations(verb: Token) -> set[str]:
     """Relations of a credit verb and the verbs listed with it ("written, directed and produced
     by X"); a listed verb with its own "by" ("directed by X and written by Y") is not X's."""
-    if _credits_other_work(verb):
-        return set()
     top = _first_conjunct(verb)
+    if _credits_other_work(verb) or (top != verb and _chained(verb, top) and _credits_other_work(top)):
+        return set()  # "The theme song was written and performed by X": the work is the first verb's subject
     group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) == top and t.pos_ == "VERB"}
     verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
     left = verb.i - 1
@@ -466,6 +472,33 @@ def _held_roles(verb: Token, subject: Token) -> set[str]:
     elif _lemma(verb) in SERVING_VERBS or (_lemma(verb) in HIRING_VERBS and subject.dep_ == "nsubjpass"):
         titles = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
     return {r for r in (_own_job_title(t) for t in titles[:1]) if r}
+
+
+ENLISTING_VERBS = HIRING_VERBS | {"enlist", "tap", "engage"}
+# A hire that did not last or was for later: "X, originally hired to direct, left the project".
+UNDONE_HIRE_WORDS = {"originally", "initially", "first", "replace", "replaced", "left", "leave", "depart", "departed",
+                     "quit", "fired", "dropped", "exit", "exited", "but", "before", "sequel", "remake"}
+
+
+def _hired_to_credit(head: Token) -> set[str]:
+    """"Universal hired X to direct the film", "Y enlisted a veteran of the series, X, to direct the
+    film": a director hired for this film, in a sentence that does not undo the hire. A writer hired
+    is no credit ("Screenwriter X ... was hired to write the screenplay", dev: not in the infobox):
+    scripts are rewritten and their credits arbitrated."""
+    verb = head.head
+    if head.dep_ == "appos" and verb.dep_ == "dobj":  # "enlisted a veteran of the series, X, to direct"
+        verb = verb.head
+    elif head.dep_ not in ("dobj", "nsubjpass"):
+        return set()
+    if _lemma(verb) not in ENLISTING_VERBS or any(t.lower_ in UNDONE_HIRE_WORDS or _lemma(t) in UNDONE_HIRE_WORDS
+                                                  for t in verb.sent):
+        return set()
+    found = set()
+    for credit in (c for c in verb.children if c.dep_ == "xcomp" and _lemma(c) in SUBJECT_VERBS):
+        objects = [o for o in credit.children if o.dep_ == "dobj"]
+        if objects and all(_this_film(o) for o in objects) and SUBJECT_VERBS[_lemma(credit)] == DIRECTED_BY:
+            found.add(DIRECTED_BY)
+    return found
 
 
 def _gapped_role(person: Span) -> set[str]:
@@ -760,6 +793,33 @@ def _headlines(head: Token) -> bool:
         and not any(c.dep_ == "amod" and c.lower_ in SUPPORTING_WORDS for c in objects[0].children)
 
 
+CAST_LEADING_VERBS = {"lead", "head"}
+CAST_CONSISTING_VERBS = {"consist", "comprise", "compose"}
+
+
+def _principal_cast(noun: Token) -> bool:
+    """A cast noun of the film's own billing ("an ensemble cast", "the principal cast"), not a supporting one."""
+    return _lemma(noun) in CAST_NOUNS and not any(c.lower_ in SUPPORTING_WORDS for c in noun.children)
+
+
+def _names_the_cast(head: Token) -> bool:
+    """The name lists a cast noun's members: "an ensemble cast of A, B", "a cast including A",
+    "the principal cast consists of A", "an ensemble cast led by A", "the cast is headed by A"."""
+    if head.dep_ != "pobj":
+        return False
+    prep, holder = head.head, head.head.head
+    if prep.lower_ == "including" and _principal_cast(holder):
+        return True
+    if prep.lower_ == "of" and _principal_cast(holder):  # "the cast of Friends" is another work's
+        return any(c.lower_ in ("a", "an") or c.dep_ == "amod" for c in holder.children)
+    if prep.lower_ == "of" and _lemma(holder) in CAST_CONSISTING_VERBS:
+        return any(c.dep_ in ("nsubj", "nsubjpass") and _principal_cast(c) for c in holder.children)
+    if prep.lower_ == "by" and prep.dep_ == "agent" and _lemma(holder) in CAST_LEADING_VERBS:
+        cast = [holder.head] if holder.dep_ == "acl" else [c for c in holder.children if c.dep_ == "nsubjpass"]
+        return any(_principal_cast(c) for c in cast)
+    return False
+
+
 def _credited_to(verb: Token) -> set[str]:
     """"The screenplay is credited to X", "direction is credited to X": the credit noun of the subject."""
     found = set()
@@ -901,6 +961,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
             c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
         found.append((STARRING, "cast_includes"))
+    found += [(r, "role_is") for r in _hired_to_credit(head_of_list)]  # "was hired to direct the film": as "hired as"
+    if _names_the_cast(head_of_list):  # "an ensemble cast of A, B", "the cast is headed by A": the cast list
+        found.append((STARRING, "cast_includes"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and parent.dep_ in ("dative", "prep"):
         found += [(r, "credit_noun") for r in _credit_nouns(parent.head)]  # "gave a story credit to X"
     if head_of_list.dep_ == "nsubj" and _lemma(parent) in CREDIT_TAKING_VERBS:
@@ -1035,6 +1098,24 @@ def _split_at_commas(doc: Doc, ent: Span) -> list[Span]:
     return [Span(doc, a, b, label=ent.label) for a, b in parts if b > a]
 
 
+_EPITHET_ENDS = {",", "and", "&", ".", ")", ";", "as", "(", "'s"}
+MAX_EPITHET_WORDS = 3
+
+
+def _epithet_end(doc: Doc, end: int) -> int:
+    """Where a one-word name's epithet ends ("Larry [the Cable Guy]", "Andre [the Giant]"): "the" and up
+    to three title-case words, then a list separator or the end; ``end`` when there is none (a lowercase
+    word after them, "Larry the Cable Guy impression", reads as something else)."""
+    if end >= len(doc) or doc[end].text != "the":
+        return end
+    stop = end + 1
+    while stop < len(doc) and stop - end - 1 < MAX_EPITHET_WORDS and doc[stop].is_title and doc[stop].is_alpha:
+        stop += 1
+    if stop == end + 1 or (stop < len(doc) and doc[stop].text not in _EPITHET_ENDS):
+        return end
+    return stop
+
+
 @Language.component(TRIM_NAME, requires=["doc.ents"], assigns=["doc.ents"])
 def trim_person_titles(doc: Doc) -> Doc:
     """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
@@ -1055,8 +1136,12 @@ def trim_person_titles(doc: Doc) -> Doc:
             start += 1
         while end > start + 1 and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 2].is_space)):
             end -= 1
+        if ent.label_ == "PERSON" and end - start == 1:
+            end = _epithet_end(doc, end)
         if entities and start < entities[-1].end:
             start = entities[-1].end
+        if start >= end:  # wholly inside the previous name's epithet ("Andre the [Giant]")
+            continue
         entities.append(ent if (start, end) == (ent.start, ent.end)
                         else Span(doc, start, end, label=ent.label, span_id=ent.id))
     doc.ents = entities

@@ -101,6 +101,8 @@ REPORT_VERBS = {"reveal", "say", "state", "tell", "claim", "admit", "note", "pra
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
                "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
                "serial", "video", "commercial"}
+# "the original film", "the first film": a film before this one (a sequel's or remake's page).
+EARLIER_FILM_WORDS = {"original", "first", "previous", "earlier", "prior", "preceding"}
 # Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
 OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
 MUSIC_NOUNS = {"music", "score", "soundtrack"}
@@ -211,6 +213,9 @@ def _credits_other_work(verb: Token) -> bool:
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
         return True
+    if any(w.dep_ in ("nsubjpass", "nsubj") and _lemma(w) in WORK_NOUNS and any(
+            c.dep_ == "amod" and c.lower_ in EARLIER_FILM_WORDS for c in w.children) for w in works):
+        return True  # "The original film was written by X", "the first film was directed by Y": another film
     if any(_other_title(w) for w in works if w.dep_ != "nsubj"):
         return True
     return _inside_source_phrase(verb)
@@ -755,6 +760,24 @@ def writing_kind(person: Span) -> str | None:
     return None
 
 
+UNCREDITED_WINDOW = 6  # "uncredited rewrites by X", "an uncredited cameo appearance by X"
+
+
+def uncredited(person: Span) -> bool:
+    """The text says the name went uncredited: "X (uncredited)", "X, who was uncredited", "uncredited
+    rewrites by X and Y"; an infobox lists credited people only, so the name credits nothing."""
+    doc = person.doc
+    if person.end + 2 < len(doc) and doc[person.end].text == "(" and doc[person.end + 1].lower_ == "uncredited" \
+            and doc[person.end + 2].text == ")":
+        return True
+    if any(c.dep_ == "relcl" and any(t.lower_ == "uncredited" for t in c.subtree) for c in person.root.children):
+        return True
+    anchor = min(person.start, _first_conjunct(person.root).left_edge.i)
+    before = doc[max(person.sent.start, anchor - UNCREDITED_WINDOW):anchor]
+    return any(t.lower_ == "uncredited" for t in before) and not any(
+        e.label_ == "PERSON" and before.start <= e.start < anchor for e in doc.ents)
+
+
 def in_supporting_clause(span: Span) -> bool:
     """"while A and B play supporting roles", "Supporting roles were played by A": not top billing."""
     head = _first_conjunct(span.root)
@@ -818,6 +841,16 @@ def _names_the_cast(head: Token) -> bool:
         cast = [holder.head] if holder.dep_ == "acl" else [c for c in holder.children if c.dep_ == "nsubjpass"]
         return any(_principal_cast(c) for c in cast)
     return False
+
+
+def _source_right_before(by: Token) -> bool:
+    """The word before "by" is a source work or another work ("from the play by X", "the novel by X"):
+    the "by" names that work's author whatever the parse hung it on ("from a story by X" is a credit)."""
+    if by.i == 0:
+        return False
+    noun = by.doc[by.i - 1]
+    lemma = _lemma(noun)
+    return noun.pos_ == "NOUN" and noun != by.head and lemma != "story" and (lemma in SOURCE_WORKS or lemma in OTHER_WORKS)
 
 
 def _credited_to(verb: Token) -> set[str]:
@@ -927,6 +960,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             relations = _agent_relations(by_head)
+            if _source_right_before(parent):
+                relations = set()  # "written by A from the play by B": the parser hung B's "by" on the verb
             if _lemma(head_of_list) in GROUP_NOUNS and any(c.lower_ == "of" for c in head_of_list.children):
                 relations.discard(STARRING)  # "performed by the group of A, B": the members act (``group_member``)
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
@@ -1392,7 +1427,9 @@ class RelationRules:
         for span in company_credit_spans(doc):
             found.setdefault((span.start, span.end), []).append((MADE_BY, "company_banner"))
         for (start, end), pairs in found.items():
-            if in_supporting_clause(doc[start:end]):
+            if uncredited(doc[start:end]):
+                pairs.clear()
+            elif in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
             elif featured_after_stars(doc[start:end]):  # its own measured rule
                 pairs[:] = [(r, FEATURED_RULE if r == STARRING else rule) for r, rule in pairs]

@@ -625,3 +625,31 @@ def test_a_director_hired_to_direct_the_film(nlp: Language) -> None:
                  "Rob Reiner was hired to direct the sequel.",
                  "Paramount hired Robert Towne to write the screenplay."):  # a hired writer: no credit (dev)
         assert not {r for r, _ in credits(nlp, text)} & {"directed_by", "written_by"}, text
+
+
+def test_the_author_of_a_source_named_after_the_writer_is_no_writer(nlp: Language) -> None:
+    # the parser hangs the second "by" on "written"; the word before it says whose it is
+    doc = nlp("It was written by Tom Stoppard from the play by William Shakespeare.")
+    kept = {(f.relation, f.person.text) for f in found_relations(doc) if f.confidence >= 0.5}
+    assert ("written_by", "Tom Stoppard") in kept and ("written_by", "William Shakespeare") not in kept
+    assert ("written_by", "Stephen King") in credits(
+        nlp, "The film was written by Frank Darabont from a story by Stephen King.")  # a story credit stays
+
+
+def test_the_original_film_is_another_film(nlp: Language) -> None:
+    # a sequel's or remake's lead names the earlier film's crew
+    for text in ("The original film was written by John Hughes.", "The first film was directed by Sam Raimi."):
+        assert not credits(nlp, text), text
+    assert ("music_by", "John Williams") in credits(nlp, "The original score was composed by John Williams.")
+
+
+def test_an_uncredited_name_credits_nothing(nlp: Language) -> None:
+    for text, name in (("Additional dialogue was written by Ben Hecht, who was uncredited.", "Ben Hecht"),
+                       ("The screenplay was written by Robert Bolt, with uncredited rewrites by Michael Wilson.",
+                        "Michael Wilson"),
+                       ("It stars Tom Hanks, with an uncredited appearance by Bill Murray.", "Bill Murray"),
+                       ("It was directed by Victor Fleming, with Sam Wood (uncredited) directing some scenes.",
+                        "Sam Wood")):
+        assert name not in {n for _, n in credits(nlp, text)}, text
+    assert ("written_by", "Robert Bolt") in credits(
+        nlp, "The screenplay was written by Robert Bolt, with uncredited rewrites by Michael Wilson.")

@@ -213,9 +213,11 @@ def _credits_other_work(verb: Token) -> bool:
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
         return True
-    if any(w.dep_ in ("nsubjpass", "nsubj") and _lemma(w) in WORK_NOUNS and any(
+    if any(w.dep_ == "nsubjpass" and w.head == verb and _lemma(w) in WORK_NOUNS and any(
             c.dep_ == "amod" and c.lower_ in EARLIER_FILM_WORDS for c in w.children) for w in works):
-        return True  # "The original film was written by X", "the first film was directed by Y": another film
+        # "The original film was written by X", "the first film was directed by Y": another film; not
+        # "the first film directed by X, it stars ...", which calls this film X's first
+        return True
     if any(_other_title(w) for w in works if w.dep_ != "nsubj"):
         return True
     return _inside_source_phrase(verb)

@@ -641,6 +641,9 @@ def test_the_original_film_is_another_film(nlp: Language) -> None:
     for text in ("The original film was written by John Hughes.", "The first film was directed by Sam Raimi."):
         assert not credits(nlp, text), text
     assert ("music_by", "John Williams") in credits(nlp, "The original score was composed by John Williams.")
+    # "the first film directed by X" calls this film X's first
+    assert ("directed_by", "Ramesh Sippy") in credits(
+        nlp, "Released in 1975, the first film directed by Ramesh Sippy was a hit.")
 
 
 def test_an_uncredited_name_credits_nothing(nlp: Language) -> None:

@@ -26,7 +26,7 @@ from extract.relations import (
 )
 
 RULES_NAME = "mmkg_relation_rules_v8"
-TRIM_NAME = "mmkg_trim_person_titles_v3"
+TRIM_NAME = "mmkg_trim_person_titles_v4"
 # relations.extractor of what these rules read
 EXTRACTOR = "spacy-rules-v8"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
@@ -101,6 +101,8 @@ REPORT_VERBS = {"reveal", "say", "state", "tell", "claim", "admit", "note", "pra
 OTHER_WORKS = {"track", "tracks", "song", "songs", "lyric", "lyrics", "comic", "series", "book", "novel", "episode",
                "album", "article", "review", "game", "issue", "play", "poem", "column", "blog", "show", "miniseries",
                "serial", "video", "commercial"}
+# "the original film", "the first film": a film before this one (a sequel's or remake's page).
+EARLIER_FILM_WORDS = {"original", "first", "previous", "earlier", "prior", "preceding"}
 # Films other than this one that a credit may be about, unless the phrase defines this film ("is a sequel to").
 OTHER_FILMS = {"remake", "sequel", "prequel", "original", "predecessor", "follow-up", "spin-off", "reboot", "version"}
 MUSIC_NOUNS = {"music", "score", "soundtrack"}
@@ -211,6 +213,11 @@ def _credits_other_work(verb: Token) -> bool:
         return True
     if any(_lemma(w) in OTHER_FILMS and w.dep_ != "attr" for w in works):  # "X is a sequel to Y directed by Z" is its own
         return True
+    if any(w.dep_ == "nsubjpass" and w.head == verb and _lemma(w) in WORK_NOUNS and any(
+            c.dep_ == "amod" and c.lower_ in EARLIER_FILM_WORDS for c in w.children) for w in works):
+        # "The original film was written by X", "the first film was directed by Y": another film; not
+        # "the first film directed by X, it stars ...", which calls this film X's first
+        return True
     if any(_other_title(w) for w in works if w.dep_ != "nsubj"):
         return True
     return _inside_source_phrase(verb)
@@ -236,9 +243,15 @@ def _other_title(token: Token) -> bool:
     return token.pos_ == "PROPN" and token.ent_id_ != "title" and dated and not subject
 
 
+# "directed the film for Columbia": the film is made for a studio, so "for" names no other work.
+CLIENT_NOUNS = {"film", "movie", "picture", "it"}
+
+
 def _of_another_work(noun: Token) -> bool:
-    """"the screenplay for Chinatown", "the script of Alien": a credit noun named for another work."""
-    return any(p.dep_ == "prep" and p.lower_ in ("for", "of") and any(
+    """"the screenplay for Chinatown", "the script of Alien": a credit noun named for another work
+    ("the film for Columbia" is this film, made for a studio)."""
+    prepositions = ("of",) if noun.lower_ in CLIENT_NOUNS else ("for", "of")
+    return any(p.dep_ == "prep" and p.lower_ in prepositions and any(
         o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ == "WORK_OF_ART") and not o.ent_id_ for o in p.children)
         for p in noun.children)
 
@@ -309,9 +322,9 @@ def _music_credit(noun: Token, relations: set[str]) -> set[str]:
 def _agent_relations(verb: Token) -> set[str]:
     """Relations of a credit verb and the verbs listed with it ("written, directed and produced
     by X"); a listed verb with its own "by" ("directed by X and written by Y") is not X's."""
-    if _credits_other_work(verb):
-        return set()
     top = _first_conjunct(verb)
+    if _credits_other_work(verb) or (top != verb and _chained(verb, top) and _credits_other_work(top)):
+        return set()  # "The theme song was written and performed by X": the work is the first verb's subject
     group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) == top and t.pos_ == "VERB"}
     verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
     left = verb.i - 1
@@ -466,6 +479,33 @@ def _held_roles(verb: Token, subject: Token) -> set[str]:
     elif _lemma(verb) in SERVING_VERBS or (_lemma(verb) in HIRING_VERBS and subject.dep_ == "nsubjpass"):
         titles = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
     return {r for r in (_own_job_title(t) for t in titles[:1]) if r}
+
+
+ENLISTING_VERBS = HIRING_VERBS | {"enlist", "tap", "engage"}
+# A hire that did not last or was for later: "X, originally hired to direct, left the project".
+UNDONE_HIRE_WORDS = {"originally", "initially", "first", "replace", "replaced", "left", "leave", "depart", "departed",
+                     "quit", "fired", "dropped", "exit", "exited", "but", "before", "sequel", "remake"}
+
+
+def _hired_to_credit(head: Token) -> set[str]:
+    """"Universal hired X to direct the film", "Y enlisted a veteran of the series, X, to direct the
+    film": a director hired for this film, in a sentence that does not undo the hire. A writer hired
+    is no credit ("Screenwriter X ... was hired to write the screenplay", dev: not in the infobox):
+    scripts are rewritten and their credits arbitrated."""
+    verb = head.head
+    if head.dep_ == "appos" and verb.dep_ == "dobj":  # "enlisted a veteran of the series, X, to direct"
+        verb = verb.head
+    elif head.dep_ not in ("dobj", "nsubjpass"):
+        return set()
+    if _lemma(verb) not in ENLISTING_VERBS or any(t.lower_ in UNDONE_HIRE_WORDS or _lemma(t) in UNDONE_HIRE_WORDS
+                                                  for t in verb.sent):
+        return set()
+    found = set()
+    for credit in (c for c in verb.children if c.dep_ == "xcomp" and _lemma(c) in SUBJECT_VERBS):
+        objects = [o for o in credit.children if o.dep_ == "dobj"]
+        if objects and all(_this_film(o) for o in objects) and SUBJECT_VERBS[_lemma(credit)] == DIRECTED_BY:
+            found.add(DIRECTED_BY)
+    return found
 
 
 def _gapped_role(person: Span) -> set[str]:
@@ -722,6 +762,24 @@ def writing_kind(person: Span) -> str | None:
     return None
 
 
+UNCREDITED_WINDOW = 6  # "uncredited rewrites by X", "an uncredited cameo appearance by X"
+
+
+def uncredited(person: Span) -> bool:
+    """The text says the name went uncredited: "X (uncredited)", "X, who was uncredited", "uncredited
+    rewrites by X and Y"; an infobox lists credited people only, so the name credits nothing."""
+    doc = person.doc
+    if person.end + 2 < len(doc) and doc[person.end].text == "(" and doc[person.end + 1].lower_ == "uncredited" \
+            and doc[person.end + 2].text == ")":
+        return True
+    if any(c.dep_ == "relcl" and any(t.lower_ == "uncredited" for t in c.subtree) for c in person.root.children):
+        return True
+    anchor = min(person.start, _first_conjunct(person.root).left_edge.i)
+    before = doc[max(person.sent.start, anchor - UNCREDITED_WINDOW):anchor]
+    return any(t.lower_ == "uncredited" for t in before) and not any(
+        e.label_ == "PERSON" and before.start <= e.start < anchor for e in doc.ents)
+
+
 def in_supporting_clause(span: Span) -> bool:
     """"while A and B play supporting roles", "Supporting roles were played by A": not top billing."""
     head = _first_conjunct(span.root)
@@ -758,6 +816,43 @@ def _headlines(head: Token) -> bool:
         return all(_this_film(o) or _lemma(o) in CAST_NOUNS for o in objects)
     return _lemma(verb) == "lead" and len(objects) == 1 and _lemma(objects[0]) in CAST_NOUNS \
         and not any(c.dep_ == "amod" and c.lower_ in SUPPORTING_WORDS for c in objects[0].children)
+
+
+CAST_LEADING_VERBS = {"lead", "head"}
+CAST_CONSISTING_VERBS = {"consist", "comprise", "compose"}
+
+
+def _principal_cast(noun: Token) -> bool:
+    """A cast noun of the film's own billing ("an ensemble cast", "the principal cast"), not a supporting one."""
+    return _lemma(noun) in CAST_NOUNS and not any(c.lower_ in SUPPORTING_WORDS for c in noun.children)
+
+
+def _names_the_cast(head: Token) -> bool:
+    """The name lists a cast noun's members: "an ensemble cast of A, B", "a cast including A",
+    "the principal cast consists of A", "an ensemble cast led by A", "the cast is headed by A"."""
+    if head.dep_ != "pobj":
+        return False
+    prep, holder = head.head, head.head.head
+    if prep.lower_ == "including" and _principal_cast(holder):
+        return True
+    if prep.lower_ == "of" and _principal_cast(holder):  # "the cast of Friends" is another work's
+        return any(c.lower_ in ("a", "an") or c.dep_ == "amod" for c in holder.children)
+    if prep.lower_ == "of" and _lemma(holder) in CAST_CONSISTING_VERBS:
+        return any(c.dep_ in ("nsubj", "nsubjpass") and _principal_cast(c) for c in holder.children)
+    if prep.lower_ == "by" and prep.dep_ == "agent" and _lemma(holder) in CAST_LEADING_VERBS:
+        cast = [holder.head] if holder.dep_ == "acl" else [c for c in holder.children if c.dep_ == "nsubjpass"]
+        return any(_principal_cast(c) for c in cast)
+    return False
+
+
+def _source_right_before(by: Token) -> bool:
+    """The word before "by" is a source work or another work ("from the play by X", "the novel by X"):
+    the "by" names that work's author whatever the parse hung it on ("from a story by X" is a credit)."""
+    if by.i == 0:
+        return False
+    noun = by.doc[by.i - 1]
+    lemma = _lemma(noun)
+    return noun.pos_ == "NOUN" and noun != by.head and lemma != "story" and (lemma in SOURCE_WORKS or lemma in OTHER_WORKS)
 
 
 def _credited_to(verb: Token) -> set[str]:
@@ -867,6 +962,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found += [(r, "credit_by") for r in _agent_relations(_screen_verb(by_head))]
         elif parent.dep_ == "agent" or by_head.pos_ in ("VERB", "AUX"):
             relations = _agent_relations(by_head)
+            if _source_right_before(parent):
+                relations = set()  # "written by A from the play by B": the parser hung B's "by" on the verb
             if _lemma(head_of_list) in GROUP_NOUNS and any(c.lower_ == "of" for c in head_of_list.children):
                 relations.discard(STARRING)  # "performed by the group of A, B": the members act (``group_member``)
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
@@ -900,6 +997,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
     if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
             c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
+        found.append((STARRING, "cast_includes"))
+    found += [(r, "role_is") for r in _hired_to_credit(head_of_list)]  # "was hired to direct the film": as "hired as"
+    if _names_the_cast(head_of_list):  # "an ensemble cast of A, B", "the cast is headed by A": the cast list
         found.append((STARRING, "cast_includes"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and parent.dep_ in ("dative", "prep"):
         found += [(r, "credit_noun") for r in _credit_nouns(parent.head)]  # "gave a story credit to X"
@@ -1035,6 +1135,24 @@ def _split_at_commas(doc: Doc, ent: Span) -> list[Span]:
     return [Span(doc, a, b, label=ent.label) for a, b in parts if b > a]
 
 
+_EPITHET_ENDS = {",", "and", "&", ".", ")", ";", "as", "(", "'s"}
+MAX_EPITHET_WORDS = 3
+
+
+def _epithet_end(doc: Doc, end: int) -> int:
+    """Where a one-word name's epithet ends ("Larry [the Cable Guy]", "Andre [the Giant]"): "the" and up
+    to three title-case words, then a list separator or the end; ``end`` when there is none (a lowercase
+    word after them, "Larry the Cable Guy impression", reads as something else)."""
+    if end >= len(doc) or doc[end].text != "the":
+        return end
+    stop = end + 1
+    while stop < len(doc) and stop - end - 1 < MAX_EPITHET_WORDS and doc[stop].is_title and doc[stop].is_alpha:
+        stop += 1
+    if stop == end + 1 or (stop < len(doc) and doc[stop].text not in _EPITHET_ENDS):
+        return end
+    return stop
+
+
 @Language.component(TRIM_NAME, requires=["doc.ents"], assigns=["doc.ents"])
 def trim_person_titles(doc: Doc) -> Doc:
     """Drop leading job titles from PERSON entities so the name resolves ("Director Jane Roe"),
@@ -1055,8 +1173,12 @@ def trim_person_titles(doc: Doc) -> Doc:
             start += 1
         while end > start + 1 and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 2].is_space)):
             end -= 1
+        if ent.label_ == "PERSON" and end - start == 1:
+            end = _epithet_end(doc, end)
         if entities and start < entities[-1].end:
             start = entities[-1].end
+        if start >= end:  # wholly inside the previous name's epithet ("Andre the [Giant]")
+            continue
         entities.append(ent if (start, end) == (ent.start, ent.end)
                         else Span(doc, start, end, label=ent.label, span_id=ent.id))
     doc.ents = entities
@@ -1307,7 +1429,9 @@ class RelationRules:
         for span in company_credit_spans(doc):
             found.setdefault((span.start, span.end), []).append((MADE_BY, "company_banner"))
         for (start, end), pairs in found.items():
-            if in_supporting_clause(doc[start:end]):
+            if uncredited(doc[start:end]):
+                pairs.clear()
+            elif in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
             elif featured_after_stars(doc[start:end]):  # its own measured rule
                 pairs[:] = [(r, FEATURED_RULE if r == STARRING else rule) for r, rule in pairs]

@@ -576,3 +576,83 @@ def test_names_a_features_adds_after_the_star_list_get_their_own_rule(nlp: Langu
     assert rules["Gale Page"] != "featured_after_stars" and rules["Priscilla Lane"] != "featured_after_stars"
     alone = {found.rule for found in found_relations(nlp("The film features Tom Hanks and Meg Ryan."))}
     assert "featured_after_stars" not in alone
+
+
+def test_a_one_word_name_keeps_its_epithet(nlp: Language) -> None:
+    # dev-half lead (Cars 2): the model tags only "Larry" of "Larry the Cable Guy"
+    text = ("In the film's ensemble voice cast, Owen Wilson, Larry the Cable Guy, Tony Shalhoub and Bonnie Hunt "
+            "reprise their roles from the first film.")
+    assert ("starring", "Larry the Cable Guy") in credits(nlp, text)
+    assert ("starring", "Larry") not in credits(nlp, text)
+    assert {("starring", "Hulk Hogan"), ("starring", "Andre the Giant")} <= credits(
+        nlp, "It stars Hulk Hogan and Andre the Giant.")
+    # a lowercase word after "the": a description, not an epithet
+    doc = nlp("Tom meets Larry the cab driver, played by Joe Pesci.")
+    assert "Larry the cab driver" not in {e.text for e in doc.ents}
+
+
+def test_a_song_written_and_performed_by_credits_no_writer(nlp: Language) -> None:
+    for text in ("The theme song was written and performed by Celine Dion.",
+                 "The title track was composed and sung by Anirudh Ravichander."):
+        assert not {r for r, _ in credits(nlp, text)} & {"written_by", "starring", "music_by"}, text
+    assert {("written_by", "Akira Kurosawa"), ("directed_by", "Akira Kurosawa")} <= credits(
+        nlp, "The film was written and directed by Akira Kurosawa.")
+    # a later clause about the film keeps its own credit
+    assert ("directed_by", "Mani Ratnam") in credits(
+        nlp, "The song was written by A. R. Rahman and the film was directed by Mani Ratnam.")
+
+
+def test_a_film_made_for_a_studio_is_this_film(nlp: Language) -> None:
+    found = credits(nlp, "Frank Capra produced and directed the film for Columbia.")
+    assert {("produced_by", "Frank Capra"), ("directed_by", "Frank Capra")} <= found
+    assert ("written_by", "Robert Towne") not in credits(nlp, "Robert Towne wrote the screenplay for Chinatown.")
+
+
+def test_ensemble_cast_of_names_its_stars(nlp: Language) -> None:
+    for text in ("It features an ensemble cast of Meryl Streep, Tom Hanks and Julia Roberts.",
+                 "The film has an ensemble cast including Meryl Streep, Tom Hanks and Julia Roberts.",
+                 "The principal cast consists of Meryl Streep, Tom Hanks and Julia Roberts."):
+        assert {("starring", n) for n in ("Meryl Streep", "Tom Hanks", "Julia Roberts")} <= credits(nlp, text), text
+    for text in ("The supporting cast includes Tom Wilkinson.", "The supporting cast of Tom Wilkinson was praised.",
+                 "The cast of Friends reunited with Tom Wilkinson."):
+        assert ("starring", "Tom Wilkinson") not in credits(nlp, text), text
+
+
+def test_a_director_hired_to_direct_the_film(nlp: Language) -> None:
+    assert ("directed_by", "Rob Reiner") in credits(nlp, "Universal hired Rob Reiner to direct the film.")
+    assert ("directed_by", "Rob Reiner") in credits(nlp, "Rob Reiner was hired to direct the film.")
+    for text in ("Rob Reiner was originally hired to direct the film, but left.",
+                 "Rob Reiner was hired to direct the sequel.",
+                 "Paramount hired Robert Towne to write the screenplay."):  # a hired writer: no credit (dev)
+        assert not {r for r, _ in credits(nlp, text)} & {"directed_by", "written_by"}, text
+
+
+def test_the_author_of_a_source_named_after_the_writer_is_no_writer(nlp: Language) -> None:
+    # the parser hangs the second "by" on "written"; the word before it says whose it is
+    doc = nlp("It was written by Tom Stoppard from the play by William Shakespeare.")
+    kept = {(f.relation, f.person.text) for f in found_relations(doc) if f.confidence >= 0.5}
+    assert ("written_by", "Tom Stoppard") in kept and ("written_by", "William Shakespeare") not in kept
+    assert ("written_by", "Stephen King") in credits(
+        nlp, "The film was written by Frank Darabont from a story by Stephen King.")  # a story credit stays
+
+
+def test_the_original_film_is_another_film(nlp: Language) -> None:
+    # a sequel's or remake's lead names the earlier film's crew
+    for text in ("The original film was written by John Hughes.", "The first film was directed by Sam Raimi."):
+        assert not credits(nlp, text), text
+    assert ("music_by", "John Williams") in credits(nlp, "The original score was composed by John Williams.")
+    # "the first film directed by X" calls this film X's first
+    assert ("directed_by", "Ramesh Sippy") in credits(
+        nlp, "Released in 1975, the first film directed by Ramesh Sippy was a hit.")
+
+
+def test_an_uncredited_name_credits_nothing(nlp: Language) -> None:
+    for text, name in (("Additional dialogue was written by Ben Hecht, who was uncredited.", "Ben Hecht"),
+                       ("The screenplay was written by Robert Bolt, with uncredited rewrites by Michael Wilson.",
+                        "Michael Wilson"),
+                       ("It stars Tom Hanks, with an uncredited appearance by Bill Murray.", "Bill Murray"),
+                       ("It was directed by Victor Fleming, with Sam Wood (uncredited) directing some scenes.",
+                        "Sam Wood")):
+        assert name not in {n for _, n in credits(nlp, text)}, text
+    assert ("written_by", "Robert Bolt") in credits(
+        nlp, "The screenplay was written by Robert Bolt, with uncredited rewrites by Michael Wilson.")

@@ -42,8 +42,12 @@ AGENT_VERBS = {
     "edit": EDITED_BY,
     "photograph": CINEMATOGRAPHY_BY, "shoot": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY,
     "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING, "perform": STARRING,
+    "star": STARRING, "co-star": STARRING,  # "It is starred and produced by X"
     "distribute": DISTRIBUTED_BY, "release": DISTRIBUTED_BY,
 }
+# Star verbs among the agent verbs: their agent is credited as "starring X" is (rule ``star_object``),
+# not as a role "played by X" in a plot is (``credit_by``).
+STAR_AGENT_VERBS = {"star", "co-star"}
 # Verbs whose subject is credited when the object is the work: "X directed the film".
 SUBJECT_VERBS = {
     "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
@@ -193,12 +197,40 @@ def _has_own_agent(verb: Token) -> bool:
     return any(child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by") for child in verb.children)
 
 
+def _dangling_by(token: Token) -> bool:
+    """A "by" with nothing after it but the list: "directed by, produced by, and starring X"."""
+    return token.lower_ == "by" and all(c.is_punct for c in token.children)
+
+
 def _chained(verb: Token, other: Token) -> bool:
     """``other`` sits in the same verb chain right before ``verb``: only glue, adverbs and credit
-    verbs between them ("written, co-produced and directed by"), not "written by A, adapted from B,
-    and was directed by C"."""
+    verbs between them ("written, co-produced and directed by"; "directed by, produced by and
+    written by"), not "written by A, adapted from B, and was directed by C"."""
     return other.i < verb.i and all(
-        t.lower_ in _VERB_LIST_GLUE or t.pos_ == "ADV" or _lemma(t) in AGENT_VERBS for t in verb.doc[other.i + 1:verb.i])
+        t.lower_ in _VERB_LIST_GLUE or t.pos_ == "ADV" or _lemma(t) in AGENT_VERBS or _dangling_by(t)
+        for t in verb.doc[other.i + 1:verb.i])
+
+
+def _chain_before(verb: Token) -> list[Token]:
+    """The credit verbs listed right before ``verb`` with only glue, credit verbs and dangling "by"s
+    between ("written, directed by and starring X": written, directed)."""
+    found = []
+    left = verb.i - 1
+    while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS
+                                       or _dangling_by(verb.doc[left])):
+        found.append(verb.doc[left])
+        left -= 1
+    return found
+
+
+def _dangling_credits(verb: Token) -> set[str]:
+    """"directed by, produced by, and starring X": the credit verbs whose "by" dangles before the
+    star verb hold X too (the parse gives X to "starring" alone); none without a dangling "by"."""
+    chain = _chain_before(verb)
+    first_by = next((i for i, t in enumerate(chain) if _dangling_by(t)), None)
+    if first_by is None:
+        return set()
+    return {AGENT_VERBS[_lemma(t)] for t in chain[first_by:] if _lemma(t) in AGENT_VERBS and t.pos_ == "VERB"} - {STARRING}
 
 
 def _credits_other_work(verb: Token) -> bool:
@@ -326,11 +358,7 @@ def _agent_relations(verb: Token) -> set[str]:
     if _credits_other_work(verb) or (top != verb and _chained(verb, top) and _credits_other_work(top)):
         return set()  # "The theme song was written and performed by X": the work is the first verb's subject
     group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) == top and t.pos_ == "VERB"}
-    verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
-    left = verb.i - 1
-    while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
-        verbs.add(verb.doc[left])
-        left -= 1
+    verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)} | set(_chain_before(verb))
     relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
     if DISTRIBUTED_BY in relations and _other_release(verb):
         relations.discard(DISTRIBUTED_BY)  # "the soundtrack was released on CD by X", "released online by X"
@@ -788,6 +816,25 @@ def in_supporting_clause(span: Span) -> bool:
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 
+GROUP_PLURALS = {"brothers", "sisters", "twins", "siblings"}  # "the Coen brothers (Joel and Ethan Coen)"
+
+
+def names_its_members(span: Span) -> bool:
+    """A name followed by a bracketed list of people is a group ("the Lane Sisters (Priscilla Lane,
+    Rosemary Lane, and Lola Lane)", "the Coen brothers (Joel Coen and Ethan Coen)"): the members in
+    the brackets hold its credits (they take the group's place in the list), the group none."""
+    doc = span.doc
+    opening = span.end + (span.end < len(doc) and doc[span.end].lower_ in GROUP_PLURALS)
+    if opening >= len(doc) or doc[opening].text != "(":
+        return False
+    close = next((t.i for t in doc[opening + 1:span.sent.end] if t.text == ")"), None)
+    if close is None:
+        return False
+    members = [e for e in doc.ents if e.label_ == "PERSON" and opening < e.start and e.end <= close]
+    named = {t.i for e in members for t in e}
+    return len(members) >= 2 and all(t.i in named or t.lower_ in _SURFACE_SEPARATORS for t in doc[opening + 1:close])
+
+
 FEATURE_WORDS = {"feature", "features", "featured", "featuring"}
 FEATURED_RULE = "featured_after_stars"
 
@@ -914,6 +961,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if person.start > 0 and _star_word(doc[person.start - 1]) and not modifier:
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
         found.append((STARRING, "star_object"))
+        found += [(r, "credit_by") for r in _dangling_credits(doc[person.start - 1])]  # "directed by and stars X"
         head_of_list = root
     else:
         head_of_list = _stand_in(_first_conjunct(root))
@@ -968,7 +1016,8 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
                 relations.discard(STARRING)  # "performed by the group of A, B": the members act (``group_member``)
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
                 relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
-            found += [(r, "credit_by") for r in relations]
+            starred = any(_lemma(v) in STAR_AGENT_VERBS for v in (by_head, _first_conjunct(by_head), *_chain_before(by_head)))
+            found += [(r, "star_object" if r == STARRING and starred else "credit_by") for r in relations]
             noun = doc[parent.i - 1] if parent.i > 0 else None
             if not relations and noun is not None and noun.dep_ == "dobj" and noun.head == by_head \
                     and _credit_noun_relation(noun):  # "the film has musical score by X": "by" hung on "has"
@@ -985,6 +1034,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found += [(r, "role_is") for r in _held_roles(parent, head_of_list)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
+        found += [(r, "credit_by") for r in _dangling_credits(parent)]  # "directed by, produced by, and starring X"
     if _headlines(head_of_list):  # "A and B headline the film", "headlined by A", "A leads the cast": star verbs
         found.append((STARRING, "star_object"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be" and any(_star_word(c) for c in parent.children
@@ -1213,12 +1263,15 @@ def _about_a_character(doc: Doc, ent: Span) -> bool:
     return voice or any(t.lower_ == "as" for t in doc[ent.sent.start:who[-1]])
 
 
-def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> list[tuple[Span, str]]:
+def list_continuations(doc: Doc, star_rules: dict[tuple[int, int], str]) -> list[tuple[Span, str]]:
     """Names that continue a starring list the parser broke: a PERSON right after a credited
-    star (or after "alongside", "the voices of") with only list separators in between."""
+    star (``star_rules``: the rule that credits each star) with only list separators in between,
+    counted under the rule of the name before it (its list's evidence: "In the film's ensemble cast,
+    A, B, C reprise their roles" is ``in_cast`` for C too); or a PERSON right after "alongside", "the
+    voices of" (``star_list``)."""
     found: list[tuple[Span, str]] = []
     people = [e for e in doc.ents if e.label_ == "PERSON"]
-    starring = {span for span, relations in credited.items() if STARRING in relations}
+    starring = dict(star_rules)
     for prev, ent in zip(people, people[1:]):
         if prev.sent.start != ent.sent.start or is_character(ent):
             continue
@@ -1226,9 +1279,10 @@ def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> l
             ent.start > 1 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in LIST_CUES))
         if cue and _about_a_character(doc, ent):
             continue
-        if ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)) or cue:
-            found.append((ent, "star_list"))
-            starring.add((ent.start, ent.end))
+        if cue or ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)):
+            rule = "star_list" if cue else starring[(prev.start, prev.end)]
+            found.append((ent, rule))
+            starring[(ent.start, ent.end)] = rule
     return found
 
 
@@ -1422,14 +1476,16 @@ class RelationRules:
             pairs = [(r, rule + NO_ENTITY_SUFFIX) for r, rule in relations_of(span) if not is_character(span)]
             if pairs:
                 found[(span.start, span.end)] = pairs
-        credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
-        for ent, rule in list_continuations(doc, credited):
+        star_rules = {span: max((rule for relation, rule in pairs if relation == STARRING),
+                                key=lambda rule: self.confidence(STARRING, rule))
+                      for span, pairs in found.items() if any(relation == STARRING for relation, _ in pairs)}
+        for ent, rule in list_continuations(doc, star_rules):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
         self._add_surface_stars(doc, found)
         for span in company_credit_spans(doc):
             found.setdefault((span.start, span.end), []).append((MADE_BY, "company_banner"))
         for (start, end), pairs in found.items():
-            if uncredited(doc[start:end]):
+            if uncredited(doc[start:end]) or names_its_members(doc[start:end]):
                 pairs.clear()
             elif in_supporting_clause(doc[start:end]):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]

@@ -123,7 +123,7 @@ GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", 
 SUPPORTING_WORDS = {"supporting", "minor", "cameo", "guest", "small"}
 # "with his writing partner X": the noun stands for the person named beside it.
 PARTNER_NOUNS = {"partner", "collaborator", "co-writer", "brother", "sister", "wife", "husband", "son", "daughter",
-                 "friend", "colleague"}
+                 "friend", "colleague", "father", "mother", "uncle", "aunt", "nephew", "niece", "cousin"}
 CAST_VERBS = {"include", "includes", "included", "including", "feature", "comprise", "comprises"}
 COMPANY_LABELS = {"ORG"}
 # Labels the small model often gives to people's names ("Prashanth Neel" ORG, "Jordan" GPE):
@@ -349,6 +349,14 @@ def _music_credit(noun: Token, relations: set[str]) -> set[str]:
     if _lemma(noun) in MUSIC_NOUNS and relations & {WRITTEN_BY, MUSIC_BY}:
         return {MUSIC_BY}
     return relations
+
+
+def _agent_rule(relation: str, starred: bool, lead: bool) -> str:
+    """The rule of a "by"-agent credit: a star verb's is ``star_object`` ("starred by X"), a lead
+    role's ``lead_role`` ("The title role is played by X"), any other ``credit_by``."""
+    if relation != STARRING:
+        return "credit_by"
+    return "star_object" if starred else "lead_role" if lead else "credit_by"
 
 
 def _agent_relations(verb: Token) -> set[str]:
@@ -655,6 +663,12 @@ def _lead_role(role: Token) -> bool:
         c.dep_ in ("amod", "compound") and c.lower_ in LEAD_WORDS for c in role.children)
 
 
+def _in_lead_role(verb: Token) -> bool:
+    """The verb has "in the lead role(s)" / "in the title role"."""
+    return any(p.dep_ == "prep" and p.lower_ == "in" and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
+               for p in verb.children)
+
+
 def _has_job_as(token: Token) -> bool:
     """"with George Lucas as executive producer": the name is given a job, not a co-credit or a role."""
     return any(c.lower_ == "as" and any(_lemma(o) in ROLE_NOUNS for o in c.children if o.dep_ == "pobj")
@@ -892,6 +906,22 @@ def _names_the_cast(head: Token) -> bool:
     return False
 
 
+def _cast_is_subject(verb: Token) -> bool:
+    """The subject of an including verb is the film's cast: "The cast includes A", "The main cast comprises
+    A" (parsed as a compound), "an ensemble cast that includes A" (a relative clause on the noun)."""
+    if verb.dep_ == "relcl" and _principal_cast(verb.head) and any(
+            c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in verb.children):
+        return True
+    return any(((c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS) or (c.dep_ in ("nsubj", "compound") and _principal_cast(c)
+               and c.i < verb.i)) and not _of_another_cast(c) for c in verb.children)
+
+
+def _of_another_cast(noun: Token) -> bool:
+    """"the cast of the sequel", "the cast of Friends": another work's cast (not "the cast of the film")."""
+    return any(p.dep_ == "prep" and p.lower_ == "of" and any(o.dep_ == "pobj" and not _this_film(o) for o in p.children)
+               for p in noun.children)
+
+
 def _source_right_before(by: Token) -> bool:
     """The word before "by" is a source work or another work ("from the play by X", "the novel by X"):
     the "by" names that work's author whatever the parse hung it on ("from a story by X" is a credit)."""
@@ -1017,9 +1047,11 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
                 relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
             starred = any(_lemma(v) in STAR_AGENT_VERBS for v in (by_head, _first_conjunct(by_head), *_chain_before(by_head)))
-            found += [(r, "star_object" if r == STARRING and starred else "credit_by") for r in relations]
+            lead = any(c.dep_ == "nsubjpass" and _lead_role(c) for c in by_head.children)  # "The lead roles are played by X"
+            found += [(r, _agent_rule(r, starred, lead)) for r in relations]
             noun = doc[parent.i - 1] if parent.i > 0 else None
-            if not relations and noun is not None and noun.dep_ == "dobj" and noun.head == by_head \
+            listed = _first_conjunct(noun) if noun is not None else None  # "has story, screenplay and dialogues by X"
+            if not relations and listed is not None and listed.dep_ == "dobj" and listed.head == by_head \
                     and _credit_noun_relation(noun):  # "the film has musical score by X": "by" hung on "has"
                 found.append((_credit_noun_relation(noun), "work_by"))
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
@@ -1045,8 +1077,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
     if voices is not None and voices.lower_ in ("voices", "voice") and voices.head.lower_ in STAR_WORDS:
         found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
-    if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
-            c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
+    if head_of_list.dep_ in ("dobj", "appos") and parent.lower_ in CAST_VERBS and _cast_is_subject(parent):
         found.append((STARRING, "cast_includes"))
     found += [(r, "role_is") for r in _hired_to_credit(head_of_list)]  # "was hired to direct the film": as "hired as"
     if _names_the_cast(head_of_list):  # "an ensemble cast of A, B", "the cast is headed by A": the cast list
@@ -1064,6 +1095,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found.append((STARRING, "lead_role"))
         elif _lemma(parent) in {"play", "portray"} and roles:
             found.append((STARRING, "plays_role"))
+    if ((head_of_list.dep_ == "dobj" and _lemma(parent) == "have") or (head_of_list.dep_ == "nsubj" and _lemma(parent) == "appear")) \
+            and _in_lead_role(parent):
+        found.append((STARRING, "lead_role"))  # "The film has A and B in the lead roles", "A appears in the title role"
     if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and any(
             p.dep_ == "prep" and p.lower_ in ("in", "for") and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
             for p in parent.children):
@@ -1421,6 +1455,50 @@ def _role_phrase_end(doc: Doc, i: int) -> int | None:
     return None
 
 
+# Star verbs after their subjects: "A and B star in the film" (the small model often tags "star" a noun there).
+TRAILING_STAR_WORDS = {"star", "stars", "starred", "co-star", "co-stars", "co-starred"}
+_AFTER_WORK = {".", ",", ";", "as", "alongside", "opposite", "with", "and"}
+
+
+def _trailing_star_rule(doc: Doc, star: Token) -> str | None:
+    """The rule of a star word that follows its stars: "in the film" / "in it" (``star_object``), "in (the)
+    lead roles" (``lead_role``), a bare "also star." (``star_object``); None for "starred in the film Jaws"
+    (another title), "star in supporting roles" or anything else."""
+    i = star.i + 1
+    if i >= len(doc) or doc[i].text in {".", ";"}:
+        return "star_object" if any(t.lower_ == "also" for t in doc[max(star.sent.start, star.i - 2):star.i]) else None
+    if doc[i].lower_ != "in":
+        return None
+    role_end = _role_phrase_end(doc, i)
+    if role_end is not None:
+        roles = doc[i + 1:role_end]
+        return "lead_role" if any(t.lower_ in LEAD_WORDS for t in roles) and not any(
+            t.lower_ in SUPPORTING_WORDS for t in roles) else None
+    j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in ("the", "this"))
+    if j < len(doc) and (doc[j].lower_ in CLIENT_NOUNS) and (j + 1 >= len(doc) or doc[j + 1].lower_ in _AFTER_WORK):
+        return "star_object"
+    return None
+
+
+def trailing_stars(doc: Doc) -> list[tuple[Span, str]]:
+    """"A, B and C star in the film", "A and B star in lead roles", "A and B also star.": the names right
+    before a star word (joined by list separators only), with the rule its phrase gives."""
+    ends = {e.end: e for e in doc.ents if e.label_ == "PERSON"}
+    found: list[tuple[Span, str]] = []
+    for star in (t for t in doc if t.lower_ in TRAILING_STAR_WORDS):
+        end = star.i - (star.i > 0 and doc[star.i - 1].lower_ == "also")
+        rule = _trailing_star_rule(doc, star) if end in ends else None
+        while rule is not None and end in ends:
+            name = ends[end]
+            found.append((name, rule))
+            end = name.start
+            while end > name.sent.start and doc[end - 1].lower_ in _SURFACE_SEPARATORS:
+                end -= 1
+            if end == name.start:
+                break
+    return found
+
+
 class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
@@ -1482,6 +1560,8 @@ class RelationRules:
         for ent, rule in list_continuations(doc, star_rules):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
         self._add_surface_stars(doc, found)
+        for ent, rule in trailing_stars(doc):
+            found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
         for span in company_credit_spans(doc):
             found.setdefault((span.start, span.end), []).append((MADE_BY, "company_banner"))
         for (start, end), pairs in found.items():

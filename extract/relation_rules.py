@@ -25,10 +25,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v8"
+RULES_NAME = "mmkg_relation_rules_v9"
 TRIM_NAME = "mmkg_trim_person_titles_v4"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v8"
+EXTRACTOR = "spacy-rules-v9"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -1402,35 +1402,57 @@ def surface_star_list(doc: Doc) -> list[Span]:
         if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and (cue.pos_ in ("VERB", "AUX", "ADP") or cue.dep_ == "ROOT"))):
             continue
         i = cue.i + 1
-        group = 0  # where the names after the last "with" start
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
             i += 3
         elif i < len(doc) and (doc[i].text == ":" or (cue.lower_ == "starring" and doc[i].lower_ in ("are", "were", "is"))):
             i += 1  # "Starring: A, B" (a credits line), "Also starring are A and B"
-        while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
-            end = _surface_name(doc, i)
-            if end is None:
+        names += _surface_list_from(doc, i, cue.i)
+    return names
+
+
+COLON_STARS_RULE = "star_colon_list"
+
+
+def colon_star_list(doc: Doc) -> list[Span]:
+    """"hosted by a succession of the studio's legendary stars: A, B, C": the names a plural star noun
+    lists after a colon, read by the surface (the parser hangs them anywhere); a credits line "Cast: A"
+    at a line's start is read as a label (``_credit_label``)."""
+    names: list[Span] = []
+    for noun in doc:
+        if noun.lower_ == "stars" and noun.pos_ == "NOUN" and noun.i + 1 < len(doc) and doc[noun.i + 1].text == ":" \
+                and noun.i > noun.sent.start:
+            names += _surface_list_from(doc, noun.i + 2, noun.i)
+    return names
+
+
+def _surface_list_from(doc: Doc, i: int, cue: int) -> list[Span]:
+    """The list of names read by the surface from ``i`` on (``cue``: the star word before it)."""
+    names: list[Span] = []
+    group = 0  # where the names after the last "with" start
+    while i < len(doc) and not (i > cue + 1 and doc[i].is_sent_start):
+        end = _surface_name(doc, i)
+        if end is None:
+            break
+        names.append(doc[i:end])
+        i = end
+        if i < len(doc) and doc[i].lower_ == "as":
+            i = _skip_character(doc, i + 1)
+        role_end = _role_phrase_end(doc, i)
+        if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
+            del names[group:]  # "with C and D in supporting roles": not the top billing
+            break
+        i = role_end or i
+        separators = 0
+        while i < len(doc) and separators < 2:
+            step = _list_separator(doc, i)
+            if not step:
                 break
-            names.append(doc[i:end])
-            i = end
-            if i < len(doc) and doc[i].lower_ == "as":
-                i = _skip_character(doc, i + 1)
-            role_end = _role_phrase_end(doc, i)
-            if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
-                del names[group:]  # "with C and D in supporting roles": not the top billing
-                break
-            i = role_end or i
-            separators = 0
-            while i < len(doc) and separators < 2:
-                step = _list_separator(doc, i)
-                if not step:
-                    break
-                if doc[i + step - 1].lower_ == "with":
-                    group = len(names)
-                i += step
-                separators += 1
-            if not separators:
-                break
+            if doc[i + step - 1].lower_ == "with":
+                group = len(names)
+            i += step
+            separators += 1
+        if not separators:
+            break
     return names
 
 
@@ -1517,12 +1539,13 @@ class RelationRules:
         return self.confidences.get(f"{relation}/{rule}", self.confidences.get(rule, UNMEASURED_CONFIDENCE))
 
     @staticmethod
-    def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> None:
+    def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]], spans: list[Span],
+                           rule: str) -> None:
         """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
         "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
         people = [e for e in doc.ents if e.label_ == "PERSON"]
         not_names = [e for e in doc.ents if e.label_ in NOT_NAME_LABELS]
-        for span in surface_star_list(doc):
+        for span in spans:
             if any(e.start < span.end and span.start < e.end for e in not_names):
                 continue  # a title, a date, a number: no one's name
             # a PERSON entity holding the surface name is the longer reading ("Shabnom Bubly", "Bubly" not PROPN)
@@ -1531,7 +1554,7 @@ class RelationRules:
             for other, pairs in found.items():
                 if other != key and other[0] < span.end and span.start < other[1]:
                     pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
-            found.setdefault(key, []).append((STARRING, "star_surface"))
+            found.setdefault(key, []).append((STARRING, rule))
 
     def __call__(self, doc: Doc) -> Doc:
         rows = []
@@ -1559,7 +1582,8 @@ class RelationRules:
                       for span, pairs in found.items() if any(relation == STARRING for relation, _ in pairs)}
         for ent, rule in list_continuations(doc, star_rules):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
-        self._add_surface_stars(doc, found)
+        self._add_surface_stars(doc, found, surface_star_list(doc), "star_surface")
+        self._add_surface_stars(doc, found, colon_star_list(doc), COLON_STARS_RULE)
         for ent, rule in trailing_stars(doc):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
         for span in company_credit_spans(doc):

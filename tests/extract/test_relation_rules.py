@@ -763,3 +763,17 @@ def test_stars_named_before_their_star_verb(nlp: Language) -> None:
     # another film's title after "in the film": only the weak subject_verb reading, below min_confidence
     doc = nlp("Tom Roe starred in the film Jaws.")
     assert all(f.confidence < 0.5 for f in found_relations(doc))
+
+
+def test_a_plural_star_noun_lists_its_stars_after_a_colon(nlp: Language) -> None:
+    # dev (That's Entertainment!): a compilation's hosts are its stars
+    doc = nlp("Various segments were hosted by a succession of the studio's legendary stars: Frank Sinatra, "
+              "Gene Kelly, Fred Astaire, and Liza Minnelli, representing her mother Judy Garland.")
+    rules = {f.person.text: f.rule for f in found_relations(doc) if f.relation == "starring"}
+    assert rules == dict.fromkeys(("Frank Sinatra", "Gene Kelly", "Fred Astaire", "Liza Minnelli"), "star_colon_list")
+    assert not credits(nlp, "The stars of the show were Tom Roe and Ann Poe.")  # no colon, no list reading
+
+
+def test_a_lead_role_sentence_is_parsed_without_another_cue_word() -> None:
+    text = "Tom Roe grew up in Ohio. The film has Tom Roe and Ann Poe in the lead roles."
+    assert [p for _, p in cue_passages(text)] == ["The film has Tom Roe and Ann Poe in the lead roles."]

@@ -1320,12 +1320,23 @@ def list_continuations(doc: Doc, star_rules: dict[tuple[int, int], str]) -> list
     return found
 
 
+def _heads_a_name_list(token: Token) -> bool:
+    """A one-word name opening its sentence and a list of names ("Narain, Innocent, Kalabhavan Shajon
+    and Lena play significant roles"), which the tagger may call a common noun."""
+    return token.is_sent_start and token.is_title and token.is_alpha and not token.ent_type_ and not token.is_stop \
+        and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "," \
+        and any(c.dep_ in ("conj", "appos") and c.pos_ == "PROPN" for c in token.children)
+
+
 def unlabelled_names(doc: Doc) -> list[Span]:
     """Runs of title-case proper nouns outside every entity, each a candidate name."""
     spans, start = [], None
     for token in [*doc, None]:
-        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title \
-            and not token.is_stop  # "... and Others played an important role"
+        list_head = token is not None and _heads_a_name_list(token)
+        if list_head:
+            spans.append(doc[token.i:token.i + 1])
+        name_like = token is not None and not list_head and not token.ent_type_ and token.pos_ == "PROPN" \
+            and token.is_title and not token.is_stop  # "... and Others played an important role"
         if name_like and start is None:
             start = token.i
         elif not name_like and start is not None:

@@ -777,3 +777,10 @@ def test_a_plural_star_noun_lists_its_stars_after_a_colon(nlp: Language) -> None
 def test_a_lead_role_sentence_is_parsed_without_another_cue_word() -> None:
     text = "Tom Roe grew up in Ohio. The film has Tom Roe and Ann Poe in the lead roles."
     assert [p for _, p in cue_passages(text)] == ["The film has Tom Roe and Ann Poe in the lead roles."]
+
+
+def test_a_one_word_name_opening_a_list_of_names_is_a_candidate(nlp: Language) -> None:
+    # tuning set: the tagger calls the sentence's first name a common noun
+    found = credits(nlp, "Narain, Innocent, Kalabhavan Shajon, and Lena play significant roles in the film.")
+    assert {n for _, n in found} == {"Narain", "Innocent", "Kalabhavan Shajon", "Lena"}
+    assert not credits(nlp, "Directors, writers and producers attended the premiere.")

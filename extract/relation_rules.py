@@ -1402,11 +1402,12 @@ def _skip_character(doc: Doc, start: int) -> int:
     return end
 
 
-def surface_star_list(doc: Doc) -> list[Span]:
+def surface_star_list(doc: Doc, supporting: list[Span] | None = None) -> list[Span]:
     """The names a star cue lists, read by the sentence's surface: "starred A as Helen, B as
     Menelaus, and C as Paris", "features the voices of A, B and C". The parser and the NER model
     often tear such lists apart (a name tagged ORG, "Helen, Lewis Stone" one entity); each item
-    here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only."""
+    here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only;
+    ``supporting`` collects the names a list puts "in supporting roles" (no top billing)."""
     names: list[Span] = []
     for cue in doc:
         co_star = cue.i >= 2 and doc[cue.i - 1].text == "-" and doc[cue.i - 2].lower_ == "co"  # "co-stars" in 3 tokens
@@ -1417,7 +1418,7 @@ def surface_star_list(doc: Doc) -> list[Span]:
             i += 3
         elif i < len(doc) and (doc[i].text == ":" or (cue.lower_ == "starring" and doc[i].lower_ in ("are", "were", "is"))):
             i += 1  # "Starring: A, B" (a credits line), "Also starring are A and B"
-        names += _surface_list_from(doc, i, cue.i)
+        names += _surface_list_from(doc, i, cue.i, supporting)
     return names
 
 
@@ -1436,8 +1437,9 @@ def colon_star_list(doc: Doc) -> list[Span]:
     return names
 
 
-def _surface_list_from(doc: Doc, i: int, cue: int) -> list[Span]:
-    """The list of names read by the surface from ``i`` on (``cue``: the star word before it)."""
+def _surface_list_from(doc: Doc, i: int, cue: int, supporting: list[Span] | None = None) -> list[Span]:
+    """The list of names read by the surface from ``i`` on (``cue``: the star word before it); the
+    names "with C and D in supporting roles" go to ``supporting`` instead."""
     names: list[Span] = []
     group = 0  # where the names after the last "with" start
     while i < len(doc) and not (i > cue + 1 and doc[i].is_sent_start):
@@ -1450,6 +1452,8 @@ def _surface_list_from(doc: Doc, i: int, cue: int) -> list[Span]:
             i = _skip_character(doc, i + 1)
         role_end = _role_phrase_end(doc, i)
         if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
+            if supporting is not None:
+                supporting += names[group:]
             del names[group:]  # "with C and D in supporting roles": not the top billing
             break
         i = role_end or i
@@ -1593,7 +1597,8 @@ class RelationRules:
                       for span, pairs in found.items() if any(relation == STARRING for relation, _ in pairs)}
         for ent, rule in list_continuations(doc, star_rules):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
-        self._add_surface_stars(doc, found, surface_star_list(doc), "star_surface")
+        supporting: list[Span] = []
+        self._add_surface_stars(doc, found, surface_star_list(doc, supporting), "star_surface")
         self._add_surface_stars(doc, found, colon_star_list(doc), COLON_STARS_RULE)
         for ent, rule in trailing_stars(doc):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
@@ -1602,7 +1607,7 @@ class RelationRules:
         for (start, end), pairs in found.items():
             if uncredited(doc[start:end]) or names_its_members(doc[start:end]):
                 pairs.clear()
-            elif in_supporting_clause(doc[start:end]):
+            elif in_supporting_clause(doc[start:end]) or any(o.start < end and start < o.end for o in supporting):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
             elif featured_after_stars(doc[start:end]):  # its own measured rule
                 pairs[:] = [(r, FEATURED_RULE if r == STARRING else rule) for r, rule in pairs]

@@ -784,3 +784,10 @@ def test_a_one_word_name_opening_a_list_of_names_is_a_candidate(nlp: Language) -
     found = credits(nlp, "Narain, Innocent, Kalabhavan Shajon, and Lena play significant roles in the film.")
     assert {n for _, n in found} == {"Narain", "Innocent", "Kalabhavan Shajon", "Lena"}
     assert not credits(nlp, "Directors, writers and producers attended the premiere.")
+
+
+def test_names_a_star_list_puts_in_supporting_roles_lose_the_parses_star_credit(nlp: Language) -> None:
+    # the parser hangs "Jim Doe and Bob Loe" on "stars" as objects; the surface says they support
+    assert credits(nlp, "It stars Tom Roe with Ann Poe, Jim Doe and Bob Loe in supporting roles.") == {
+        ("starring", "Tom Roe")}
+    assert {n for _, n in credits(nlp, "It stars Tom Roe, Ann Poe and Jim Doe.")} == {"Tom Roe", "Ann Poe", "Jim Doe"}

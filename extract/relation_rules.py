@@ -1328,6 +1328,33 @@ def _heads_a_name_list(token: Token) -> bool:
         and any(c.dep_ in ("conj", "appos") and c.pos_ == "PROPN" for c in token.children)
 
 
+def _titled_list_glue(doc: Doc, end: int, start: int, relations: set[str]) -> bool:
+    """Only list separators and job titles of ``relations`` between two names: "written by producers A,
+    B, writers C and D" (the second title opens no new credit, the parser hangs it anywhere)."""
+    between = doc[end:start]
+    titles = [t for t in between if t.lower_ not in _LIST_SEPARATORS]
+    return 0 < len(between) <= 4 and between[0].text == "," and bool(titles) and all(
+        t.text[:1].islower() and ROLE_NOUNS.get(_lemma(t)) in relations for t in titles)
+
+
+def credit_list_continuations(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> list[tuple[Span, str]]:
+    """(name, relation) for a PERSON that continues a "by" list across a repeated job title ("written by
+    producers A, B, writers C and D": C, and D listed with C) and has no credit of its own."""
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    held: dict[tuple[int, int], set[str]] = {
+        span: {r for r, rule in pairs if rule == "credit_by"} for span, pairs in found.items()}
+    continued: list[tuple[Span, str]] = []
+    for prev, ent in zip(people, people[1:]):
+        relations = held.get((prev.start, prev.end), set())
+        if not relations or prev.sent.start != ent.sent.start or found.get((ent.start, ent.end)):
+            continue
+        if _titled_list_glue(doc, prev.end, ent.start, relations) or (
+                continued and continued[-1][0] == prev and _list_glue(doc, prev.end, ent.start)):
+            continued += [(ent, r) for r in sorted(relations)]
+            held[(ent.start, ent.end)] = relations
+    return continued
+
+
 def unlabelled_names(doc: Doc) -> list[Span]:
     """Runs of title-case proper nouns outside every entity, each a candidate name."""
     spans, start = [], None
@@ -1597,6 +1624,8 @@ class RelationRules:
                       for span, pairs in found.items() if any(relation == STARRING for relation, _ in pairs)}
         for ent, rule in list_continuations(doc, star_rules):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
+        for ent, relation in credit_list_continuations(doc, found):
+            found.setdefault((ent.start, ent.end), []).append((relation, "credit_by"))
         supporting: list[Span] = []
         self._add_surface_stars(doc, found, surface_star_list(doc, supporting), "star_surface")
         self._add_surface_stars(doc, found, colon_star_list(doc), COLON_STARS_RULE)

@@ -8,7 +8,7 @@ from spacy.language import Language
 from extract.cast_list import cast_lines
 from extract.cleaning import cue_passages
 from extract.nlp import build_nlp
-from extract.relation_rules import found_relations
+from extract.relation_rules import credit_list_continuations, found_relations
 
 KNOWN_PEOPLE = {"person/stanley-kubrick": ["Stanley Kubrick"], "person/walter-hill": ["Walter Hill"],
                 "person/jack-nichols": ["Jack Nichols"]}
@@ -791,3 +791,17 @@ def test_names_a_star_list_puts_in_supporting_roles_lose_the_parses_star_credit(
     assert credits(nlp, "It stars Tom Roe with Ann Poe, Jim Doe and Bob Loe in supporting roles.") == {
         ("starring", "Tom Roe")}
     assert {n for _, n in credits(nlp, "It stars Tom Roe, Ann Poe and Jim Doe.")} == {"Tom Roe", "Ann Poe", "Jim Doe"}
+
+
+def test_a_by_list_continues_across_a_repeated_job_title(nlp: Language) -> None:
+    # tuning set (The Longest Daycare): the parser reads "writers" as a verb and drops the rest of the list
+    text = ("The picture was written by producers Brooks, Al Jean, David Mirkin, writers Michael Price and "
+            "Joel H. Cohen, as well as show creator Matt Groening.")
+    writers = {n for r, n in credits(nlp, text) if r == "written_by"}
+    assert {"Al Jean", "David Mirkin", "Michael Price", "Joel H. Cohen"} <= writers
+    # a title of another credit between the names continues nothing (whatever the parse made of it)
+    for title, expected in (("writers", {"Ann Poe", "Jim Doe"}), ("composers", set()), ("critics", set())):
+        doc = nlp(f"It was written by Tom Roe, {title} Ann Poe and Jim Doe.")
+        tom = next(e for e in doc.ents if e.text == "Tom Roe")
+        continued = credit_list_continuations(doc, {(tom.start, tom.end): [("written_by", "credit_by")]})
+        assert {e.text for e, _ in continued} == expected, title

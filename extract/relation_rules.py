@@ -381,6 +381,7 @@ def _agent_relations(verb: Token) -> set[str]:
     return relations
 
 
+REFLEXIVES = {"himself", "herself", "themselves"}
 PERSONAL_PRONOUNS = {"he", "she", "they", "him", "her", "them", "who", "i", "we", "you"}
 # Verbs that hand a credit noun to its holder: "X handled the cinematography", "the editing was done by X".
 HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee", "crank", "wield"}
@@ -542,6 +543,24 @@ def _hired_to_credit(head: Token) -> set[str]:
         if objects and all(_this_film(o) for o in objects) and SUBJECT_VERBS[_lemma(credit)] == DIRECTED_BY:
             found.add(DIRECTED_BY)
     return found
+
+
+DIRECTING_VERBS = {"direct", "co-direct", "helm"}
+
+
+def _hired_by_surface(person: Span) -> set[str]:
+    """"Brooks, who enlisted long-time veteran of the series, David Silverman, to direct the film": the
+    name right before "(,) to direct the film / it" in a sentence with a hiring verb and nothing undoing
+    the hire (the parser often hangs such a name and its infinitive on the sentence's first noun)."""
+    doc = person.doc
+    i = person.end + (person.end < len(doc) and doc[person.end].text == ",")
+    if i + 2 >= len(doc) or doc[i].lower_ != "to" or _lemma(doc[i + 1]) not in DIRECTING_VERBS:
+        return set()
+    objects = [c for c in doc[i + 1].children if c.dep_ == "dobj"]
+    sentence = list(person.sent)
+    hired = any(_lemma(t) in ENLISTING_VERBS and t.pos_ == "VERB" for t in sentence)
+    undone = any(t.lower_ in UNDONE_HIRE_WORDS or _lemma(t) in UNDONE_HIRE_WORDS for t in sentence)
+    return {DIRECTED_BY} if hired and not undone and objects and all(_this_film(o) for o in objects) else set()
 
 
 def _gapped_role(person: Span) -> set[str]:
@@ -1079,7 +1098,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
     if head_of_list.dep_ in ("dobj", "appos") and parent.lower_ in CAST_VERBS and _cast_is_subject(parent):
         found.append((STARRING, "cast_includes"))
-    found += [(r, "role_is") for r in _hired_to_credit(head_of_list)]  # "was hired to direct the film": as "hired as"
+    found += [(r, "role_is") for r in _hired_to_credit(head_of_list) | _hired_by_surface(person)]  # as "hired as"
     if _names_the_cast(head_of_list):  # "an ensemble cast of A, B", "the cast is headed by A": the cast list
         found.append((STARRING, "cast_includes"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and parent.dep_ in ("dative", "prep"):
@@ -1098,6 +1117,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if ((head_of_list.dep_ == "dobj" and _lemma(parent) == "have") or (head_of_list.dep_ == "nsubj" and _lemma(parent) == "appear")) \
             and _in_lead_role(parent):
         found.append((STARRING, "lead_role"))  # "The film has A and B in the lead roles", "A appears in the title role"
+    if head_of_list.dep_ == "nsubj" and _lemma(parent) == "cast" and _in_lead_role(parent) and any(
+            c.dep_ == "dobj" and any(t.lower_ in REFLEXIVES for t in c.subtree) for c in parent.children):
+        found.append((STARRING, "lead_role"))  # "X cast A, B and himself in pivotal roles"
     if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and any(
             p.dep_ == "prep" and p.lower_ in ("in", "for") and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
             for p in parent.children):

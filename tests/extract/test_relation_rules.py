@@ -805,3 +805,18 @@ def test_a_by_list_continues_across_a_repeated_job_title(nlp: Language) -> None:
         tom = next(e for e in doc.ents if e.text == "Tom Roe")
         continued = credit_list_continuations(doc, {(tom.start, tom.end): [("written_by", "credit_by")]})
         assert {e.text for e, _ in continued} == expected, title
+
+
+def test_a_director_enlisted_by_a_relative_clause_to_direct_the_film(nlp: Language) -> None:
+    # tuning set (The Longest Daycare): the parser hangs the name and "to direct" on the first noun
+    text = "Brooks, who enlisted long-time veteran of the series, David Silverman, to direct the film."
+    assert ("directed_by", "David Silverman") in credits(nlp, text)
+    for text in ("Universal originally hired Rob Reiner, to direct the film.", "Brooks hired Ann Poe, to direct the sequel."):
+        assert ("directed_by", "Rob Reiner" if "Rob" in text else "Ann Poe") not in credits(nlp, text), text
+
+
+def test_a_director_who_casts_himself_in_a_lead_role_stars(nlp: Language) -> None:
+    # tuning set (Subramaniapuram)
+    text = "Sasikumar cast then relatively new actors Jai, Swathi, Ganja Karuppu and himself in pivotal roles."
+    assert {n for r, n in credits(nlp, text) if r == "starring"} == {"Sasikumar", "Jai", "Swathi", "Ganja Karuppu"}
+    assert ("starring", "Tom Roe") not in credits(nlp, "Tom Roe cast Ann Poe and Jim Doe in pivotal roles.")

@@ -60,6 +60,12 @@ class CastLine:
         return self.name + (f" as {self.character}" if self.character else "")
 
 
+def _epithet_article(words: list[str], i: int) -> bool:
+    """The "the" of a one-word name's epithet: "Larry the Cable Guy", "Andre the Giant" (as the
+    prose reader keeps them, ``relation_rules._epithet_end``); not "Sir Robin the Brave" (two words before)."""
+    return i == 1 and words[i] == "the" and i + 1 < len(words) and words[i + 1][:1].isupper()
+
+
 def _name_of(line: str) -> tuple[str, str | None] | None:
     """(name, character) when the line opens with a name followed by a separator, else None."""
     for match in _SEPARATOR.finditer(line):
@@ -67,7 +73,8 @@ def _name_of(line: str) -> tuple[str, str | None] | None:
         if not name:
             continue
         words = name.split()
-        if len(words) > MAX_NAME_WORDS or not all(_NAME_WORD.match(w) for w in words) or not words[0][0].isupper():
+        if len(words) > MAX_NAME_WORDS or not all(_NAME_WORD.match(w) or _epithet_article(words, i)
+                                                  for i, w in enumerate(words)) or not words[0][0].isupper():
             return None
         if any(ch.isdigit() for ch in name) or any(w.lower().strip(".,'’") in STOP_WORDS and len(w) > 3 for w in words):
             return None  # "However, ..." opens prose, not a credit

@@ -92,7 +92,7 @@ FACT_CUE = re.compile(r"\bbased\s+on\b|\badapted\s+from\b|" + _YEAR_FACT, re.I)
 CUE = re.compile(
     r"\b(?:" + _CREDIT_BY + r"|cinematography|photography|editing|co-?stars?|co-?starr\w*|stars?|starr\w*|feat\w*|cast|ensemble|directors?|writers?|screenwriters?"
     r"|producers?|composers?|cinematographers?|editors?|banner|bankroll\w*|direct\w*|wr[io]te|written|co-?wr\w*|compos\w*|alongside"
-    r"|opposite|voices?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|adapted\s+from"
+    r"|opposite|voices?|roles?|screenplay|script|score|music|play(?:s|ed)?|portray\w*|helm\w*|based|adapted\s+from"
     r"|photographed|lensed|camera(?:work)?)\b|" + _YEAR_FACT, re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
 _ABBREVIATION_WINDOW = 10  # longer than any abbreviation below, its word boundary included

@@ -25,10 +25,10 @@ from extract.relations import (
     WRITTEN_BY,
 )
 
-RULES_NAME = "mmkg_relation_rules_v8"
+RULES_NAME = "mmkg_relation_rules_v9"
 TRIM_NAME = "mmkg_trim_person_titles_v4"
 # relations.extractor of what these rules read
-EXTRACTOR = "spacy-rules-v8"
+EXTRACTOR = "spacy-rules-v9"
 CALIBRATION_PATH = Path(__file__).with_name("rule_confidence.json")
 # Confidence of a rule the tuning data never saw fire: unmeasured, so no threshold lets it through.
 UNMEASURED_CONFIDENCE = 0.0
@@ -42,8 +42,12 @@ AGENT_VERBS = {
     "edit": EDITED_BY,
     "photograph": CINEMATOGRAPHY_BY, "shoot": CINEMATOGRAPHY_BY, "lense": CINEMATOGRAPHY_BY, "lens": CINEMATOGRAPHY_BY,
     "play": STARRING, "portray": STARRING, "act": STARRING, "voice": STARRING, "perform": STARRING,
+    "star": STARRING, "co-star": STARRING,  # "It is starred and produced by X"
     "distribute": DISTRIBUTED_BY, "release": DISTRIBUTED_BY,
 }
+# Star verbs among the agent verbs: their agent is credited as "starring X" is (rule ``star_object``),
+# not as a role "played by X" in a plot is (``credit_by``).
+STAR_AGENT_VERBS = {"star", "co-star"}
 # Verbs whose subject is credited when the object is the work: "X directed the film".
 SUBJECT_VERBS = {
     "direct": DIRECTED_BY, "co-direct": DIRECTED_BY, "helm": DIRECTED_BY, "write": WRITTEN_BY, "co-write": WRITTEN_BY,
@@ -119,7 +123,7 @@ GROUP_NOUNS = {"trio", "duo", "team", "group", "troupe", "pair", "partnership", 
 SUPPORTING_WORDS = {"supporting", "minor", "cameo", "guest", "small"}
 # "with his writing partner X": the noun stands for the person named beside it.
 PARTNER_NOUNS = {"partner", "collaborator", "co-writer", "brother", "sister", "wife", "husband", "son", "daughter",
-                 "friend", "colleague"}
+                 "friend", "colleague", "father", "mother", "uncle", "aunt", "nephew", "niece", "cousin"}
 CAST_VERBS = {"include", "includes", "included", "including", "feature", "comprise", "comprises"}
 COMPANY_LABELS = {"ORG"}
 # Labels the small model often gives to people's names ("Prashanth Neel" ORG, "Jordan" GPE):
@@ -193,12 +197,40 @@ def _has_own_agent(verb: Token) -> bool:
     return any(child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by") for child in verb.children)
 
 
+def _dangling_by(token: Token) -> bool:
+    """A "by" with nothing after it but the list: "directed by, produced by, and starring X"."""
+    return token.lower_ == "by" and all(c.is_punct for c in token.children)
+
+
 def _chained(verb: Token, other: Token) -> bool:
     """``other`` sits in the same verb chain right before ``verb``: only glue, adverbs and credit
-    verbs between them ("written, co-produced and directed by"), not "written by A, adapted from B,
-    and was directed by C"."""
+    verbs between them ("written, co-produced and directed by"; "directed by, produced by and
+    written by"), not "written by A, adapted from B, and was directed by C"."""
     return other.i < verb.i and all(
-        t.lower_ in _VERB_LIST_GLUE or t.pos_ == "ADV" or _lemma(t) in AGENT_VERBS for t in verb.doc[other.i + 1:verb.i])
+        t.lower_ in _VERB_LIST_GLUE or t.pos_ == "ADV" or _lemma(t) in AGENT_VERBS or _dangling_by(t)
+        for t in verb.doc[other.i + 1:verb.i])
+
+
+def _chain_before(verb: Token) -> list[Token]:
+    """The credit verbs listed right before ``verb`` with only glue, credit verbs and dangling "by"s
+    between ("written, directed by and starring X": written, directed)."""
+    found = []
+    left = verb.i - 1
+    while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS
+                                       or _dangling_by(verb.doc[left])):
+        found.append(verb.doc[left])
+        left -= 1
+    return found
+
+
+def _dangling_credits(verb: Token) -> set[str]:
+    """"directed by, produced by, and starring X": the credit verbs whose "by" dangles before the
+    star verb hold X too (the parse gives X to "starring" alone); none without a dangling "by"."""
+    chain = _chain_before(verb)
+    first_by = next((i for i, t in enumerate(chain) if _dangling_by(t)), None)
+    if first_by is None:
+        return set()
+    return {AGENT_VERBS[_lemma(t)] for t in chain[first_by:] if _lemma(t) in AGENT_VERBS and t.pos_ == "VERB"} - {STARRING}
 
 
 def _credits_other_work(verb: Token) -> bool:
@@ -319,6 +351,14 @@ def _music_credit(noun: Token, relations: set[str]) -> set[str]:
     return relations
 
 
+def _agent_rule(relation: str, starred: bool, lead: bool) -> str:
+    """The rule of a "by"-agent credit: a star verb's is ``star_object`` ("starred by X"), a lead
+    role's ``lead_role`` ("The title role is played by X"), any other ``credit_by``."""
+    if relation != STARRING:
+        return "credit_by"
+    return "star_object" if starred else "lead_role" if lead else "credit_by"
+
+
 def _agent_relations(verb: Token) -> set[str]:
     """Relations of a credit verb and the verbs listed with it ("written, directed and produced
     by X"); a listed verb with its own "by" ("directed by X and written by Y") is not X's."""
@@ -326,11 +366,7 @@ def _agent_relations(verb: Token) -> set[str]:
     if _credits_other_work(verb) or (top != verb and _chained(verb, top) and _credits_other_work(top)):
         return set()  # "The theme song was written and performed by X": the work is the first verb's subject
     group = {top} | {t for t in top.subtree if t.dep_ == "conj" and _first_conjunct(t) == top and t.pos_ == "VERB"}
-    verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)}
-    left = verb.i - 1
-    while left >= verb.sent.start and (verb.doc[left].lower_ in _VERB_LIST_GLUE or _lemma(verb.doc[left]) in AGENT_VERBS):
-        verbs.add(verb.doc[left])
-        left -= 1
+    verbs = {verb} | {v for v in group if not _has_own_agent(v) and _chained(verb, v)} | set(_chain_before(verb))
     relations = {AGENT_VERBS[_lemma(v)] for v in verbs if _lemma(v) in AGENT_VERBS}
     if DISTRIBUTED_BY in relations and _other_release(verb):
         relations.discard(DISTRIBUTED_BY)  # "the soundtrack was released on CD by X", "released online by X"
@@ -345,6 +381,7 @@ def _agent_relations(verb: Token) -> set[str]:
     return relations
 
 
+REFLEXIVES = {"himself", "herself", "themselves"}
 PERSONAL_PRONOUNS = {"he", "she", "they", "him", "her", "them", "who", "i", "we", "you"}
 # Verbs that hand a credit noun to its holder: "X handled the cinematography", "the editing was done by X".
 HANDLING_VERBS = {"handle", "do", "provide", "render", "perform", "helm", "oversee", "crank", "wield"}
@@ -508,6 +545,24 @@ def _hired_to_credit(head: Token) -> set[str]:
     return found
 
 
+DIRECTING_VERBS = {"direct", "co-direct", "helm"}
+
+
+def _hired_by_surface(person: Span) -> set[str]:
+    """"Brooks, who enlisted long-time veteran of the series, David Silverman, to direct the film": the
+    name right before "(,) to direct the film / it" in a sentence with a hiring verb and nothing undoing
+    the hire (the parser often hangs such a name and its infinitive on the sentence's first noun)."""
+    doc = person.doc
+    i = person.end + (person.end < len(doc) and doc[person.end].text == ",")
+    if i + 2 >= len(doc) or doc[i].lower_ != "to" or _lemma(doc[i + 1]) not in DIRECTING_VERBS:
+        return set()
+    objects = [c for c in doc[i + 1].children if c.dep_ == "dobj"]
+    sentence = list(person.sent)
+    hired = any(_lemma(t) in ENLISTING_VERBS and t.pos_ == "VERB" for t in sentence)
+    undone = any(t.lower_ in UNDONE_HIRE_WORDS or _lemma(t) in UNDONE_HIRE_WORDS for t in sentence)
+    return {DIRECTED_BY} if hired and not undone and objects and all(_this_film(o) for o in objects) else set()
+
+
 def _gapped_role(person: Span) -> set[str]:
     """"X served as the cinematographer and Y as the editor": Y's own "as <title>" right after it."""
     doc = person.doc
@@ -625,6 +680,12 @@ def _lead_role(role: Token) -> bool:
     """"lead roles", "the title role", "significant parts": a role of the top billing."""
     return _lemma(role) in {"role", "part"} and any(
         c.dep_ in ("amod", "compound") and c.lower_ in LEAD_WORDS for c in role.children)
+
+
+def _in_lead_role(verb: Token) -> bool:
+    """The verb has "in the lead role(s)" / "in the title role"."""
+    return any(p.dep_ == "prep" and p.lower_ == "in" and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
+               for p in verb.children)
 
 
 def _has_job_as(token: Token) -> bool:
@@ -788,6 +849,25 @@ def in_supporting_clause(span: Span) -> bool:
                and any(a.lower_ in SUPPORTING_WORDS for a in c.children) for c in verb.children)
 
 
+GROUP_PLURALS = {"brothers", "sisters", "twins", "siblings"}  # "the Coen brothers (Joel and Ethan Coen)"
+
+
+def names_its_members(span: Span) -> bool:
+    """A name followed by a bracketed list of people is a group ("the Lane Sisters (Priscilla Lane,
+    Rosemary Lane, and Lola Lane)", "the Coen brothers (Joel Coen and Ethan Coen)"): the members in
+    the brackets hold its credits (they take the group's place in the list), the group none."""
+    doc = span.doc
+    opening = span.end + (span.end < len(doc) and doc[span.end].lower_ in GROUP_PLURALS)
+    if opening >= len(doc) or doc[opening].text != "(":
+        return False
+    close = next((t.i for t in doc[opening + 1:span.sent.end] if t.text == ")"), None)
+    if close is None:
+        return False
+    members = [e for e in doc.ents if e.label_ == "PERSON" and opening < e.start and e.end <= close]
+    named = {t.i for e in members for t in e}
+    return len(members) >= 2 and all(t.i in named or t.lower_ in _SURFACE_SEPARATORS for t in doc[opening + 1:close])
+
+
 FEATURE_WORDS = {"feature", "features", "featured", "featuring"}
 FEATURED_RULE = "featured_after_stars"
 
@@ -843,6 +923,22 @@ def _names_the_cast(head: Token) -> bool:
         cast = [holder.head] if holder.dep_ == "acl" else [c for c in holder.children if c.dep_ == "nsubjpass"]
         return any(_principal_cast(c) for c in cast)
     return False
+
+
+def _cast_is_subject(verb: Token) -> bool:
+    """The subject of an including verb is the film's cast: "The cast includes A", "The main cast comprises
+    A" (parsed as a compound), "an ensemble cast that includes A" (a relative clause on the noun)."""
+    if verb.dep_ == "relcl" and _principal_cast(verb.head) and any(
+            c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in verb.children):
+        return True
+    return any(((c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS) or (c.dep_ in ("nsubj", "compound") and _principal_cast(c)
+               and c.i < verb.i)) and not _of_another_cast(c) for c in verb.children)
+
+
+def _of_another_cast(noun: Token) -> bool:
+    """"the cast of the sequel", "the cast of Friends": another work's cast (not "the cast of the film")."""
+    return any(p.dep_ == "prep" and p.lower_ == "of" and any(o.dep_ == "pobj" and not _this_film(o) for o in p.children)
+               for p in noun.children)
 
 
 def _source_right_before(by: Token) -> bool:
@@ -914,6 +1010,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if person.start > 0 and _star_word(doc[person.start - 1]) and not modifier:
         # "... and stars X": the star word starts a new list, whatever the parser attached X to.
         found.append((STARRING, "star_object"))
+        found += [(r, "credit_by") for r in _dangling_credits(doc[person.start - 1])]  # "directed by and stars X"
         head_of_list = root
     else:
         head_of_list = _stand_in(_first_conjunct(root))
@@ -968,9 +1065,12 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
                 relations.discard(STARRING)  # "performed by the group of A, B": the members act (``group_member``)
             if relations & {DIRECTED_BY, PRODUCED_BY} and _from_own_script(by_head):
                 relations.add(WRITTEN_BY)  # "directed by X from his own screenplay"
-            found += [(r, "credit_by") for r in relations]
+            starred = any(_lemma(v) in STAR_AGENT_VERBS for v in (by_head, _first_conjunct(by_head), *_chain_before(by_head)))
+            lead = any(c.dep_ == "nsubjpass" and _lead_role(c) for c in by_head.children)  # "The lead roles are played by X"
+            found += [(r, _agent_rule(r, starred, lead)) for r in relations]
             noun = doc[parent.i - 1] if parent.i > 0 else None
-            if not relations and noun is not None and noun.dep_ == "dobj" and noun.head == by_head \
+            listed = _first_conjunct(noun) if noun is not None else None  # "has story, screenplay and dialogues by X"
+            if not relations and listed is not None and listed.dep_ == "dobj" and listed.head == by_head \
                     and _credit_noun_relation(noun):  # "the film has musical score by X": "by" hung on "has"
                 found.append((_credit_noun_relation(noun), "work_by"))
         elif _lemma(by_head) in WORK_BY_NOUNS or by_head.lower_ in WORK_BY_NOUNS:
@@ -985,6 +1085,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
         found += [(r, "role_is") for r in _held_roles(parent, head_of_list)]
     if head_of_list.dep_ in ("dobj", "attr", "appos", "npadvmod", "pobj") and _star_word(parent):
         found.append((STARRING, "star_object"))
+        found += [(r, "credit_by") for r in _dangling_credits(parent)]  # "directed by, produced by, and starring X"
     if _headlines(head_of_list):  # "A and B headline the film", "headlined by A", "A leads the cast": star verbs
         found.append((STARRING, "star_object"))
     if head_of_list.dep_ == "attr" and _lemma(parent) == "be" and any(_star_word(c) for c in parent.children
@@ -995,10 +1096,9 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     voices = parent.head if head_of_list.dep_ == "pobj" and parent.lower_ == "of" else None
     if voices is not None and voices.lower_ in ("voices", "voice") and voices.head.lower_ in STAR_WORDS:
         found.append((STARRING, "star_object"))  # "starring the voices of A, B and C"
-    if head_of_list.dep_ == "dobj" and parent.lower_ in CAST_VERBS and any(
-            c.dep_ == "nsubj" and c.lower_ in CAST_NOUNS for c in parent.children):
+    if head_of_list.dep_ in ("dobj", "appos") and parent.lower_ in CAST_VERBS and _cast_is_subject(parent):
         found.append((STARRING, "cast_includes"))
-    found += [(r, "role_is") for r in _hired_to_credit(head_of_list)]  # "was hired to direct the film": as "hired as"
+    found += [(r, "role_is") for r in _hired_to_credit(head_of_list) | _hired_by_surface(person)]  # as "hired as"
     if _names_the_cast(head_of_list):  # "an ensemble cast of A, B", "the cast is headed by A": the cast list
         found.append((STARRING, "cast_includes"))
     if head_of_list.dep_ == "pobj" and parent.lower_ == "to" and parent.dep_ in ("dative", "prep"):
@@ -1014,6 +1114,12 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
             found.append((STARRING, "lead_role"))
         elif _lemma(parent) in {"play", "portray"} and roles:
             found.append((STARRING, "plays_role"))
+    if ((head_of_list.dep_ == "dobj" and _lemma(parent) == "have") or (head_of_list.dep_ == "nsubj" and _lemma(parent) == "appear")) \
+            and _in_lead_role(parent):
+        found.append((STARRING, "lead_role"))  # "The film has A and B in the lead roles", "A appears in the title role"
+    if head_of_list.dep_ == "nsubj" and _lemma(parent) == "cast" and _in_lead_role(parent) and any(
+            c.dep_ == "dobj" and any(t.lower_ in REFLEXIVES for t in c.subtree) for c in parent.children):
+        found.append((STARRING, "lead_role"))  # "X cast A, B and himself in pivotal roles"
     if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and any(
             p.dep_ == "prep" and p.lower_ in ("in", "for") and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
             for p in parent.children):
@@ -1213,12 +1319,15 @@ def _about_a_character(doc: Doc, ent: Span) -> bool:
     return voice or any(t.lower_ == "as" for t in doc[ent.sent.start:who[-1]])
 
 
-def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> list[tuple[Span, str]]:
+def list_continuations(doc: Doc, star_rules: dict[tuple[int, int], str]) -> list[tuple[Span, str]]:
     """Names that continue a starring list the parser broke: a PERSON right after a credited
-    star (or after "alongside", "the voices of") with only list separators in between."""
+    star (``star_rules``: the rule that credits each star) with only list separators in between,
+    counted under the rule of the name before it (its list's evidence: "In the film's ensemble cast,
+    A, B, C reprise their roles" is ``in_cast`` for C too); or a PERSON right after "alongside", "the
+    voices of" (``star_list``)."""
     found: list[tuple[Span, str]] = []
     people = [e for e in doc.ents if e.label_ == "PERSON"]
-    starring = {span for span, relations in credited.items() if STARRING in relations}
+    starring = dict(star_rules)
     for prev, ent in zip(people, people[1:]):
         if prev.sent.start != ent.sent.start or is_character(ent):
             continue
@@ -1226,18 +1335,57 @@ def list_continuations(doc: Doc, credited: dict[tuple[int, int], set[str]]) -> l
             ent.start > 1 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in LIST_CUES))
         if cue and _about_a_character(doc, ent):
             continue
-        if ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)) or cue:
-            found.append((ent, "star_list"))
-            starring.add((ent.start, ent.end))
+        if cue or ((prev.start, prev.end) in starring and _list_glue(doc, prev.end, ent.start)):
+            rule = "star_list" if cue else starring[(prev.start, prev.end)]
+            found.append((ent, rule))
+            starring[(ent.start, ent.end)] = rule
     return found
+
+
+def _heads_a_name_list(token: Token) -> bool:
+    """A one-word name opening its sentence and a list of names ("Narain, Innocent, Kalabhavan Shajon
+    and Lena play significant roles"), which the tagger may call a common noun."""
+    return token.is_sent_start and token.is_title and token.is_alpha and not token.ent_type_ and not token.is_stop \
+        and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "," \
+        and any(c.dep_ in ("conj", "appos") and c.pos_ == "PROPN" for c in token.children)
+
+
+def _titled_list_glue(doc: Doc, end: int, start: int, relations: set[str]) -> bool:
+    """Only list separators and job titles of ``relations`` between two names: "written by producers A,
+    B, writers C and D" (the second title opens no new credit, the parser hangs it anywhere)."""
+    between = doc[end:start]
+    titles = [t for t in between if t.lower_ not in _LIST_SEPARATORS]
+    return 0 < len(between) <= 4 and between[0].text == "," and bool(titles) and all(
+        t.text[:1].islower() and ROLE_NOUNS.get(_lemma(t)) in relations for t in titles)
+
+
+def credit_list_continuations(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> list[tuple[Span, str]]:
+    """(name, relation) for a PERSON that continues a "by" list across a repeated job title ("written by
+    producers A, B, writers C and D": C, and D listed with C) and has no credit of its own."""
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    held: dict[tuple[int, int], set[str]] = {
+        span: {r for r, rule in pairs if rule == "credit_by"} for span, pairs in found.items()}
+    continued: list[tuple[Span, str]] = []
+    for prev, ent in zip(people, people[1:]):
+        relations = held.get((prev.start, prev.end), set())
+        if not relations or prev.sent.start != ent.sent.start or found.get((ent.start, ent.end)):
+            continue
+        if _titled_list_glue(doc, prev.end, ent.start, relations) or (
+                continued and continued[-1][0] == prev and _list_glue(doc, prev.end, ent.start)):
+            continued += [(ent, r) for r in sorted(relations)]
+            held[(ent.start, ent.end)] = relations
+    return continued
 
 
 def unlabelled_names(doc: Doc) -> list[Span]:
     """Runs of title-case proper nouns outside every entity, each a candidate name."""
     spans, start = [], None
     for token in [*doc, None]:
-        name_like = token is not None and not token.ent_type_ and token.pos_ == "PROPN" and token.is_title \
-            and not token.is_stop  # "... and Others played an important role"
+        list_head = token is not None and _heads_a_name_list(token)
+        if list_head:
+            spans.append(doc[token.i:token.i + 1])
+        name_like = token is not None and not list_head and not token.ent_type_ and token.pos_ == "PROPN" \
+            and token.is_title and not token.is_stop  # "... and Others played an important role"
         if name_like and start is None:
             start = token.i
         elif not name_like and start is not None:
@@ -1303,46 +1451,72 @@ def _skip_character(doc: Doc, start: int) -> int:
     return end
 
 
-def surface_star_list(doc: Doc) -> list[Span]:
+def surface_star_list(doc: Doc, supporting: list[Span] | None = None) -> list[Span]:
     """The names a star cue lists, read by the sentence's surface: "starred A as Helen, B as
     Menelaus, and C as Paris", "features the voices of A, B and C". The parser and the NER model
     often tear such lists apart (a name tagged ORG, "Helen, Lewis Stone" one entity); each item
-    here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only."""
+    here is a run of proper nouns, "as <character>" skipped, items joined by "," / "and" only;
+    ``supporting`` collects the names a list puts "in supporting roles" (no top billing)."""
     names: list[Span] = []
     for cue in doc:
         co_star = cue.i >= 2 and doc[cue.i - 1].text == "-" and doc[cue.i - 2].lower_ == "co"  # "co-stars" in 3 tokens
         if cue.lower_ not in SURFACE_STAR_CUES or not (co_star or (_star_word(cue) and (cue.pos_ in ("VERB", "AUX", "ADP") or cue.dep_ == "ROOT"))):
             continue
         i = cue.i + 1
-        group = 0  # where the names after the last "with" start
         if [t.lower_ for t in doc[i:i + 3]] in (["the", "voices", "of"], ["the", "voice", "of"]):
             i += 3
         elif i < len(doc) and (doc[i].text == ":" or (cue.lower_ == "starring" and doc[i].lower_ in ("are", "were", "is"))):
             i += 1  # "Starring: A, B" (a credits line), "Also starring are A and B"
-        while i < len(doc) and not (i > cue.i + 1 and doc[i].is_sent_start):
-            end = _surface_name(doc, i)
-            if end is None:
+        names += _surface_list_from(doc, i, cue.i, supporting)
+    return names
+
+
+COLON_STARS_RULE = "star_colon_list"
+
+
+def colon_star_list(doc: Doc) -> list[Span]:
+    """"hosted by a succession of the studio's legendary stars: A, B, C": the names a plural star noun
+    lists after a colon, read by the surface (the parser hangs them anywhere); a credits line "Cast: A"
+    at a line's start is read as a label (``_credit_label``)."""
+    names: list[Span] = []
+    for noun in doc:
+        if noun.lower_ == "stars" and noun.pos_ == "NOUN" and noun.i + 1 < len(doc) and doc[noun.i + 1].text == ":" \
+                and noun.i > noun.sent.start:
+            names += _surface_list_from(doc, noun.i + 2, noun.i)
+    return names
+
+
+def _surface_list_from(doc: Doc, i: int, cue: int, supporting: list[Span] | None = None) -> list[Span]:
+    """The list of names read by the surface from ``i`` on (``cue``: the star word before it); the
+    names "with C and D in supporting roles" go to ``supporting`` instead."""
+    names: list[Span] = []
+    group = 0  # where the names after the last "with" start
+    while i < len(doc) and not (i > cue + 1 and doc[i].is_sent_start):
+        end = _surface_name(doc, i)
+        if end is None:
+            break
+        names.append(doc[i:end])
+        i = end
+        if i < len(doc) and doc[i].lower_ == "as":
+            i = _skip_character(doc, i + 1)
+        role_end = _role_phrase_end(doc, i)
+        if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
+            if supporting is not None:
+                supporting += names[group:]
+            del names[group:]  # "with C and D in supporting roles": not the top billing
+            break
+        i = role_end or i
+        separators = 0
+        while i < len(doc) and separators < 2:
+            step = _list_separator(doc, i)
+            if not step:
                 break
-            names.append(doc[i:end])
-            i = end
-            if i < len(doc) and doc[i].lower_ == "as":
-                i = _skip_character(doc, i + 1)
-            role_end = _role_phrase_end(doc, i)
-            if role_end is not None and any(t.lower_ in SUPPORTING_WORDS for t in doc[i:role_end]):
-                del names[group:]  # "with C and D in supporting roles": not the top billing
-                break
-            i = role_end or i
-            separators = 0
-            while i < len(doc) and separators < 2:
-                step = _list_separator(doc, i)
-                if not step:
-                    break
-                if doc[i + step - 1].lower_ == "with":
-                    group = len(names)
-                i += step
-                separators += 1
-            if not separators:
-                break
+            if doc[i + step - 1].lower_ == "with":
+                group = len(names)
+            i += step
+            separators += 1
+        if not separators:
+            break
     return names
 
 
@@ -1367,6 +1541,50 @@ def _role_phrase_end(doc: Doc, i: int) -> int | None:
     return None
 
 
+# Star verbs after their subjects: "A and B star in the film" (the small model often tags "star" a noun there).
+TRAILING_STAR_WORDS = {"star", "stars", "starred", "co-star", "co-stars", "co-starred"}
+_AFTER_WORK = {".", ",", ";", "as", "alongside", "opposite", "with", "and"}
+
+
+def _trailing_star_rule(doc: Doc, star: Token) -> str | None:
+    """The rule of a star word that follows its stars: "in the film" / "in it" (``star_object``), "in (the)
+    lead roles" (``lead_role``), a bare "also star." (``star_object``); None for "starred in the film Jaws"
+    (another title), "star in supporting roles" or anything else."""
+    i = star.i + 1
+    if i >= len(doc) or doc[i].text in {".", ";"}:
+        return "star_object" if any(t.lower_ == "also" for t in doc[max(star.sent.start, star.i - 2):star.i]) else None
+    if doc[i].lower_ != "in":
+        return None
+    role_end = _role_phrase_end(doc, i)
+    if role_end is not None:
+        roles = doc[i + 1:role_end]
+        return "lead_role" if any(t.lower_ in LEAD_WORDS for t in roles) and not any(
+            t.lower_ in SUPPORTING_WORDS for t in roles) else None
+    j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in ("the", "this"))
+    if j < len(doc) and (doc[j].lower_ in CLIENT_NOUNS) and (j + 1 >= len(doc) or doc[j + 1].lower_ in _AFTER_WORK):
+        return "star_object"
+    return None
+
+
+def trailing_stars(doc: Doc) -> list[tuple[Span, str]]:
+    """"A, B and C star in the film", "A and B star in lead roles", "A and B also star.": the names right
+    before a star word (joined by list separators only), with the rule its phrase gives."""
+    ends = {e.end: e for e in doc.ents if e.label_ == "PERSON"}
+    found: list[tuple[Span, str]] = []
+    for star in (t for t in doc if t.lower_ in TRAILING_STAR_WORDS):
+        end = star.i - (star.i > 0 and doc[star.i - 1].lower_ == "also")
+        rule = _trailing_star_rule(doc, star) if end in ends else None
+        while rule is not None and end in ends:
+            name = ends[end]
+            found.append((name, rule))
+            end = name.start
+            while end > name.sent.start and doc[end - 1].lower_ in _SURFACE_SEPARATORS:
+                end -= 1
+            if end == name.start:
+                break
+    return found
+
+
 class RelationRules:
     """Pipeline component: finds credited people (and companies) among the entities of each doc;
     cast lists (one name a line) are read by their layout instead (``cast_credits``)."""
@@ -1385,12 +1603,13 @@ class RelationRules:
         return self.confidences.get(f"{relation}/{rule}", self.confidences.get(rule, UNMEASURED_CONFIDENCE))
 
     @staticmethod
-    def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]]) -> None:
+    def _add_surface_stars(doc: Doc, found: dict[tuple[int, int], list[tuple[str, str]]], spans: list[Span],
+                           rule: str) -> None:
         """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
         "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
         people = [e for e in doc.ents if e.label_ == "PERSON"]
         not_names = [e for e in doc.ents if e.label_ in NOT_NAME_LABELS]
-        for span in surface_star_list(doc):
+        for span in spans:
             if any(e.start < span.end and span.start < e.end for e in not_names):
                 continue  # a title, a date, a number: no one's name
             # a PERSON entity holding the surface name is the longer reading ("Shabnom Bubly", "Bubly" not PROPN)
@@ -1399,7 +1618,7 @@ class RelationRules:
             for other, pairs in found.items():
                 if other != key and other[0] < span.end and span.start < other[1]:
                     pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
-            found.setdefault(key, []).append((STARRING, "star_surface"))
+            found.setdefault(key, []).append((STARRING, rule))
 
     def __call__(self, doc: Doc) -> Doc:
         rows = []
@@ -1422,16 +1641,24 @@ class RelationRules:
             pairs = [(r, rule + NO_ENTITY_SUFFIX) for r, rule in relations_of(span) if not is_character(span)]
             if pairs:
                 found[(span.start, span.end)] = pairs
-        credited = {span: {relation for relation, _ in pairs} for span, pairs in found.items()}
-        for ent, rule in list_continuations(doc, credited):
+        star_rules = {span: max((rule for relation, rule in pairs if relation == STARRING),
+                                key=lambda rule: self.confidence(STARRING, rule))
+                      for span, pairs in found.items() if any(relation == STARRING for relation, _ in pairs)}
+        for ent, rule in list_continuations(doc, star_rules):
             found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
-        self._add_surface_stars(doc, found)
+        for ent, relation in credit_list_continuations(doc, found):
+            found.setdefault((ent.start, ent.end), []).append((relation, "credit_by"))
+        supporting: list[Span] = []
+        self._add_surface_stars(doc, found, surface_star_list(doc, supporting), "star_surface")
+        self._add_surface_stars(doc, found, colon_star_list(doc), COLON_STARS_RULE)
+        for ent, rule in trailing_stars(doc):
+            found.setdefault((ent.start, ent.end), []).append((STARRING, rule))
         for span in company_credit_spans(doc):
             found.setdefault((span.start, span.end), []).append((MADE_BY, "company_banner"))
         for (start, end), pairs in found.items():
-            if uncredited(doc[start:end]):
+            if uncredited(doc[start:end]) or names_its_members(doc[start:end]):
                 pairs.clear()
-            elif in_supporting_clause(doc[start:end]):
+            elif in_supporting_clause(doc[start:end]) or any(o.start < end and start < o.end for o in supporting):
                 pairs[:] = [pair for pair in pairs if pair[0] != STARRING]
             elif featured_after_stars(doc[start:end]):  # its own measured rule
                 pairs[:] = [(r, FEATURED_RULE if r == STARRING else rule) for r, rule in pairs]

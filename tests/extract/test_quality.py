@@ -1,7 +1,7 @@
 """Blind extraction quality on the test half of the Wikipedia films: infobox names only score.
 
 Measured (``mmkg extract-quality``, docs/QUALITY.md), test half, no names known: directed_by
-P .94 R .80, written_by P .76 R .45, starring P .67 R .56 (cast lists and table rows read by layout),
+P .94 R .79, written_by P .77 R .47, starring P .67 R .58 (cast lists and table rows read by layout),
 produced_by P .68 R .15, made_by P .30 R .05, based_on P .50 R .26, release year P .98 R .88; floors sit
 below so a regression fails.
 """

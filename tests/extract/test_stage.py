@@ -63,7 +63,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
     assert isinstance(summary, ExtractSummary)
     assert (summary.documents_processed, summary.documents_skipped_unchanged) == (2, 0)
     assert summary.entities == {"Company": 1, "Country": 1, "Genre": 2, "Language": 1, "Person": 6, "Work": 1}  # the novel, based_on
-    assert summary.relations["starring"] == {"spacy-rules-v8": 5, "structured": 2}
+    assert summary.relations["starring"] == {"spacy-rules-v9": 5, "structured": 2}
     with warehouse.connect() as con:
         structured = set(con.execute(
             "SELECT relation, entity_id FROM relations WHERE extractor = 'structured' AND confidence = 1.0").fetchall())
@@ -71,7 +71,7 @@ def test_structured_fields_and_text_become_entities_mentions_relations(warehouse
         magee_aliases = {a for (a,) in con.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = 'person/patrick-magee'").fetchall()}
         text = con.execute("""SELECT relation, entity_id, confidence, source_url, evidence FROM relations
-                              WHERE extractor = 'spacy-rules-v8' ORDER BY ALL""").fetchall()
+                              WHERE extractor = 'spacy-rules-v9' ORDER BY ALL""").fetchall()
         surname = con.execute("SELECT surface, label, entity_id FROM mentions WHERE surface = 'Kubrick'").fetchall()
         errors = dict(con.execute("SELECT source, reason FROM errors WHERE stage = 'extract'").fetchall())
     assert structured == {
@@ -109,7 +109,7 @@ def test_second_run_skips_unchanged_documents_and_changes_nothing(warehouse: War
     with warehouse.connect() as con:
         surfaces = {s for (s,) in con.execute("SELECT surface FROM mentions WHERE doc_url = ?", [ARTICLE_URL]).fetchall()}
         starring = {e for (e,) in con.execute("""SELECT entity_id FROM relations
-                    WHERE extractor = 'spacy-rules-v8' AND relation = 'starring'""").fetchall()}
+                    WHERE extractor = 'spacy-rules-v9' AND relation = 'starring'""").fetchall()}
     assert surfaces == {"Barry Lyndon", "Marisa Berenson"}
     assert starring == {"person/marisa-berenson"}
 

@@ -34,6 +34,7 @@ PROPERTIES = {  # Wikidata property -> ontology relation (country / language men
 _NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", ")", "]", "%", "'s", "'", "n't", "’s", "’", "-"}
 _NO_SPACE_AFTER = {"(", "[", "$", "-"}
 _FILM = re.compile(r"\bfilm\b", re.I)
+_FILM_TITLE = re.compile(r"\((?:[^)]* )?film\)$")  # "(film)", "(1994 film)"; not "(film series)"
 
 
 def detokenise(tokens: Iterable[str]) -> str:
@@ -75,12 +76,13 @@ def _film_entities(doc: dict) -> set[int]:
 
 def sample_from_docs(docs: Iterable[dict], skip_titles: set[str] = frozenset()) -> list[dict]:
     """The sample rows of Re-DocRED documents: film leads (the title entity is a film whose
-    first sentence says "film") that state at least one person credit of that film."""
+    first sentence says "film", or whose title says "(film)": DocRED cuts a sentence at a title's
+    "?") that state at least one person credit of that film."""
     rows = []
     for doc in docs:
         title = doc["title"]
         first = " ".join(doc["sents"][0]) if doc["sents"] else ""
-        if title.casefold() in skip_titles or not _FILM.search(first):
+        if title.casefold() in skip_titles or not (_FILM.search(first) or _FILM_TITLE.search(title)):
             continue
         heads = _film_entities(doc)
         names = [_longest(vertex) for vertex in doc["vertexSet"]]

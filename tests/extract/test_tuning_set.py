@@ -6,8 +6,8 @@ from extract.docred import detokenise, load_sample, sample_from_docs
 from extract.evaluate import TUNING_SPLIT, evaluate, parse_films, split_of
 from extract.nlp import load_pipeline
 
-# measured (mmkg extract-quality), no names known: directed_by P 1.00 R 1.00, written_by P 1.00 R .91,
-# starring P .96 R .90; floors sit below so a regression fails
+# measured (mmkg extract-quality), no names known: directed_by P 1.00 R 1.00, written_by P 1.00 R .88,
+# starring P .97 R .91; floors sit below so a regression fails
 FLOORS = {"directed_by": (0.95, 0.90), "written_by": (0.95, 0.75), "starring": (0.90, 0.80)}
 
 

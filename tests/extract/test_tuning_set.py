@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from extract.docred import detokenise, load_sample, sample_from_docs
+import json
+from pathlib import Path
+
+from extract.docred import LICENCE, detokenise, load_sample, main, sample_from_docs
 from extract.evaluate import TUNING_SPLIT, evaluate, parse_films, split_of
 from extract.nlp import load_pipeline
 
@@ -44,6 +47,20 @@ def test_a_film_whose_first_sentence_is_cut_at_its_title_is_kept_by_its_title() 
     series = _doc("Why Not? (film series)", ["Why Not ?", "is a series of films directed by Ann Roe ."],
                   [[("Why Not", 0, 0)], [("Ann Roe", 1, 7)]], [(0, "P57", 1)])
     assert sample_from_docs([series]) == []
+
+
+def test_the_sample_is_rebuilt_from_split_files_with_its_source_and_licence(tmp_path: Path) -> None:
+    film = _doc("Red Sky (film)", ["Red Sky is a 1950 film directed by Willard Roe ."],
+                [[("Red Sky", 0, 0)], [("Willard Roe", 0, 7)]], [(0, "P57", 1)])
+    split, films_dir, out = tmp_path / "train_revised.json", tmp_path / "articles", tmp_path / "films.json"
+    split.write_text(json.dumps([film]), encoding="utf-8")
+    films_dir.mkdir()
+    assert main([str(split), "--films-dir", str(films_dir), "--source", "Re-DocRED data/train_revised.json",
+                 "--out", str(out)]) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["source"] == "Re-DocRED data/train_revised.json" and written["licence"] == LICENCE
+    assert [row["title"] for row in written["documents"]] == ["Red Sky (film)"]
+    assert [f.title for f in load_sample(out)] == ["Red Sky"]
 
 
 def test_tuning_set_is_scored_apart_and_knowing_names_never_loses_recall() -> None:

@@ -124,12 +124,20 @@ SUPPORTING_WORDS = {"supporting", "minor", "cameo", "guest", "small"}
 # "with his writing partner X": the noun stands for the person named beside it.
 PARTNER_NOUNS = {"partner", "collaborator", "co-writer", "brother", "sister", "wife", "husband", "son", "daughter",
                  "friend", "colleague", "father", "mother", "uncle", "aunt", "nephew", "niece", "cousin"}
+# Subjects whose "features X" credits a performer of the music, not a star of the film.
+MUSIC_WORK_NOUNS = {"soundtrack", "album", "score", "song", "single", "record", "track", "music"}
 CAST_VERBS = {"include", "includes", "included", "including", "feature", "comprise", "comprises"}
 COMPANY_LABELS = {"ORG"}
 # Labels the small model often gives to people's names ("Prashanth Neel" ORG, "Jordan" GPE):
 # in a person's credit slot they are read as people, under their own measured rule.
 MISLABELLED_PERSON = {"ORG", "GPE", "NORP", "PRODUCT", "FAC", "LOC"}
 MISLABELLED_SUFFIX = ":not_person_label"
+# ... but a place or building keeps its label: an article before it or a place noun at its end
+# ("features the Eiffel Tower", "New York City as a backdrop") is not how people are named.
+PLACE_LABELS = {"FAC", "LOC", "GPE"}
+PLACE_NOUNS = {"tower", "city", "bridge", "river", "museum", "hotel", "station", "palace", "square", "building",
+               "cathedral", "castle", "valley", "beach", "avenue", "road", "airport", "harbour", "harbor", "desert",
+               "ocean", "canyon", "county", "village", "district", "island"}  # not "park", "hall", "temple": surnames
 # Proper nouns the model tagged as no entity at all ("directed by Pugazhmani"), read under their own rule.
 NO_ENTITY_SUFFIX = ":no_entity"
 
@@ -785,12 +793,19 @@ def _group_members_by(member: Token) -> Token | None:
     return by.head if by is not None and by.lower_ == "by" and by.dep_ in ("agent", "prep") else None
 
 
+def _place_name(ent: Span) -> bool:
+    """A place or building the model labelled as one (see PLACE_NOUNS), not a mislabelled person."""
+    return ent.label_ in PLACE_LABELS and (ent[0].lower_ == "the" or ent[-1].lower_ in PLACE_NOUNS)
+
+
 def _star_word(token: Token) -> bool:
-    """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars"."""
+    """"stars" the verb or the credit, not the noun of "Bollywood stars X" or "the studio's stars";
+    "features" only when the film features X, not its soundtrack or album."""
     verb = token.dep_ == "ROOT"  # "The Sound Barrier stars A": the title hangs on it (tagged VERB or NOUN)
     return token.lower_ in STAR_WORDS and (verb or not any(
         c.dep_ in ("compound", "amod", "det", "nummod", "poss") for c in token.children)) and (
-        token.lower_ != "feature" or token.pos_ == "VERB")  # "a feature film" is no star word
+        token.lower_ != "feature" or token.pos_ == "VERB") and not (  # "a feature film" is no star word
+        _lemma(token) == "feature" and any(c.dep_ == "nsubj" and _lemma(c) in MUSIC_WORK_NOUNS for c in token.children))
 
 
 # Which writing credit a written_by row is (kept as its qualifier): the screenplay, the story, the dialogue.
@@ -1608,7 +1623,7 @@ class RelationRules:
         """Star-list names read by their surface; a name the entities cut differently ("Romesh" +
         "Sharma" ORG, "Helen, Lewis Stone") loses its starring credits to the surface name."""
         people = [e for e in doc.ents if e.label_ == "PERSON"]
-        not_names = [e for e in doc.ents if e.label_ in NOT_NAME_LABELS]
+        not_names = [e for e in doc.ents if e.label_ in NOT_NAME_LABELS or _place_name(e)]
         for span in spans:
             if any(e.start < span.end and span.start < e.end for e in not_names):
                 continue  # a title, a date, a number: no one's name
@@ -1626,7 +1641,7 @@ class RelationRules:
         for ent in doc.ents:
             if ent.label_ == "PERSON" and not is_character(ent):
                 found[(ent.start, ent.end)] = relations_of(ent)
-            elif ent.label_ in MISLABELLED_PERSON:
+            elif ent.label_ in MISLABELLED_PERSON and not _place_name(ent):
                 as_person = [(r, rule + MISLABELLED_SUFFIX) for r, rule in relations_of(ent)
                              if r != PRODUCED_BY and r != DISTRIBUTED_BY and not is_character(ent)]
                 companies = company_relations_of(ent) if ent.label_ in COMPANY_LABELS else []

@@ -820,3 +820,18 @@ def test_a_director_who_casts_himself_in_a_lead_role_stars(nlp: Language) -> Non
     text = "Sasikumar cast then relatively new actors Jai, Swathi, Ganja Karuppu and himself in pivotal roles."
     assert {n for r, n in credits(nlp, text) if r == "starring"} == {"Sasikumar", "Jai", "Swathi", "Ganja Karuppu"}
     assert ("starring", "Tom Roe") not in credits(nlp, "Tom Roe cast Ann Poe and Jim Doe in pivotal roles.")
+
+
+def test_features_credits_people_not_places_or_the_soundtrack(nlp: Language) -> None:
+    """"The film features X" is a star credit; a place or building the model labels as one
+    ("the Eiffel Tower", "New York City") is not a mislabelled person, and the soundtrack or album
+    that features a singer gives no star credit to the film."""
+    assert credits(nlp, "The film features the Eiffel Tower.") == set()
+    assert credits(nlp, "The film features New York City as a backdrop.") == set()
+    assert credits(nlp, "The soundtrack features Elvis Presley.") == set()
+    assert credits(nlp, "The album features songs sung by Lata Mangeshkar.") == set()
+    assert credits(nlp, "The film features Tom Hanks and Meg Ryan.") == {("starring", "Tom Hanks"), ("starring", "Meg Ryan")}
+    # a group or a mislabelled person in the slot still counts (no article-plus-place reading)
+    assert ("starring", "the Rolling Stones") in credits(nlp, "The documentary features the Beatles and the Rolling Stones.")
+    # a surname that is also a place word keeps its star credit
+    assert ("starring", "Woon Young Park") in credits(nlp, "The film stars Donnie Yen, Roger Yuan, Woon Young Park and Eugenia Yuan.")

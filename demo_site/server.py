@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import sys
 import threading
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -39,6 +40,16 @@ _OLD_PREFIX = "/old/"
 _SITEMAPS = {"/sitemaps/classic.xml": ("classic", "wiki"), "/sitemaps/db.xml.gz": ("db",), "/sitemap.xml": ("classic", "wiki")}
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a crawler dropping a keep-alive connection or aborting a download
+    that is too large) is routine for a web server, not a traceback on the build's console."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A threaded HTTP server for one site folder; a context manager or ``start()``/``stop()``."""
 
@@ -46,7 +57,7 @@ class SiteServer:
         self.site_dir = Path(site_dir).resolve()
         self.manifest = SiteManifest.load(self.site_dir)
         self._port = port
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
         self._failed_once: set[str] = set()
         self._lock = threading.Lock()
@@ -74,7 +85,7 @@ class SiteServer:
         if self._httpd is None:
             handler = type("SiteHandler", (_SiteHandler,), {"site": self})
             try:
-                self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+                self._httpd = _QuietServer(("127.0.0.1", self._port), handler)
             except OSError as exc:
                 raise OSError(
                     exc.errno, f"cannot serve the site on 127.0.0.1:{self._port} ({exc.strerror}); "

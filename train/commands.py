@@ -67,17 +67,25 @@ def add_compare_parser(commands) -> None:
     sub.add_argument("--controls", nargs="+", metavar="KEY", help="only these MGNN controls, by key: kg-tails-shuffled, "
                      "kg-removed, no-MODALITY, MODALITY-shuffled (default: all)")
     sub.add_argument("--out", type=Path, help="output folder (default: $MMKG_HOME/comparisons/<export name>)")
+    sub.add_argument("--label", help="put this into every row name of the run (\"mgnn [lr 0.0005]\"): a run with "
+                     "changed options (--config-dir, --lr) can then be merged beside the default rows, with a p-value "
+                     "against the default mgnn")
     add_train_arguments(sub)
     sub.set_defaults(handler=run_compare)
 
 
 def run_compare(args: argparse.Namespace, settings) -> int:
-    from train.compare import compare_export
+    from train.compare import check_label, compare_export
 
     if args.merge:
         return _merge(args)
     if args.seeds < 1:
         print("--seeds must be >= 1", file=sys.stderr)
+        return 2
+    try:
+        check_label(args.label)
+    except ValueError as error:
+        print(f"mmkg compare: {error}", file=sys.stderr)
         return 2
     config = train_config(TrainConfig(), args)
     first = config.seed
@@ -86,7 +94,7 @@ def run_compare(args: argparse.Namespace, settings) -> int:
         md, js = compare_export(args.export_dir, out, config, tuple(range(first, first + args.seeds)),
                                 config.models if args.models else MODEL_NAMES,
                                 False if args.no_controls else (tuple(args.controls) if args.controls else True),
-                                log=lambda line: print(line, flush=True))
+                                log=lambda line: print(line, flush=True), label=args.label)
     except ValueError as error:
         print(f"mmkg compare: {error}", file=sys.stderr)
         return 2

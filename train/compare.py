@@ -9,7 +9,10 @@ the p-value of a paired t-test (over test users, per-user ndcg@k averaged over s
 MGNN says whether the difference is more than seed and user noise. The paper's Tables 2 and 3
 are printed beside, labelled: they were measured on the paper's own MMD data set.
 Runs of one export and settings made as separate processes (seeds or model groups side by side)
-are joined into one table by ``merge_files`` (``mmkg compare --merge``).
+are joined into one table by ``merge_files`` (``mmkg compare --merge``). A run with changed
+options (``--config-dir``, ``--lr``) carries a ``--label`` that is put into each of its row names
+("mgnn [lr 0.0005]"), so its rows sit beside the default rows of a merged table, with a p-value
+against the default MGNN, instead of conflicting with them.
 """
 
 from __future__ import annotations
@@ -65,6 +68,22 @@ def control_runs(data: ExportData, modalities: list[str]) -> list[Run]:
         runs.append(Run(f"mgnn [{m} shuffled]", REFERENCE,
                         lambda d, seed, m=m: shuffle_modality(d, m, seed), kind="control"))
     return runs
+
+
+def labelled(row: str, label: str | None) -> str:
+    """The row name in a run with ``label``: "mgnn" -> "mgnn [lr 0.0005]", "mgnn [KG removed]" ->
+    "mgnn [lr 0.0005; KG removed]"."""
+    if not label:
+        return row
+    if "[" not in row:
+        return f"{row} [{label}]"
+    return f"{row[:row.index('[') + 1]}{label}; {row[row.index('[') + 1:]}"
+
+
+def check_label(label: str | None) -> None:
+    """A label must read as one bracketed part of a row name."""
+    if label is not None and (not label.strip() or any(c in label for c in "[];") or len(label) > 40):
+        raise ValueError(f"--label {label!r}: give 1-40 characters without '[', ']' or ';' (e.g. 'lr 0.0005')")
 
 
 def control_key(row: str) -> str:
@@ -125,18 +144,22 @@ def run_comparison(
     pipeline: PipelineConfig | None = PipelineConfig(),
     log: Callable[[str], None] = print,
     on_seed_done: Callable[[list[RowResult], int], None] | None = None,
+    label: str | None = None,
 ) -> list[RowResult]:
     """Fit every run for every seed; returns one RowResult per row (models first, then controls:
-    all of them, none, or those whose control_key is in ``controls``).
-    ``on_seed_done(rows, seeds_done)`` sees the rows after each seed (to write partial tables)."""
+    all of them, none, or those whose control_key is in ``controls``), each row named with
+    ``label`` when one is given. ``on_seed_done(rows, seeds_done)`` sees the rows after each seed
+    (to write partial tables)."""
     unknown = [m for m in models if m not in MODEL_NAMES]
     if unknown or not seeds:
         raise ValueError(f"unknown model(s) {unknown}; known: {', '.join(MODEL_NAMES)}" if unknown else "no seeds")
+    check_label(label)
     params = {name: resolve_model_params(name, config) for name in set(models) | {REFERENCE}}
     runs = [Run(name, name) for name in models]
     if controls:
         chosen = control_runs(data, params[REFERENCE].options["modalities"])
         runs += chosen if controls is True else select_controls(chosen, tuple(controls))
+    runs = [replace(run, row=labelled(run.row, label)) for run in runs]
     device = resolve_device(config.device)
     k = config.top_k
     results = {run.row: RowResult(run.row, run.model, run.kind) for run in runs}
@@ -162,9 +185,9 @@ def run_comparison(
                 log(f"seed {seed} {run.row:<28} test recall@{k} {fit.metrics['test'][f'recall@{k}']:.4f} "
                     f"ndcg@{k} {fit.metrics['test'][f'ndcg@{k}']:.4f}  epochs {fit.epochs_run} (best {fit.best_epoch}) "
                     f"{fit.seconds:.1f} s")
-                if pipeline is not None and run.row == REFERENCE:
+                if pipeline is not None and run.model == REFERENCE and run.kind == "model":
                     for rearranged in (False, True):
-                        name = f"mgnn cascade, rearrangement {'on' if rearranged else 'off'}"
+                        name = labelled(f"mgnn cascade, rearrangement {'on' if rearranged else 'off'}", label)
                         cascade_config = replace(pipeline, k=k, rearrange=rearranged)
                         row = results.setdefault(name, RowResult(name, REFERENCE, "pipeline"))
                         row.seeds.append(seed)
@@ -176,8 +199,18 @@ def run_comparison(
     return list(results.values())
 
 
+def reference_row(results: list[RowResult]) -> RowResult | None:
+    """The row p-values are taken against: the default MGNN ("mgnn"), else the one labelled MGNN
+    model row of a labelled run; None when there is neither (or several labelled ones)."""
+    plain = [r for r in results if r.row == REFERENCE]
+    if plain:
+        return plain[0]
+    labelled_rows = [r for r in results if r.model == REFERENCE and r.kind == "model"]
+    return labelled_rows[0] if len(labelled_rows) == 1 else None
+
+
 def _significance(results: dict[str, RowResult]) -> None:
-    reference = results.get(REFERENCE)
+    reference = reference_row(list(results.values()))
     for res in results.values():
         if reference is not None and res is not reference and res.per_user_ndcg:
             res.p_value_vs_mgnn = _paired_p(reference.per_user_ndcg, res.per_user_ndcg)
@@ -191,7 +224,9 @@ def _cell(values: list[float]) -> str:
 
 
 def format_markdown(results: list[RowResult], k: int, header: str) -> str:
-    lines = [header, "", f"| row | kind | seeds | recall@{k} | ndcg@{k} | p (ndcg vs mgnn) | epochs (best) | s per fit |",
+    reference = reference_row(results)
+    against = reference.row if reference is not None else REFERENCE
+    lines = [header, "", f"| row | kind | seeds | recall@{k} | ndcg@{k} | p (ndcg vs {against}) | epochs (best) | s per fit |",
              "|---|---|---|---|---|---|---|---|"]
     for r in (r for r in results if r.kind != "pipeline"):
         epochs = f"{np.mean(r.epochs_run):.1f} ({np.mean(r.best_epoch):.1f})" if r.epochs_run else "–"
@@ -230,10 +265,11 @@ def write_results(results: list[RowResult], out_dir: Path, k: int, header: str, 
 
 def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: tuple[int, ...],
                    models: tuple[str, ...] = MODEL_NAMES, controls: bool | tuple[str, ...] = True,
-                   log: Callable[[str], None] = print) -> tuple[Path, Path]:
+                   log: Callable[[str], None] = print, label: str | None = None) -> tuple[Path, Path]:
     """Load the export (under ``config.split``), run the comparison, write its tables."""
     from train import prepare_data
 
+    check_label(label)
     started = time.perf_counter()
     data = prepare_data(config, export_dir)
     for note in data.notes:
@@ -246,16 +282,20 @@ def compare_export(export_dir: Path, out_dir: Path, config: TrainConfig, seeds: 
                 "patience": config.patience, "min_epochs": config.min_epochs, "hidden": config.hidden, "batch_size": config.batch_size, "split": config.split,
                 "n_users": data.n_users, "n_items": data.n_items,
                 "n_test_interactions": int(len(data.splits["test"][0])), "seconds": time.perf_counter() - started,
-                "top_k": config.top_k, "notes": list(data.notes)}
+                "top_k": config.top_k, "notes": list(data.notes), "label": label,
+                "config_dir": str(config.config_dir) if config.config_dir else None, "lr": config.lr}
         partial = "" if seeds_done == len(seeds) else f" (partial: {seeds_done} of {len(seeds)} seeds done)"
         header = _header(meta, f"seeds {done}{partial}", config.top_k)
         written[:] = [write_results(results, out_dir, config.top_k, header, meta)]
 
-    run_comparison(data, config, seeds, models, controls, log=log, on_seed_done=write)
+    run_comparison(data, config, seeds, models, controls, log=log, on_seed_done=write, label=label)
     return written[0]
 
 
 # Settings that must agree for rows of several results.json files to be one comparison.
+# Model options may differ between runs (such runs carry a label, see ``labelled``); they are kept
+# per run in a merged file's "runs".
+RUN_OPTIONS = ("label", "config_dir", "lr")
 MERGE_KEYS = ("export", "epochs", "patience", "min_epochs", "hidden", "batch_size", "split", "n_users", "n_items", "n_test_interactions")
 
 
@@ -300,7 +340,8 @@ def merge_results(parts: list[tuple[dict, list[RowResult]]], replace_rows: tuple
         if differing:
             raise ValueError("runs differ in " + ", ".join(f"{key} ({settings[key]} vs {other[key]})" for key in differing))
     merged: dict[str, RowResult] = {}
-    for _, rows in parts:
+    source: dict[tuple[str, int], dict] = {}  # (row, seed) -> meta of the run the kept fit came from
+    for meta, rows in parts:
         for row in rows:
             into = merged.setdefault(row.row, RowResult(row.row, row.model, row.kind))
             if into.model != row.model or into.kind != row.kind:
@@ -309,15 +350,37 @@ def merge_results(parts: list[tuple[dict, list[RowResult]]], replace_rows: tuple
                 if seed in into.seeds:
                     j = into.seeds.index(seed)
                     if any(into.test[m][j] != values[i] for m, values in row.test.items()):
-                        raise ValueError(f"row {row.row!r}, seed {seed}: two runs give different test metrics")
+                        raise ValueError(_conflict(row.row, seed, source[row.row, seed], meta))
                     continue
+                source[row.row, seed] = meta
                 _append_seed(into, row, i)
     results = list(merged.values())
     _significance(merged)
     meta = {**parts[0][0], "seeds": sorted({s for r in results for s in r.seeds}),
-            "seconds": sum(float(meta.get("seconds", 0.0)) for meta, _ in parts)}
-    meta.pop("seeds_planned", None)
+            "seconds": sum(float(meta.get("seconds", 0.0)) for meta, _ in parts),
+            "runs": [options for meta, _ in parts for options in _run_options(meta)]}
+    for key in (*RUN_OPTIONS, "seeds_planned"):
+        meta.pop(key, None)
     return meta, results
+
+
+def _run_options(meta: dict) -> list[dict]:
+    """The options of each run behind a results.json: its own, or those a merge recorded."""
+    return meta.get("runs") or [{key: meta.get(key) for key in RUN_OPTIONS}]
+
+
+def _describe(runs: list[dict]) -> str:
+    parts = [", ".join(f"{key} {value}" for key, value in run.items() if value is not None) or "defaults" for run in runs]
+    return " + ".join(parts)
+
+
+def _conflict(row: str, seed: int, first: dict, second: dict) -> str:
+    """Why a row and seed met in two runs cannot be merged, and how to keep both fits."""
+    a, b = _run_options(first), _run_options(second)
+    why = (f"the runs' options differ ({_describe(a)} vs {_describe(b)})" if a != b else
+           "both runs record the same options, so the code or a package changed between them")
+    return (f"row {row!r}, seed {seed}: two runs give different test metrics; {why}. Rerun the changed one "
+            "with --label to keep both rows, or name the row in --replace-rows to keep only the last run's fit")
 
 
 def _append_seed(into: RowResult, row: RowResult, i: int) -> None:
@@ -350,4 +413,5 @@ def _header(meta: dict, seeds: str, k: int) -> str:
             f"{meta['split']} split, {seeds}, up to {meta['epochs']} epochs (patience {meta.get('patience')}, "
             f"at least {meta.get('min_epochs')}), hidden {meta['hidden']}, "
             f"batch {meta['batch_size']}\n\nTest metrics of the best-validation state, mean ± sample std over "
-            f"seeds; p: paired t-test over test users of per-user ndcg@{k} (seed-averaged) against mgnn.")
+            f"seeds; p: paired t-test over test users of per-user ndcg@{k} (seed-averaged) against the row the "
+            f"p column names.")

@@ -373,3 +373,21 @@ def test_a_port_in_use_is_a_clear_error(site_config: SiteConfig) -> None:
         port = int(first.base_url.rsplit(":", 1)[1])
         with pytest.raises(OSError, match=rf"127.0.0.1:{port} .*--site-port"):
             serve_site(site, port=port).start()
+
+
+def test_a_client_hanging_up_prints_no_traceback_but_other_errors_do(server, capfd):
+    """Crawlers drop keep-alive connections and abort oversized downloads; the build's console
+    must not fill with tracebacks for that, while a real handler error still reports."""
+    httpd = server._httpd
+    for routine in (ConnectionResetError(104, "Connection reset by peer"), BrokenPipeError(32, "Broken pipe")):
+        try:
+            raise routine
+        except OSError:
+            httpd.handle_error(None, ("127.0.0.1", 1))
+    assert "Traceback" not in capfd.readouterr().err
+    try:
+        raise ValueError("a bug in a handler")
+    except ValueError:
+        httpd.handle_error(None, ("127.0.0.1", 1))
+    assert "ValueError: a bug in a handler" in capfd.readouterr().err
+    assert fetch(f"{server.base_url}/robots.txt")[0] == 200

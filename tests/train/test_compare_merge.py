@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mmkg.cli import main
-from train.compare import load_results, merge_results
+from train.compare import labelled, load_results, merge_results
 from train.synthetic import write_synthetic_export
 
 COMMON = ["--no-controls", "--epochs", "2", "--hidden", "16", "--batch-size", "64", "--threads", "1", "--device", "cpu"]
@@ -113,3 +113,55 @@ def test_replaced_rows_come_from_the_last_run_that_has_them(runs, tmp_path, caps
     merged = json.loads((tmp_path / "m" / "results.json").read_text())
     assert {r["row"]: r["seeds"] for r in merged["rows"]}["bpr_mf"] == [2]
     assert merged["meta"]["replaced_rows"] == ["bpr_mf"]
+
+
+def test_labelled_rows_sit_beside_the_default_rows_with_a_p_value(runs, export_dir, tmp_path, capsys):
+    """A run with a changed option and --label merges beside the default run: both MGNN rows are
+    kept, the labelled one (and its cascade rows) get a p-value against the default MGNN."""
+    root, _ = runs
+    plain, variant = tmp_path / "plain", tmp_path / "variant"
+    _compare(export_dir, plain, "--models", "mgnn", "bpr_mf", "--seed", "1", "--seeds", "1")
+    labelled = _compare(export_dir, variant, "--models", "mgnn", "bpr_mf", "--seed", "1", "--seeds", "1",
+                        "--lr", "0.01", "--label", "lr 0.01")
+    assert {r["row"] for r in labelled["rows"]} == {"mgnn [lr 0.01]", "bpr_mf [lr 0.01]",
+                                                    "mgnn cascade, rearrangement off [lr 0.01]",
+                                                    "mgnn cascade, rearrangement on [lr 0.01]"}
+    assert labelled["meta"]["label"] == "lr 0.01" and labelled["meta"]["lr"] == 0.01
+    # Alone, the labelled run's p-values are against its own MGNN.
+    assert 0.0 <= next(r for r in labelled["rows"] if r["row"] == "bpr_mf [lr 0.01]")["p_value_vs_mgnn"] <= 1.0
+    capsys.readouterr()
+    assert main(["compare", "--merge", str(plain / "results.json"), str(variant / "results.json"),
+                 "--out", str(tmp_path / "m")]) == 0
+    assert "p (ndcg vs mgnn)" in capsys.readouterr().out
+    merged = json.loads((tmp_path / "m" / "results.json").read_text())
+    by_row = {r["row"]: r for r in merged["rows"]}
+    assert by_row["mgnn"]["p_value_vs_mgnn"] is None
+    assert 0.0 <= by_row["mgnn [lr 0.01]"]["p_value_vs_mgnn"] <= 1.0
+    assert by_row["mgnn [lr 0.01]"]["test"] != by_row["mgnn"]["test"]  # a different fit, kept apart
+    assert [run["label"] for run in merged["meta"]["runs"]] == [None, "lr 0.01"]
+
+
+def test_an_unlabelled_run_with_changed_options_is_refused_with_the_way_out(runs, export_dir, tmp_path, capsys):
+    root, _ = runs
+    changed = tmp_path / "changed"
+    _compare(export_dir, changed, "--models", "bpr_mf", "--seed", "1", "--seeds", "1", "--lr", "0.01")
+    capsys.readouterr()
+    assert main(["compare", "--merge", str(root / "s1" / "results.json"), str(changed / "results.json"),
+                 "--out", str(tmp_path / "m")]) == 2
+    error = capsys.readouterr().err
+    assert "row 'bpr_mf', seed 1: two runs give different test metrics" in error
+    assert "(defaults vs lr 0.01)" in error and "--label" in error and "--replace-rows" in error
+
+
+@pytest.mark.parametrize("label", ["", "  ", "a [b]", "x;y", "l" * 41])
+def test_a_bad_label_is_refused_before_any_work(export_dir, tmp_path, capsys, label):
+    assert main(["compare", "--export-dir", str(export_dir), "--out", str(tmp_path / "o"), *COMMON,
+                 "--models", "most_pop", "--label", label]) == 2
+    assert "--label" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_labelled_row_names():
+    assert labelled("mgnn", "lr 0.0005") == "mgnn [lr 0.0005]"
+    assert labelled("mgnn [KG removed]", "lr 0.0005") == "mgnn [lr 0.0005; KG removed]"
+    assert labelled("bpr_mf", None) == "bpr_mf"

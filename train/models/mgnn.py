@@ -24,6 +24,20 @@ from train.models.encoders import ImageEncoder, TextEncoder, VideoEncoder
 ALL_MODALITIES = MODALITIES
 
 
+def idf_weights(nodes: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Weights [U, H, S] of the ripple nodes: log(1 + U / df), df = the users whose same hop holds the
+    node (a hop holds a node once). Computed from the ripple sets, i.e. the training interactions
+    and the KG only; padding weighs 0."""
+    n_users, hops, _ = nodes.shape
+    weights = torch.zeros(mask.shape, dtype=torch.float32)
+    for hop in range(hops):
+        present = nodes[:, hop][mask[:, hop]]
+        df = torch.bincount(present, minlength=int(nodes.max()) + 1).float()
+        idf = torch.log1p(n_users / df.clamp(min=1.0))
+        weights[:, hop] = idf[nodes[:, hop]] * mask[:, hop]
+    return weights
+
+
 class MGNN(DotProductModel):
     OPTIONS = {
         "modalities": list(ALL_MODALITIES),  # item encoders besides the id embedding
@@ -41,6 +55,9 @@ class MGNN(DotProductModel):
         # representation, and hop 0 pooled over every training item instead of ripple_size of them.
         "user_embedding": False,
         "clicked_pool": "ripple",  # ripple: hop 0 = the ripple set's sample | all: every training item
+        # uniform: every node of a hop weighs the same | idf: a node weighs log(1 + users / users whose
+        # same hop holds it), so the genres and languages nearly every user reaches count for little
+        "node_weighting": "uniform",
     }
 
     @classmethod
@@ -54,6 +71,8 @@ class MGNN(DotProductModel):
             return f"fusion must be concat|sum and hop_pool mean|sum; got {options['fusion']!r}, {options['hop_pool']!r}"
         if options["clicked_pool"] not in ("ripple", "all"):
             return f"clicked_pool must be ripple|all; got {options['clicked_pool']!r}"
+        if options["node_weighting"] not in ("uniform", "idf"):
+            return f"node_weighting must be uniform|idf; got {options['node_weighting']!r}"
         if options["hops"] < 0 or options["ripple_size"] < 1 or options["text_layers"] < 1:
             return "need hops >= 0, ripple_size >= 1, text_layers >= 1"
         return None
@@ -97,7 +116,8 @@ class MGNN(DotProductModel):
             self.register_buffer("clicked_items", torch.from_numpy(pairs[:, 1].astype(np.int64)), persistent=False)
             self.register_buffer("clicked_offsets", torch.from_numpy(offsets.astype(np.int64)), persistent=False)
         self.register_buffer("ripple_nodes", ripple.nodes, persistent=False)
-        self.register_buffer("ripple_mask", ripple.mask.float(), persistent=False)
+        weights = idf_weights(ripple.nodes, ripple.mask) if o["node_weighting"] == "idf" else ripple.mask.float()
+        self.register_buffer("ripple_mask", weights, persistent=False)  # a node's weight in its hop's pool
         self.register_buffer("ripple_relations", ripple.relations, persistent=False)
 
     def item_parts(self, items: torch.Tensor) -> dict[str, torch.Tensor]:

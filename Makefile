@@ -27,6 +27,7 @@ run: install
 	$(BIN)/mmkg build
 
 test: install
+	@mkdir -p "$(PREFECT_HOME)"  # Prefect makes no parent folders when a test module imports it first
 	$(BIN)/python -m pytest
 
 bench: install

@@ -202,4 +202,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # A torchrun worker ends without interpreter finalisation: gloo's C++ threads can still own
+    # tensors of the finished run, and destroying them during teardown aborted a rank now and then
+    # ("terminate called without an active exception", after the result was printed and the group
+    # destroyed), which made torchrun fail the whole run. Everything the run writes is flushed first.
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

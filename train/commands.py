@@ -75,17 +75,12 @@ def add_compare_parser(commands) -> None:
 
 
 def run_compare(args: argparse.Namespace, settings) -> int:
-    from train.compare import check_label, compare_export
+    from train.compare import compare_export
 
     if args.merge:
         return _merge(args)
     if args.seeds < 1:
         print("--seeds must be >= 1", file=sys.stderr)
-        return 2
-    try:
-        check_label(args.label)
-    except ValueError as error:
-        print(f"mmkg compare: {error}", file=sys.stderr)
         return 2
     config = train_config(TrainConfig(), args)
     first = config.seed

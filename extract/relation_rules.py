@@ -690,9 +690,9 @@ def _lead_role(role: Token) -> bool:
         c.dep_ in ("amod", "compound") and c.lower_ in LEAD_WORDS for c in role.children)
 
 
-def _in_lead_role(verb: Token) -> bool:
-    """The verb has "in the lead role(s)" / "in the title role"."""
-    return any(p.dep_ == "prep" and p.lower_ == "in" and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
+def _in_lead_role(verb: Token, prepositions: tuple[str, ...] = ("in",)) -> bool:
+    """The verb has "in the lead role(s)" / "in the title role" ("for the lead role" with ``for``)."""
+    return any(p.dep_ == "prep" and p.lower_ in prepositions and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
                for p in verb.children)
 
 
@@ -1135,9 +1135,7 @@ def relations_of(person: Span) -> list[tuple[str, str]]:
     if head_of_list.dep_ == "nsubj" and _lemma(parent) == "cast" and _in_lead_role(parent) and any(
             c.dep_ == "dobj" and any(t.lower_ in REFLEXIVES for t in c.subtree) for c in parent.children):
         found.append((STARRING, "lead_role"))  # "X cast A, B and himself in pivotal roles"
-    if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and any(
-            p.dep_ == "prep" and p.lower_ in ("in", "for") and any(_lead_role(o) for o in p.children if o.dep_ == "pobj")
-            for p in parent.children):
+    if head_of_list.dep_ in ("dobj", "nsubjpass") and _lemma(parent) == "cast" and _in_lead_role(parent, ("in", "for")):
         found.append((STARRING, "lead_role"))  # "X cast A and B in pivotal roles", "A was cast in the title role"
         if parent.lower_ in CAST_VERBS | {"joined", "join"} and any(c.lower_ in CAST_NOUNS for c in parent.subtree):
             found.append((STARRING, "cast_includes"))
